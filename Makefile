@@ -1,0 +1,61 @@
+# Krug: `make run` to try it, `make test` to test it. Nothing else is needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run serve test lint translations compile-translations bench vendor clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+compile-translations: $(VENV)/.runtime
+	$(BIN)/pybabel compile -q -d community/translations
+
+## run: install, migrate, seed the demo into an empty database, serve on 127.0.0.1:5000
+run: $(VENV)/.runtime compile-translations
+	KRUG_ENV=development $(FLASK) db upgrade
+	KRUG_ENV=development $(FLASK) seed-demo --if-empty
+	KRUG_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
+
+## serve: production mode under gunicorn (needs SECRET_KEY, and DATABASE_URL for PostgreSQL)
+serve: $(VENV)/.runtime compile-translations
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --workers 3 --bind $(HOST):8000 --access-logfile - wsgi:app
+
+## test: the whole suite; on PostgreSQL too when TEST_DATABASE_URL is set
+test: $(VENV)/.dev compile-translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## translations: extract strings, update both catalogues, compile
+translations: $(VENV)/.dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o community/translations/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -q -i community/translations/messages.pot -d community/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python tools/fill_english.py community/translations/en/LC_MESSAGES/messages.po
+	$(BIN)/pybabel compile -q -d community/translations
+
+bench: $(VENV)/.dev
+	@ls bench/*.py >/dev/null 2>&1 && for f in bench/*.py; do $(BIN)/python $$f; done || echo "no benchmarks yet"
+
+## vendor: refresh the vendored Pico CSS from the npm registry
+vendor:
+	cd /tmp && npm pack @picocss/pico@2.1.1 >/dev/null && tar xzf picocss-pico-2.1.1.tgz
+	cp /tmp/package/css/pico.jade.min.css /tmp/package/LICENSE.md community/static/vendor/pico/
+
+clean:
+	rm -rf $(VENV) .pytest_cache

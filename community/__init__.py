@@ -1,0 +1,123 @@
+"""Krug: peer-support groups run by foster, adoptive and guardian families."""
+
+import logging
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+import config as settings
+
+
+def create_app(config=None):
+    """Build the app. `config` is a mapping of overrides on top of the environment."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(settings.from_env())
+    if config:
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+            "(or KRUG_ENV=development for a local trial)."
+        )
+    if app.logger.level == logging.NOTSET:
+        app.logger.setLevel(logging.INFO)
+    _ensure_instance_dir(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_hooks(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def _ensure_instance_dir(app):
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def register_extensions(app):
+    from community import i18n
+    from community.auth.models import AnonymousUser
+    from community.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+    import community.auth.models  # noqa: F401  (register the models with the metadata)
+    import community.notifications.models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    login_manager.init_app(app)
+    login_manager.anonymous_user = AnonymousUser
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = None  # sessions are checked against the database instead
+
+
+def register_blueprints(app):
+    from community.auth.views import bp as auth_bp
+    from community.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+
+
+def register_hooks(app):
+    from community import i18n
+    from community.email import after_request_delivery
+    from community.security import require_login, set_security_headers
+
+    app.before_request(i18n.remember_lang_choice)
+    app.before_request(require_login)
+    app.after_request(after_request_delivery)
+    app.after_request(set_security_headers)
+
+
+def register_errorhandlers(app):
+    from community.main.errors import register
+
+    register(app)
+
+
+def register_commands(app):
+    from community.cli import register
+
+    register(app)
+
+
+def register_template_helpers(app):
+    from community.main.filters import register
+
+    register(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: WAL, enforced foreign keys, a busy timeout, and manual transactions."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        # Let SQLAlchemy's `begin` event issue BEGIN IMMEDIATE (see below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin_immediate(conn):
+    """Take SQLite's write lock at the start of a transaction, so two writers queue on the
+    busy timeout instead of deadlocking when a reader upgrades to a writer."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

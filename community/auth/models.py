@@ -1,0 +1,82 @@
+"""Accounts: people, their server-side sessions and the audit trail of sensitive actions."""
+
+import secrets
+from datetime import datetime
+
+from flask_login import AnonymousUserMixin, UserMixin
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.extensions import db
+from community.models import TimestampMixin, utcnow
+
+FAMILY_FORMS = ("foster", "guardianship", "adoption", "kinship")
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A person with an account: a parent, a specialist or an admin."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    city: Mapped[str] = mapped_column(String(80), default="")
+    locale: Mapped[str] = mapped_column(String(5), default="ru")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    email_verified_at: Mapped[datetime | None]
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    consent_at: Mapped[datetime]
+    consent_version: Mapped[str] = mapped_column(String(20))
+    email_notifications: Mapped[bool] = mapped_column(default=True)
+    # Optional and self-declared; used only in aggregate (indicator I1). Never a child's data.
+    family_form: Mapped[str | None] = mapped_column(String(20))
+    experience_years: Mapped[int | None]
+
+    sessions: Mapped[list["UserSession"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def email_verified(self):
+        return self.email_verified_at is not None
+
+    def __repr__(self):
+        return f"<User {self.id} {self.email}>"
+
+
+class AnonymousUser(AnonymousUserMixin):
+    """A visitor: answers every permission question with no."""
+
+    is_admin = False
+    email_verified = False
+    display_name = ""
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Deleting the row signs that browser out for good."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(32))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class AuditEvent(db.Model):
+    """Who did what to whom: role changes, removals, deletions, exports."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(60))
+    target_type: Mapped[str] = mapped_column(String(40), default="")
+    target_id: Mapped[int | None]
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -1,0 +1,354 @@
+"""What can happen to an account: the verbs, their rules and their transactions."""
+
+import functools
+import hashlib
+import hmac
+import secrets
+
+from flask import current_app, session, url_for
+from flask_login import login_user, logout_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from community import email
+from community.auth.models import AuditEvent, User, UserSession
+from community.extensions import db, login_manager
+from community.models import utcnow
+
+VERIFY, RESET, CHANGE_EMAIL = "verify-email", "reset-password", "change-email"
+
+
+class AccountError(Exception):
+    """A rule was broken; `field` names the form field the message belongs to."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def normalise_email(address):
+    return (address or "").strip().lower()
+
+
+def get_user_by_email(address):
+    return db.session.scalar(select(User).where(User.email == normalise_email(address)))
+
+
+def hash_password(password):
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def audit(actor, action, target=None, **detail):
+    """Record a sensitive action in the audit trail (committed with the caller's transaction)."""
+    db.session.add(
+        AuditEvent(
+            actor_id=getattr(actor, "id", None),
+            action=action,
+            target_type=type(target).__name__.lower() if target is not None else "",
+            target_id=getattr(target, "id", None),
+            detail=detail,
+        )
+    )
+
+
+# --- tokens -------------------------------------------------------------------------
+
+
+def _serializer(purpose):
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"krug-{purpose}")
+
+
+def _fingerprint(user):
+    """Changes whenever the password or email changes, so used tokens stop working."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"{user.password_hash}|{user.email}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def make_token(purpose, user, **extra):
+    return _serializer(purpose).dumps({"uid": user.id, "fp": _fingerprint(user), **extra})
+
+
+def read_token(purpose, token, max_age):
+    """Return (user, payload) for a valid, unexpired, unused token, else raise AccountError."""
+    try:
+        payload = _serializer(purpose).loads(token, max_age=int(max_age.total_seconds()))
+    except SignatureExpired as exc:
+        raise AccountError("expired") from exc
+    except (BadSignature, TypeError, ValueError) as exc:
+        raise AccountError("invalid") from exc
+    if not isinstance(payload, dict):
+        raise AccountError("invalid")
+    user = db.session.get(User, payload.get("uid")) if isinstance(payload.get("uid"), int) else None
+    if user is None or not hmac.compare_digest(str(payload.get("fp")), _fingerprint(user)):
+        raise AccountError("used")
+    return user, payload
+
+
+def _external(endpoint, **values):
+    """An absolute link, also outside a request (CLI)."""
+    return url_for(endpoint, _external=True, **values)
+
+
+# --- registration and verification -------------------------------------------------
+
+
+def register_user(email_address, display_name, password, locale, timezone="Europe/Moscow"):
+    """Create an unverified account with the consent recorded, and email the verification link."""
+    if get_user_by_email(email_address):
+        raise AccountError("taken", field="email")
+    user = User(
+        email=normalise_email(email_address),
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+        locale=locale,
+        timezone=timezone,
+        consent_at=utcnow(),
+        consent_version=current_app.config["CONSENT_VERSION"],
+    )
+    db.session.add(user)
+    db.session.flush()
+    send_verification(user)
+    db.session.commit()
+    return user
+
+
+def send_verification(user):
+    link = _external("auth.verify_email", token=make_token(VERIFY, user, email=user.email))
+    email.send("verify_email", user, link=link)
+
+
+def resend_verification(user):
+    if not user.email_verified:
+        send_verification(user)
+        db.session.commit()
+
+
+def verify_email(token):
+    user, payload = read_token(VERIFY, token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
+    if payload.get("email") != user.email:
+        raise AccountError("used")
+    if not user.email_verified:
+        user.email_verified_at = utcnow()
+        db.session.commit()
+    return user
+
+
+# --- signing in and out ------------------------------------------------------------
+
+
+@functools.cache
+def _dummy_hash(method):
+    """A real hash to check against when the address is unknown, so timing tells nothing."""
+    return generate_password_hash(secrets.token_hex(8), method=method)
+
+
+def authenticate(email_address, password):
+    """Return the user if the password is right (rehashing a weaker hash), else None."""
+    user = get_user_by_email(email_address)
+    if user is None:
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    if not user.password_hash.startswith(current_app.config["PASSWORD_HASH_METHOD"] + "$"):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def start_session(user, user_agent=""):
+    """Sign the user in with a fresh server-side session row."""
+    session.clear()
+    row = UserSession(user=user, user_agent=(user_agent or "")[:200])
+    db.session.add(row)
+    db.session.commit()
+    session.permanent = True
+    session["sid"] = row.token
+    login_user(user)
+
+
+def end_session():
+    """Sign out this browser: its session row is deleted, so a copied cookie stops working."""
+    token = session.get("sid")
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token == token))
+        db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def end_other_sessions(user):
+    db.session.execute(
+        delete(UserSession).where(UserSession.user_id == user.id, UserSession.token != session.get("sid"))
+    )
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    """A user is signed in only while their session row exists."""
+    token = session.get("sid")
+    if not token or not str(user_id).isdigit():
+        return None
+    return db.session.scalar(
+        select(User).join(UserSession).where(User.id == int(user_id), UserSession.token == token)
+    )
+
+
+# --- passwords and email -------------------------------------------------------------
+
+
+def request_password_reset(email_address):
+    """Email a reset link if the account exists; the caller answers the same either way."""
+    user = get_user_by_email(email_address)
+    if user is None:
+        return
+    link = _external("auth.reset_password", token=make_token(RESET, user))
+    email.send("reset_password", user, link=link)
+    db.session.commit()
+
+
+def check_reset_token(token):
+    user, _ = read_token(RESET, token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    return user
+
+
+def reset_password(token, new_password):
+    """Set a new password from an emailed link; the link then stops working, and every
+    session ends. Following the link also proves the address, so it counts as verified."""
+    user = check_reset_token(token)
+    user.password_hash = hash_password(new_password)
+    if not user.email_verified:
+        user.email_verified_at = utcnow()
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    audit(user, "password.reset", user)
+    db.session.commit()
+    return user
+
+
+def change_password(user, current_password, new_password):
+    if not check_password_hash(user.password_hash, current_password):
+        raise AccountError("wrong-password", field="current_password")
+    user.password_hash = hash_password(new_password)
+    end_other_sessions(user)
+    audit(user, "password.change", user)
+    email.send("password_changed", user)
+    db.session.commit()
+
+
+def request_email_change(user, new_address, password):
+    """Re-authenticate, then send a confirmation link to the new address."""
+    if not check_password_hash(user.password_hash, password):
+        raise AccountError("wrong-password", field="password")
+    new_address = normalise_email(new_address)
+    if new_address == user.email:
+        raise AccountError("same-email", field="email")
+    if get_user_by_email(new_address):
+        raise AccountError("taken", field="email")
+    link = _external("auth.confirm_email_change", token=make_token(CHANGE_EMAIL, user, new=new_address))
+    # Sent to the new address, in the user's language.
+    email.send("confirm_email_change", _Recipient(new_address, user.locale), link=link, user=user)
+    email.send("email_change_requested", user, new_address=new_address)
+    db.session.commit()
+
+
+def confirm_email_change(token):
+    user, payload = read_token(CHANGE_EMAIL, token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
+    new_address = normalise_email(payload.get("new"))
+    if not new_address or get_user_by_email(new_address):
+        raise AccountError("taken")
+    audit(user, "email.change", user, old=user.email, new=new_address)
+    user.email = new_address
+    user.email_verified_at = utcnow()
+    db.session.commit()
+    return user
+
+
+class _Recipient:
+    """An address that is not (yet) a user's, with the language to write in."""
+
+    def __init__(self, address, locale):
+        self.email = address
+        self.locale = locale
+        self.display_name = ""
+
+
+# --- profile, my data, deletion ------------------------------------------------------
+
+
+def update_profile(user, **fields):
+    for name in ("display_name", "city", "locale", "timezone", "email_notifications",
+                 "family_form", "experience_years"):
+        if name in fields:
+            value = fields[name]
+            setattr(user, name, value.strip() if isinstance(value, str) else value)
+    db.session.commit()
+
+
+def export_user_data(user):
+    """Everything Krug holds about the user, as a JSON-ready dict."""
+    audit(user, "data.export", user)
+    db.session.commit()
+    sessions = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)).all()
+    return {
+        "exported_at": utcnow().isoformat(),
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "city": user.city,
+            "locale": user.locale,
+            "timezone": user.timezone,
+            "created_at": user.created_at.isoformat(),
+            "email_verified_at": user.email_verified_at.isoformat() if user.email_verified_at else None,
+            "email_notifications": user.email_notifications,
+            "family_form": user.family_form,
+            "experience_years": user.experience_years,
+            "consent": {"given_at": user.consent_at.isoformat(), "text_version": user.consent_version},
+        },
+        "sessions": [{"started_at": s.created_at.isoformat(), "device": s.user_agent} for s in sessions],
+    }
+
+
+def delete_account(user, password):
+    """Delete the account and everything tied to it; every session ends with it."""
+    if not check_password_hash(user.password_hash, password):
+        raise AccountError("wrong-password", field="password")
+    audit(None, "account.delete", user, email_hash=hashlib.sha256(user.email.encode()).hexdigest()[:16])
+    email.send("account_deleted", _Recipient(user.email, user.locale))
+    db.session.delete(user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def set_language(user, lang):
+    """Remember the chosen language: in the profile when signed in, always in the session."""
+    session["lang"] = lang
+    if user.is_authenticated and user.locale != lang:
+        user.locale = lang
+        db.session.commit()
+
+
+def create_admin(email_address, display_name, password):
+    """Create (or promote) a verified admin account, for `flask create-admin`."""
+    user = get_user_by_email(email_address)
+    if user is None:
+        user = User(
+            email=normalise_email(email_address),
+            display_name=display_name,
+            password_hash=hash_password(password),
+            consent_at=utcnow(),
+            consent_version=current_app.config["CONSENT_VERSION"],
+        )
+        db.session.add(user)
+    user.is_admin = True
+    user.email_verified_at = user.email_verified_at or utcnow()
+    db.session.flush()
+    audit(None, "admin.create", user)
+    db.session.commit()
+    return user
+
+
+def count_users():
+    return db.session.scalar(select(func.count(User.id)))

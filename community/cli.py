@@ -1,0 +1,64 @@
+"""Command-line verbs: `flask --app wsgi <command>`."""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from community import demo
+from community.auth import service as accounts
+from community.email import deliver_pending
+
+
+def register(app):
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(send_outbox)
+
+
+def _request_context():
+    """Links in emails need a host: use SERVER_URL outside a real request."""
+    return current_app.test_request_context(base_url=current_app.config["SERVER_URL"])
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True, help="The admin's email (login).")
+@click.option("--name", prompt="Display name", default="Admin", help="Shown to people.")
+@click.password_option(help="At least 8 characters.")
+@with_appcontext
+def create_admin(email, name, password):
+    """Create an admin account, or make an existing account an admin."""
+    from community.auth.forms import MIN_PASSWORD
+
+    if len(password) < MIN_PASSWORD:
+        raise click.BadParameter(f"at least {MIN_PASSWORD} characters", param_hint="password")
+    with _request_context():
+        user = accounts.create_admin(email, name, password)
+    click.echo(f"Admin ready: {user.email}")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database holds data.")
+@with_appcontext
+def seed_demo(if_empty):
+    """Fill an empty database with the demo community and print its logins."""
+    try:
+        emails = demo.seed_demo(current_app.config)
+    except demo.DemoRefused:
+        if if_empty:
+            click.echo("The database already holds data: the demo is not seeded again.")
+            return
+        raise click.ClickException("The database already holds data; the demo is seeded only into an empty one.") from None
+    click.echo("Demo ready. Log in with any of these (password: %s):" % demo.DEMO_PASSWORD)
+    for email in emails:
+        click.echo(f"  {email}")
+
+
+@click.command("send-outbox")
+@click.option("--limit", default=200, show_default=True, help="At most this many emails per run.")
+@with_appcontext
+def send_outbox(limit):
+    """Deliver pending emails and retry failed ones (safe to run from cron)."""
+    with _request_context():
+        sent, failed = deliver_pending(limit=limit)
+    click.echo(f"sent {sent}, failed {failed}")
+

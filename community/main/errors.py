@@ -1,0 +1,51 @@
+"""Error pages in the user's language, never with a traceback."""
+
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from community.extensions import db
+
+MESSAGES = {
+    400: lambda: (_("Something in the request was not right"), _("Please go back and try again.")),
+    403: lambda: (_("This is not open to you"), _("You do not have access to this page. If you think you should, ask the group's leader.")),
+    404: lambda: (_("Page not found"), _("The page does not exist, or it is visible only to members of a group.")),
+    405: lambda: (_("This action is not available here"), _("Please go back and use the buttons on the page.")),
+    413: lambda: (_("Too much data"), _("What you sent is too large. Please shorten the text or send a smaller file.")),
+    429: lambda: (_("Too many attempts"), _("Please wait a few minutes and try again.")),
+    500: lambda: (_("Something went wrong on our side"), _("We are sorry. Please try again in a minute. Nothing you typed was sent to anyone.")),
+    503: lambda: (_("Krug is briefly unavailable"), _("Please try again in a minute.")),
+}
+
+
+def render_error(code):
+    title, message = MESSAGES.get(code, MESSAGES[400])()
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": title}, code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def handle_http(error: HTTPException):
+    return render_error(error.code or 500)
+
+
+def handle_csrf(error: CSRFError):
+    title = _("The form has expired")
+    message = _("For your safety, forms expire when you log in or out. Please go back, reload the page and send it again.")
+    return render_template("errors/error.html", code=400, title=title, message=message), 400
+
+
+def handle_unexpected(error):
+    if isinstance(error, HTTPException):
+        return handle_http(error)
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
+    return render_error(500)
+
+
+def register(app):
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(InternalServerError, lambda e: render_error(500))
+    app.register_error_handler(Exception, handle_unexpected)

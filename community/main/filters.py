@@ -1,0 +1,22 @@
+"""Template helpers: dates and numbers in the user's locale and timezone."""
+
+from flask import has_request_context, request
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+
+from community.forms import EmptyForm
+
+
+def register(app):
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value)
+
+    @app.context_processor
+    def inject():
+        if not has_request_context():
+            return {"current_locale": str(get_locale() or "ru")}
+        return {
+            "current_locale": str(get_locale() or "ru"),
+            "post_form": EmptyForm(),
+            "current_path": request.full_path.rstrip("?"),
+        }

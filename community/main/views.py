@@ -1,0 +1,33 @@
+"""Home, the privacy notice and the health check."""
+
+from flask import Blueprint, jsonify, render_template
+from sqlalchemy import text
+
+from community.extensions import db
+from community.security import public
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@public
+def index():
+    return render_template("main/index.html")
+
+
+@bp.route("/privacy")
+@public
+def privacy():
+    return render_template("main/privacy.html")
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """For load balancers and uptime checks: 200 when the database answers, else 503."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

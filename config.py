@@ -1,0 +1,93 @@
+"""Settings. Every key is read from the environment variable of the same name (SPEC §5)
+when the app is created, never at import time, so tests and tools can set them first."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _bool(env, name, default):
+    value = env.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env, name, default):
+    value = env.get(name)
+    return int(value) if value and value.strip() else default
+
+
+def database_url(url):
+    """Normalise a database URL so PostgreSQL always goes through psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_env(env=None):
+    """Build the settings from the environment; `KRUG_ENV=development` relaxes the
+    SECRET_KEY rule and the Secure cookie flag for `make run`."""
+    env = os.environ if env is None else env
+    krug_env = env.get("KRUG_ENV", "production")
+    development = krug_env == "development"
+    redis_url = env.get("REDIS_URL", "")
+    hosts = [h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+    return {
+        "KRUG_ENV": krug_env,
+        "SECRET_KEY": env.get("SECRET_KEY") or ("dev-only-not-secret" if development else None),
+        "SQLALCHEMY_DATABASE_URI": database_url(
+            env.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'krug.sqlite'}"
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _int(env, "MAIL_PORT", 25),
+        "MAIL_USE_TLS": _bool(env, "MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _bool(env, "MAIL_USE_SSL", False),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Krug <no-reply@krug.local>"),
+        "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 10),
+        "REDIS_URL": redis_url,
+        "RATELIMIT_ENABLED": _bool(env, "RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "TRUSTED_HOSTS": hosts or None,
+        # Base address for links in emails sent outside a request (CLI, cron).
+        "SERVER_URL": env.get("SERVER_URL", "http://127.0.0.1:5000"),
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        # CSRF tokens live as long as the session, so a slow phone form never expires.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(env, "SESSION_COOKIE_SECURE", not development),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        # OWASP / ASVS: PBKDF2-HMAC-SHA256 with at least 600 000 iterations.
+        "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "pbkdf2:sha256:600000"),
+        "VERIFY_TOKEN_MAX_AGE": timedelta(days=3),
+        "RESET_TOKEN_MAX_AGE": timedelta(hours=1),
+        "BABEL_DEFAULT_LOCALE": "ru",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Moscow",
+        "LANGUAGES": ("ru", "en"),
+        # Version of the personal-data consent text the user agreed to (see templates/pages/privacy.html).
+        "CONSENT_VERSION": "2026-11-01",
+    }
+
+
+# Overrides for pytest: CSRF and rate limits stay ON; hashing is cheaper so the suite is fast.
+TEST_SETTINGS = {
+    "KRUG_ENV": "testing",
+    "TESTING": True,
+    "SECRET_KEY": "test-secret",
+    "SESSION_COOKIE_SECURE": False,
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_ENABLED": True,
+    "MAIL_SERVER": "",
+    "TRUSTED_HOSTS": None,
+    "SERVER_URL": "http://localhost",
+}

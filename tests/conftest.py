@@ -1,0 +1,221 @@
+"""Fixtures: the app on a temporary SQLite file (and on PostgreSQL when TEST_DATABASE_URL
+is set), a real SMTP server on loopback, and factories for users."""
+
+import os
+import re
+import socket
+import threading
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import create_engine, text
+
+import config as settings
+from community import create_app
+from community.auth.models import User
+from community.extensions import db
+from community.models import utcnow
+
+PASSWORD = "a long walk in the park"
+
+
+# --- a real SMTP server ----------------------------------------------------------------
+
+
+class Mailbox:
+    """Collects every email our SMTP server receives, as parsed messages."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 OK"
+
+    def clear(self):
+        with self.lock:
+            self.messages.clear()
+
+    def to(self, address):
+        return [m for m in self.messages if address in m["To"]]
+
+    @staticmethod
+    def text(message):
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    @staticmethod
+    def html(message):
+        return message.get_body(preferencelist=("html",)).get_content()
+
+    def links(self, message):
+        return re.findall(r"https?://\S+", self.text(message))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    _, box = smtp_server
+    box.clear()
+    return box
+
+
+# --- databases ----------------------------------------------------------------------------
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL not set"))]
+
+
+@pytest.fixture(scope="session")
+def pg_schema():
+    """Create the schema once per run on the PostgreSQL test database."""
+    url = settings.database_url(PG_URL)
+    app = create_app({**settings.TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        tables = [t.name for t in db.metadata.sorted_tables]
+        db.engine.dispose()
+    return url, tables
+
+
+def truncate_all(url, tables):
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'krug-test.sqlite'}"
+    else:
+        url, tables = request.getfixturevalue("pg_schema")
+        yield url
+        truncate_all(url, tables)
+
+
+@pytest.fixture
+def make_app(database_url, smtp_server):
+    """A factory: build an app on this test's database with extra settings."""
+    controller, _ = smtp_server
+    apps = []
+
+    def _make(**overrides):
+        app = create_app(
+            {
+                **settings.TEST_SETTINGS,
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "MAIL_SERVER": "127.0.0.1",
+                "MAIL_PORT": controller.port,
+                **overrides,
+            }
+        )
+        if database_url.startswith("sqlite") and not apps:
+            with app.app_context():
+                db.create_all()
+        apps.append(app)
+        return app
+
+    yield _make
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app, mailbox):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- factories and helpers -----------------------------------------------------------
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user straight in the database: `make_user("ann@x.ru", verified=True)`."""
+    from community.auth.service import hash_password
+
+    def _make(email="parent@example.org", name="Анна", password=PASSWORD, verified=True, **fields):
+        with app.app_context():
+            user = User(
+                email=email,
+                display_name=name,
+                password_hash=hash_password(password),
+                email_verified_at=utcnow() if verified else None,
+                consent_at=utcnow(),
+                consent_version=app.config["CONSENT_VERSION"],
+                **fields,
+            )
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    return _make
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_from(html):
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+class Browser:
+    """Drives the test client like a person: open a page, fill its form, send it."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def submit(self, url, data=None, page=None, follow_redirects=False, **kwargs):
+        """POST `data` to `url` with the CSRF token taken from `page` (default: `url`)."""
+        html = self.client.get(page or url).get_data(as_text=True)
+        payload = {"csrf_token": csrf_from(html), **(data or {})}
+        return self.client.post(url, data=payload, follow_redirects=follow_redirects, **kwargs)
+
+    def login(self, email="parent@example.org", password=PASSWORD):
+        response = self.submit("/auth/login", {"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return response
+
+    def logout(self):
+        return self.submit("/auth/logout", page="/auth/account")
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
