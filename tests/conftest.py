@@ -117,7 +117,7 @@ def database_url(request, tmp_path):
 def make_app(database_url, smtp_server):
     """A factory: build an app on this test's database with extra settings."""
     controller, _ = smtp_server
-    apps = []
+    apps, created = [], []
 
     def _make(**overrides):
         app = create_app(
@@ -129,9 +129,11 @@ def make_app(database_url, smtp_server):
                 **overrides,
             }
         )
-        if database_url.startswith("sqlite") and not apps:
+        uri = app.config["SQLALCHEMY_DATABASE_URI"]
+        if uri == database_url and uri.startswith("sqlite") and not created:
             with app.app_context():
                 db.create_all()
+            created.append(uri)
         apps.append(app)
         return app
 

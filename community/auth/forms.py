@@ -6,6 +6,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from community.auth.models import FAMILY_FORMS
@@ -130,14 +131,15 @@ class ChangeEmailForm(FlaskForm):
     )
 
 
-def _family_form_choices():
-    labels = {
-        "foster": _l("Foster family"),
-        "guardianship": _l("Guardianship"),
-        "adoption": _l("Adoption"),
-        "kinship": _l("Kinship care"),
-    }
-    return [("", _l("Prefer not to say"))] + [(key, labels[key]) for key in FAMILY_FORMS]
+FAMILY_FORM_LABELS = {
+    "foster": _l("Foster family"),
+    "guardianship": _l("Guardianship"),
+    "adoption": _l("Adoption"),
+    "kinship": _l("Kinship care"),
+}
+FAMILY_FORM_CHOICES = [SelectChoice("", _l("Prefer not to say"))] + [
+    SelectChoice(key, FAMILY_FORM_LABELS[key]) for key in FAMILY_FORMS
+]
 
 
 class ProfileForm(FlaskForm):
@@ -149,10 +151,10 @@ class ProfileForm(FlaskForm):
         description=_l("Helps you find groups nearby."),
         render_kw={"autocomplete": "address-level2"},
     )
-    locale = SelectField(_l("Language"), choices=[("ru", "Русский"), ("en", "English")])
-    timezone = SelectField(_l("Time zone"), choices=[(tz, tz.replace("_", " ")) for tz in COMMON_TIMEZONES])
+    locale = SelectField(_l("Language"), choices=[SelectChoice("ru", "Русский"), SelectChoice("en", "English")])
+    timezone = SelectField(_l("Time zone"), choices=[SelectChoice(tz, tz.replace("_", " ")) for tz in COMMON_TIMEZONES])
     email_notifications = BooleanField(_l("Send me emails about my groups, events and help requests"))
-    family_form = SelectField(_l("Family form (optional)"), choices=_family_form_choices, validate_choice=True)
+    family_form = SelectField(_l("Family form (optional)"), choices=FAMILY_FORM_CHOICES)
     experience_years = IntegerField(
         _l("Years of experience as a foster, adoptive or guardian parent (optional)"),
         validators=[Optional(), NumberRange(min=0, max=60, message=_l("Please enter a number from 0 to 60."))],

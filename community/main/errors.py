@@ -3,7 +3,7 @@
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from community.extensions import db
 
@@ -27,6 +27,9 @@ def render_error(code):
 
 
 def handle_http(error: HTTPException):
+    if isinstance(error, SecurityError):
+        # An untrusted Host header: no URLs can be built, so answer in plain text.
+        return "Bad Request", 400, {"Content-Type": "text/plain; charset=utf-8"}
     return render_error(error.code or 500)
 
 

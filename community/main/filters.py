@@ -17,6 +17,6 @@ def register(app):
             return {"current_locale": str(get_locale() or "ru")}
         return {
             "current_locale": str(get_locale() or "ru"),
-            "post_form": EmptyForm(),
+            "post_form": EmptyForm(formdata=None),
             "current_path": request.full_path.rstrip("?"),
         }

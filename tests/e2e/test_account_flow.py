@@ -1,0 +1,97 @@
+"""A newcomer's first visit in a real browser: register, confirm the email, log in, switch language."""
+
+import time
+
+from axe_playwright_python.sync_playwright import Axe
+from flask_babel import force_locale, gettext
+from playwright.sync_api import expect
+
+EMAIL = "newcomer@example.org"
+PASSWORD = "blue kettle on a quiet shelf"
+BLOCKING_IMPACTS = {"critical", "serious"}
+
+
+def translate(app, text, locale="ru"):
+    """The string as the app shows it in `locale` (so the test survives translation updates)."""
+    with app.test_request_context(), force_locale(locale):
+        return gettext(text)
+
+
+def assert_accessible(page):
+    """No critical or serious axe violations on the current page."""
+    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]} {v['helpUrl']}"
+        for v in violations
+    )
+    assert not violations, f"axe violations on {page.url}:\n{report}"
+
+
+def wait_for_mail(mailbox, address, timeout=10):
+    deadline = time.monotonic() + timeout
+    while not (messages := mailbox.to(address)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert messages, f"no email arrived for {address}"
+    return messages
+
+
+def test_register_verify_login_switch_language(live_server, page, mailbox):
+    app = live_server.app
+
+    def t(text):
+        return translate(app, text)
+
+    header = page.locator("header.site-header")
+    logout_button = header.locator("form[action='/auth/logout'] button")
+    language_button = header.locator("form[action='/auth/language'] button[name=lang]")
+    account_link = header.locator("a[href='/auth/account']")
+
+    # A visitor from a Russian-speaking phone lands on the home page.
+    page.goto(live_server.url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    assert_accessible(page)
+
+    # Register, filling the form by its visible labels.
+    page.goto("/auth/register")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    assert_accessible(page)
+    page.get_by_label(t("Email"), exact=True).fill(EMAIL)
+    page.get_by_label(t("Your name"), exact=True).fill("Анна")
+    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
+    page.get_by_label(t("Repeat the password"), exact=True).fill(PASSWORD)
+    page.get_by_label(t("I agree to the processing of my personal data as described in the privacy notice.")).check()
+    page.get_by_role("button", name=t("Create my account")).click()
+    expect(page).to_have_url(live_server.url + "/")
+    expect(page.locator(".flash-success")).to_contain_text(EMAIL)
+
+    # The verification email links back to the server that sent it.
+    [message] = wait_for_mail(mailbox, EMAIL)
+    links = [link for link in mailbox.links(message) if "/auth/verify/" in link]
+    assert len(links) == 1, mailbox.text(message)
+    assert links[0].startswith(live_server.url + "/auth/verify/"), links[0]
+    page.goto(links[0])
+    expect(page.locator(".flash-success")).to_contain_text(EMAIL)
+    expect(page.locator(".notice")).to_have_count(0)  # no more "please confirm your email"
+
+    # Log out from the header, then log in again.
+    logout_button.click()
+    expect(account_link).to_have_count(0)
+    expect(page.locator(".flash-success")).to_be_visible()
+    page.goto("/auth/login")
+    page.get_by_label(t("Email"), exact=True).fill(EMAIL)
+    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name=t("Log in")).click()
+    expect(page).to_have_url(live_server.url + "/")
+    expect(account_link).to_be_visible()
+
+    # Switch to English and back with the header button.
+    expect(language_button).to_have_text("English")
+    language_button.click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(account_link).to_have_text("My account")
+    expect(page.locator("h1")).to_have_text("A circle of families who understand each other")
+    expect(language_button).to_have_text("Русский")
+    language_button.click()
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(account_link).to_have_text(t("My account"))
+    expect(language_button).to_have_text("English")
