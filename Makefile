@@ -21,7 +21,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/activate
 	touch $@ $(VENV)/.runtime
 
 compile-translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile -q -d community/translations
+	$(BIN)/pybabel compile -d community/translations >/dev/null
 
 ## run: install, migrate, seed the demo into an empty database, serve on 127.0.0.1:5000
 run: $(VENV)/.runtime compile-translations
@@ -45,9 +45,9 @@ lint: $(VENV)/.dev
 ## translations: extract strings, update both catalogues, compile
 translations: $(VENV)/.dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o community/translations/messages.pot --no-location --sort-output --omit-header .
-	$(BIN)/pybabel update -q -i community/translations/messages.pot -d community/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python tools/fill_english.py community/translations/en/LC_MESSAGES/messages.po
-	$(BIN)/pybabel compile -q -d community/translations
+	$(BIN)/pybabel compile -d community/translations >/dev/null
 
 bench: $(VENV)/.dev
 	@ls bench/*.py >/dev/null 2>&1 && for f in bench/*.py; do $(BIN)/python $$f; done || echo "no benchmarks yet"

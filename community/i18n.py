@@ -44,9 +44,9 @@ def select_locale():
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    lang = request.args.get("lang") or session.get("lang")
-    if lang in languages:
-        return lang
+    for lang in (request.args.get("lang"), session.get("lang")):
+        if lang in languages:
+            return lang
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
