@@ -47,7 +47,10 @@ def register_extensions(app):
     from community.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
     import community.auth.models  # noqa: F401  (register the models with the metadata)
+    import community.groups.models  # noqa: F401
+    import community.messages.models  # noqa: F401
     import community.notifications.models  # noqa: F401
+    import community.orgs.models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(settings.BASE_DIR / "migrations"), render_as_batch=True)
@@ -63,11 +66,23 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from community.admin.views import bp as admin_bp
     from community.auth.views import bp as auth_bp
+    from community.groups.feed_views import bp as posts_bp
+    from community.groups.views import bp as groups_bp
     from community.main.views import bp as main_bp
+    from community.messages.views import bp as messages_bp
+    from community.notifications.views import bp as notifications_bp
+    from community.orgs.views import bp as orgs_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(groups_bp, url_prefix="/groups")
+    app.register_blueprint(posts_bp, url_prefix="/groups")
+    app.register_blueprint(messages_bp, url_prefix="/messages")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(orgs_bp, url_prefix="/orgs")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
 
 
 def register_hooks(app):

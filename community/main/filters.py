@@ -11,6 +11,12 @@ def register(app):
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
 
+    from community.groups.forms import ENGAGEMENT_ROLE_HINTS, ENGAGEMENT_ROLE_LABELS, KIND_LABELS
+
+    app.jinja_env.globals.update(
+        role_labels=ENGAGEMENT_ROLE_LABELS, role_hints=ENGAGEMENT_ROLE_HINTS, kind_labels=KIND_LABELS
+    )
+
     @app.context_processor
     def inject():
         if not has_request_context():
@@ -19,4 +25,14 @@ def register(app):
             "current_locale": str(get_locale() or "ru"),
             "post_form": EmptyForm(formdata=None),
             "current_path": request.full_path.rstrip("?"),
+            "unread_count": _unread_count,
         }
+
+
+def _unread_count():
+    """Called from the header only for signed-in people: one small query."""
+    from flask_login import current_user
+
+    from community.notifications.service import unread_count
+
+    return unread_count(current_user) if current_user.is_authenticated else 0

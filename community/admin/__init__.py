@@ -1,0 +1,1 @@
+"""Installation admin: organisations and specialists' accounts."""

@@ -1,0 +1,1 @@
+"""Parent-led groups: directory, membership, roles, feed, messages between members."""

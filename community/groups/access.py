@@ -1,0 +1,108 @@
+"""One place that answers "what may this person do in this group"."""
+
+from dataclasses import dataclass
+
+from flask import abort, g
+from sqlalchemy import select
+
+from community.extensions import db
+from community.groups.models import ACTIVE, LEADER, PENDING, SPECIALIST, Group, Membership
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    """What one viewer may do in one group. Templates ask it; they never re-derive a rule."""
+
+    group: Group
+    membership: Membership | None
+    is_admin: bool = False
+
+    @property
+    def status(self):
+        return self.membership.status if self.membership else None
+
+    @property
+    def is_member(self):
+        """Active in the group in any role (member, leader or specialist)."""
+        return self.status == ACTIVE
+
+    @property
+    def is_pending(self):
+        return self.status == PENDING
+
+    @property
+    def is_leader(self):
+        return self.is_member and self.membership.role == LEADER
+
+    @property
+    def is_specialist(self):
+        return self.is_member and self.membership.role == SPECIALIST
+
+    @property
+    def is_archived(self):
+        return self.group.archived_at is not None
+
+    @property
+    def can_view(self):
+        """The private part: feed, members, events, help. Admins see it to moderate."""
+        return self.is_member or self.is_admin
+
+    @property
+    def can_see_members(self):
+        return self.is_member
+
+    @property
+    def can_join(self):
+        return not self.is_archived and self.status not in (ACTIVE, PENDING)
+
+    @property
+    def can_manage(self):
+        """Edit the group, admit and remove members, appoint leaders."""
+        return self.is_leader and not self.is_archived
+
+    @property
+    def can_post(self):
+        return self.is_member and not self.is_archived
+
+    @property
+    def can_announce(self):
+        """Announcements and decisions reach everyone: leaders only."""
+        return self.can_manage
+
+    @property
+    def can_moderate(self):
+        return (self.is_leader or self.is_admin) and not self.is_archived
+
+    @property
+    def can_organise_events(self):
+        return (self.is_leader or self.is_specialist) and not self.is_archived
+
+
+def membership_of(user, group):
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id))
+
+
+def access_for(user, group):
+    """The viewer's access to `group`, computed once per request."""
+    cache = g.setdefault("_group_access", {})
+    if group.id not in cache:
+        cache[group.id] = GroupAccess(group, membership_of(user, group), bool(getattr(user, "is_admin", False)))
+    return cache[group.id]
+
+
+def get_group_for(user, slug, need="view"):
+    """Load a group by slug and check the viewer may `need` it: outsiders get 404 for
+    anything private; insiders without the right get 403."""
+    group = db.session.scalar(select(Group).where(Group.slug == slug))
+    if group is None:
+        abort(404)
+    access = access_for(user, group)
+    if need == "public":
+        return group, access
+    if not access.can_view:
+        abort(404)
+    if not getattr(access, need if need.startswith("can_") else f"can_{need}"):
+        abort(403)
+    return group, access

@@ -1,0 +1,177 @@
+"""The group feed: discussions, announcements and decisions, with comments."""
+
+from flask import url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from community.auth.models import User
+from community.auth.service import audit
+from community.extensions import db
+from community.groups.models import ACTIVE, ANNOUNCEMENT, DECISION, DISCUSSION, Comment, Membership, Post
+from community.groups.service import GroupError
+from community.models import utcnow
+from community.notifications.service import notify
+
+PAGE_SIZE = 20
+KINDS = (DISCUSSION, ANNOUNCEMENT, DECISION)
+
+
+def latest_posts(group, page=1, include_hidden=False):
+    """One page of the feed, newest first, authors loaded in the same query."""
+    query = select(Post).where(Post.group_id == group.id).options(joinedload(Post.author))
+    if not include_hidden:
+        query = query.where(Post.hidden_at.is_(None))
+    rows = db.session.scalars(
+        query.order_by(Post.created_at.desc(), Post.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+    ).all()
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def decisions(group):
+    """The decisions log: every decision the group has made, newest first."""
+    return db.session.scalars(
+        select(Post)
+        .where(Post.group_id == group.id, Post.kind == DECISION, Post.hidden_at.is_(None))
+        .options(joinedload(Post.author))
+        .order_by(Post.created_at.desc())
+    ).all()
+
+
+def get_post(group, post_id):
+    post = db.session.get(Post, post_id)
+    if post is None or post.group_id != group.id:
+        return None
+    return post
+
+
+def visible_comments(post, include_hidden=False):
+    query = select(Comment).where(Comment.post_id == post.id).options(joinedload(Comment.author))
+    if not include_hidden:
+        query = query.where(Comment.hidden_at.is_(None))
+    return db.session.scalars(query.order_by(Comment.id)).all()
+
+
+def create_post(user, group, access, kind, title, body, members_said=""):
+    """Members write discussions; leaders also announce and record decisions, which are
+    emailed to every member who has not opted out."""
+    if not access.can_post:
+        raise GroupError("cannot-post")
+    if kind in (ANNOUNCEMENT, DECISION) and not access.can_announce:
+        raise GroupError("leaders-only")
+    if kind not in KINDS:
+        kind = DISCUSSION
+    post = Post(
+        group_id=group.id,
+        author_id=user.id,
+        kind=kind,
+        title=title.strip(),
+        body=body.strip(),
+        members_said=(members_said or "").strip() if kind == DECISION else "",
+    )
+    db.session.add(post)
+    db.session.flush()
+    if kind in (ANNOUNCEMENT, DECISION):
+        _tell_members(group, post, user)
+    db.session.commit()
+    return post
+
+
+def _tell_members(group, post, author):
+    url = url_for("posts.detail", slug=group.slug, post_id=post.id)
+    members = db.session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.group_id == group.id, Membership.status == ACTIVE, User.id != author.id)
+    ).all()
+    for member in members:
+        notify(member, f"post.{post.kind}", url, email_template="groups/post_published",
+               group=group.name, title=post.title, body=post.body, members_said=post.members_said,
+               kind=post.kind, author=author.display_name)
+
+
+def edit_post(user, post, title, body, members_said=""):
+    if post.author_id != user.id:
+        raise GroupError("not-yours")
+    post.title, post.body = title.strip(), body.strip()
+    if post.kind == DECISION:
+        post.members_said = (members_said or "").strip()
+    post.edited_at = utcnow()
+    db.session.commit()
+
+
+def delete_post(user, post):
+    if post.author_id != user.id:
+        raise GroupError("not-yours")
+    db.session.delete(post)
+    db.session.commit()
+
+
+def hide_post(actor, post):
+    """A leader (or an admin) hides a post from the feed; audited."""
+    post.hidden_at = utcnow()
+    post.hidden_by_id = actor.id
+    audit(actor, "post.hide", post, group_id=post.group_id)
+    db.session.commit()
+
+
+def unhide_post(actor, post):
+    post.hidden_at = None
+    post.hidden_by_id = None
+    audit(actor, "post.unhide", post, group_id=post.group_id)
+    db.session.commit()
+
+
+def add_comment(user, group, access, post, body):
+    if not access.can_post:
+        raise GroupError("cannot-post")
+    if post.hidden_at is not None:
+        raise GroupError("hidden")
+    comment = Comment(post_id=post.id, author_id=user.id, body=body.strip())
+    db.session.add(comment)
+    db.session.flush()
+    _recount_comments(post)
+    if post.author_id and post.author_id != user.id:
+        notify(post.author, "post.comment", url_for("posts.detail", slug=group.slug, post_id=post.id)
+               + f"#comment-{comment.id}", name=user.display_name, title=post.title)
+    db.session.commit()
+    return comment
+
+
+def get_comment(post, comment_id):
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.post_id != post.id:
+        return None
+    return comment
+
+
+def edit_comment(user, comment, body):
+    if comment.author_id != user.id:
+        raise GroupError("not-yours")
+    comment.body = body.strip()
+    comment.edited_at = utcnow()
+    db.session.commit()
+
+
+def delete_comment(user, comment):
+    if comment.author_id != user.id:
+        raise GroupError("not-yours")
+    post = comment.post
+    db.session.delete(comment)
+    db.session.flush()
+    _recount_comments(post)
+    db.session.commit()
+
+
+def hide_comment(actor, comment):
+    comment.hidden_at = utcnow()
+    comment.hidden_by_id = actor.id
+    audit(actor, "comment.hide", comment, post_id=comment.post_id)
+    db.session.flush()
+    _recount_comments(comment.post)
+    db.session.commit()
+
+
+def _recount_comments(post):
+    post.comment_count = db.session.scalar(
+        select(func.count(Comment.id)).where(Comment.post_id == post.id, Comment.hidden_at.is_(None))
+    )

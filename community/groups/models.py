@@ -1,0 +1,136 @@
+"""Groups, memberships with roles, engagement roles, and the feed."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.auth.models import User
+from community.extensions import db
+from community.models import TimestampMixin, utcnow
+
+OPEN, APPROVAL = "open", "approval"
+MEMBER, LEADER, SPECIALIST = "member", "leader", "specialist"
+PENDING, ACTIVE, LEFT, REMOVED, DECLINED = "pending", "active", "left", "removed", "declined"
+ENGAGEMENT_ROLES = ("consultant", "ambassador", "critic", "mentor")
+DISCUSSION, ANNOUNCEMENT, DECISION = "discussion", "announcement", "decision"
+
+
+class Group(TimestampMixin, db.Model):
+    """A peer-support group of families, run by parent leaders."""
+
+    __tablename__ = "group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    city: Mapped[str] = mapped_column(String(80), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    how_to_join: Mapped[str] = mapped_column(Text, default="")
+    join_policy: Mapped[str] = mapped_column(String(10), default=OPEN)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+    archived_at: Mapped[datetime | None]
+    # Kept by the service: the directory searches and counts without joins.
+    member_count: Mapped[int] = mapped_column(default=0)
+    search_text: Mapped[str] = mapped_column(String(300), default="")
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", passive_deletes=True
+    )
+    organisation = relationship("Organisation")
+
+    def __repr__(self):
+        return f"<Group {self.slug}>"
+
+
+class Membership(db.Model):
+    """A user in a group: their role and where they stand (pending, active, left, removed)."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("group_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(12), default=MEMBER)
+    status: Mapped[str] = mapped_column(String(10), default=PENDING, index=True)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    joined_at: Mapped[datetime | None]
+    request_message: Mapped[str] = mapped_column(String(1000), default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(1000), default="")
+    ended_at: Mapped[datetime | None]
+
+    group: Mapped[Group] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    engagement_roles: Mapped[list["EngagementRole"]] = relationship(
+        back_populates="membership", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def is_active(self):
+        return self.status == ACTIVE
+
+    @property
+    def is_leader(self):
+        return self.status == ACTIVE and self.role == LEADER
+
+
+class EngagementRole(db.Model):
+    """A role from the involvement framework (consultant, ambassador, friendly critic,
+    mentor), offered by a leader and accepted or declined by the member."""
+
+    __tablename__ = "engagement_role"
+    __table_args__ = (UniqueConstraint("membership_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(12))
+    # offered -> accepted | declined
+    status: Mapped[str] = mapped_column(String(10), default="offered")
+    offered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    membership: Mapped[Membership] = relationship(back_populates="engagement_roles")
+
+
+class Post(TimestampMixin, db.Model):
+    """A discussion, announcement or decision in a group's feed."""
+
+    __tablename__ = "post"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(12), default=DISCUSSION)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    # Decisions: what was decided in plain words, and what members said that led to it.
+    members_said: Mapped[str] = mapped_column(Text, default="")
+    edited_at: Mapped[datetime | None]
+    hidden_at: Mapped[datetime | None]
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    comment_count: Mapped[int] = mapped_column(default=0)
+
+    group: Mapped[Group] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    comments: Mapped[list["Comment"]] = relationship(
+        back_populates="post", cascade="all, delete-orphan", passive_deletes=True, order_by="Comment.id"
+    )
+
+
+class Comment(TimestampMixin, db.Model):
+    """A reply under a post."""
+
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    edited_at: Mapped[datetime | None]
+    hidden_at: Mapped[datetime | None]
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    post: Mapped[Post] = relationship(back_populates="comments")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])

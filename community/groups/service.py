@@ -1,0 +1,423 @@
+"""What can happen to a group and its members: the verbs, their rules, their transactions."""
+
+from flask import url_for
+from slugify import slugify
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from community.auth.models import User
+from community.auth.service import audit
+from community.extensions import db
+from community.groups.models import (
+    ACTIVE,
+    APPROVAL,
+    DECLINED,
+    ENGAGEMENT_ROLES,
+    LEADER,
+    LEFT,
+    MEMBER,
+    OPEN,
+    PENDING,
+    REMOVED,
+    SPECIALIST,
+    EngagementRole,
+    Group,
+    Membership,
+)
+from community.models import utcnow
+from community.notifications.service import notify
+from community.orgs.models import Specialist
+
+PAGE_SIZE = 20
+
+
+class GroupError(Exception):
+    """A rule was broken. `code` picks the message shown; `field` the form field, if any."""
+
+    def __init__(self, code, field=None):
+        super().__init__(code)
+        self.code = code
+        self.field = field
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def search_key(*parts):
+    """Lower-case text to search in: SQLite's lower() knows only ASCII, so we store it."""
+    return " ".join(p.strip().lower() for p in parts if p)[:300]
+
+
+def directory(query="", page=1):
+    """One page of live groups matching `query` (name or city), with the parent-led flag,
+    in a constant number of queries."""
+    conditions = [Group.archived_at.is_(None)]
+    for word in (query or "").lower().split()[:5]:
+        conditions.append(Group.search_text.contains(word[:50], autoescape=True))
+    total = db.session.scalar(select(func.count(Group.id)).where(*conditions))
+    groups = db.session.scalars(
+        select(Group)
+        .where(*conditions)
+        .order_by(Group.member_count.desc(), Group.name)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    return groups, total, parent_led_ids([g.id for g in groups])
+
+
+def parent_led_ids(group_ids):
+    """Which of these groups have an active leader who is a parent, not a specialist."""
+    if not group_ids:
+        return set()
+    staff = select(Specialist.user_id)
+    return set(
+        db.session.scalars(
+            select(Membership.group_id)
+            .where(
+                Membership.group_id.in_(group_ids),
+                Membership.role == LEADER,
+                Membership.status == ACTIVE,
+                Membership.user_id.not_in(staff),
+            )
+            .distinct()
+        )
+    )
+
+
+def is_parent_led(group):
+    return group.id in parent_led_ids([group.id])
+
+
+def active_members(group):
+    """Active memberships with their users, leaders first (two queries, whatever the size)."""
+    return db.session.scalars(
+        select(Membership)
+        .where(Membership.group_id == group.id, Membership.status == ACTIVE)
+        .options(joinedload(Membership.user), selectinload(Membership.engagement_roles))
+        .order_by((Membership.role == LEADER).desc(), (Membership.role == SPECIALIST).desc(), Membership.joined_at)
+    ).all()
+
+
+def pending_requests(group):
+    return db.session.scalars(
+        select(Membership)
+        .where(Membership.group_id == group.id, Membership.status == PENDING)
+        .options(joinedload(Membership.user))
+        .order_by(Membership.requested_at)
+    ).all()
+
+
+def my_groups(user):
+    """The groups where `user` is active or waiting, for the home page."""
+    return db.session.execute(
+        select(Group, Membership)
+        .join(Membership, Membership.group_id == Group.id)
+        .where(Membership.user_id == user.id, Membership.status.in_([ACTIVE, PENDING]), Group.archived_at.is_(None))
+        .order_by(Group.name)
+    ).all()
+
+
+def leaders_of(group):
+    return db.session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.group_id == group.id, Membership.role == LEADER, Membership.status == ACTIVE)
+    ).all()
+
+
+def get_membership(group, membership_id):
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.group_id != group.id:
+        return None
+    return membership
+
+
+# --- creating and editing ----------------------------------------------------------------
+
+
+def unique_slug(name):
+    base = slugify(name, max_length=60, word_boundary=True) or "group"
+    taken = set(
+        db.session.scalars(select(Group.slug).where(or_(Group.slug == base, Group.slug.like(f"{base}-%"))))
+    )
+    if base not in taken and base not in RESERVED_SLUGS:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+RESERVED_SLUGS = {"new", "search", "mine"}
+
+
+def name_taken(name, city, exclude_id=None):
+    """Two live groups in one city must not share a name: people would confuse them."""
+    query = select(Group.id).where(Group.search_text == search_key(name, city), Group.archived_at.is_(None))
+    if exclude_id:
+        query = query.where(Group.id != exclude_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def create_group(user, name, city, description, how_to_join, join_policy):
+    """Create a group; its creator becomes its first leader."""
+    if not user.email_verified:
+        raise GroupError("unverified")
+    if name_taken(name, city):
+        raise GroupError("name-taken", field="name")
+    group = Group(
+        name=name.strip(),
+        slug=unique_slug(name),
+        city=city.strip(),
+        description=description.strip(),
+        how_to_join=how_to_join.strip(),
+        join_policy=join_policy if join_policy in (OPEN, APPROVAL) else APPROVAL,
+        search_text=search_key(name, city),
+    )
+    db.session.add(group)
+    db.session.flush()
+    now = utcnow()
+    db.session.add(Membership(group=group, user=user, role=LEADER, status=ACTIVE, requested_at=now, joined_at=now))
+    db.session.flush()
+    _recount(group)
+    audit(user, "group.create", group)
+    db.session.commit()
+    return group
+
+
+def update_group(actor, group, name, city, description, how_to_join, join_policy):
+    if name_taken(name, city, exclude_id=group.id):
+        raise GroupError("name-taken", field="name")
+    group.name, group.city = name.strip(), city.strip()
+    group.description, group.how_to_join = description.strip(), how_to_join.strip()
+    group.join_policy = join_policy if join_policy in (OPEN, APPROVAL) else group.join_policy
+    group.search_text = search_key(group.name, group.city)
+    db.session.commit()
+
+
+def archive_group(actor, group):
+    """Archive: the group leaves the directory and becomes read-only for its members."""
+    if group.archived_at is None:
+        group.archived_at = utcnow()
+        audit(actor, "group.archive", group)
+        db.session.commit()
+
+
+def _recount(group):
+    group.member_count = db.session.scalar(
+        select(func.count(Membership.id)).where(
+            Membership.group_id == group.id, Membership.status == ACTIVE, Membership.role != SPECIALIST
+        )
+    )
+
+
+# --- joining and leaving ------------------------------------------------------------------
+
+
+def join_group(user, group, message=""):
+    """Join an open group at once, or ask to join a group that admits by approval."""
+    if group.archived_at is not None:
+        raise GroupError("archived")
+    membership = db.session.scalar(
+        select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
+    )
+    if membership is not None and membership.status in (ACTIVE, PENDING):
+        raise GroupError("already-" + membership.status)
+    # Someone a leader removed must ask again, even in an open group.
+    needs_approval = group.join_policy == APPROVAL or (membership is not None and membership.status == REMOVED)
+    now = utcnow()
+    if membership is None:
+        membership = Membership(group=group, user=user, role=MEMBER)
+        db.session.add(membership)
+    membership.role = MEMBER
+    membership.requested_at = now
+    membership.request_message = (message or "").strip()[:1000]
+    membership.reason, membership.ended_at, membership.decided_by_id = "", None, None
+    data = {"name": user.display_name, "group": group.name}
+    if needs_approval:
+        membership.status = PENDING
+        membership.joined_at = None
+        for leader in leaders_of(group):
+            notify(leader, "join.requested", url_for("groups.requests", slug=group.slug),
+                   email_template="groups/join_requested", message=membership.request_message, **data)
+    else:
+        membership.status = ACTIVE
+        membership.joined_at = now
+        for leader in leaders_of(group):
+            notify(leader, "join.joined", url_for("groups.members", slug=group.slug), **data)
+    db.session.flush()
+    _recount(group)
+    db.session.commit()
+    return membership
+
+
+def _decide(actor, membership, new_status, reason=""):
+    """Approve or decline once: a conditional update, so two leaders cannot both decide."""
+    now = utcnow()
+    values = {"status": new_status, "decided_by_id": actor.id, "reason": (reason or "").strip()[:1000]}
+    if new_status == ACTIVE:
+        values["joined_at"] = now
+    else:
+        values["ended_at"] = now
+    decided = db.session.execute(
+        update(Membership)
+        .where(Membership.id == membership.id, Membership.status == PENDING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not decided:
+        db.session.rollback()
+        raise GroupError("already-decided")
+    db.session.refresh(membership)
+
+
+def approve_request(actor, membership):
+    group = membership.group
+    _decide(actor, membership, ACTIVE)
+    _recount(group)
+    notify(membership.user, "join.approved", url_for("groups.detail", slug=group.slug),
+           email_template="groups/join_approved", force_email=True, group=group.name)
+    db.session.commit()
+
+
+def decline_request(actor, membership, reason=""):
+    group = membership.group
+    _decide(actor, membership, DECLINED, reason)
+    notify(membership.user, "join.declined", url_for("groups.detail", slug=group.slug),
+           email_template="groups/join_declined", force_email=True, group=group.name, reason=membership.reason)
+    db.session.commit()
+
+
+def _active_leader_count(group):
+    return db.session.scalar(
+        select(func.count(Membership.id)).where(
+            Membership.group_id == group.id, Membership.role == LEADER, Membership.status == ACTIVE
+        )
+    )
+
+
+def leave_group(user, group):
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.group_id == group.id, Membership.user_id == user.id, Membership.status.in_([ACTIVE, PENDING])
+        )
+    )
+    if membership is None:
+        raise GroupError("not-member")
+    if membership.is_leader and _active_leader_count(group) <= 1 and group.archived_at is None:
+        raise GroupError("last-leader")
+    membership.status = LEFT
+    membership.ended_at = utcnow()
+    if membership.role == LEADER:
+        membership.role = MEMBER
+    _recount(group)
+    db.session.commit()
+
+
+def remove_member(actor, membership, reason):
+    """A leader removes someone, with a reason; audited, and the person is told."""
+    group = membership.group
+    if membership.status != ACTIVE:
+        raise GroupError("not-member")
+    if membership.user_id == actor.id:
+        raise GroupError("remove-self")
+    if membership.role == LEADER and _active_leader_count(group) <= 1:
+        raise GroupError("last-leader")
+    membership.status = REMOVED
+    membership.role = MEMBER if membership.role == LEADER else membership.role
+    membership.ended_at = utcnow()
+    membership.decided_by_id = actor.id
+    membership.reason = (reason or "").strip()[:1000]
+    _recount(group)
+    audit(actor, "member.remove", membership.user, group_id=group.id, reason=membership.reason)
+    notify(membership.user, "member.removed", url_for("groups.detail", slug=group.slug),
+           email_template="groups/member_removed", force_email=True, group=group.name, reason=membership.reason)
+    db.session.commit()
+
+
+# --- leadership -------------------------------------------------------------------------------
+
+
+def make_leader(actor, membership):
+    """Appoint a co-leader (a group may have several)."""
+    group = membership.group
+    if membership.status != ACTIVE or membership.role == SPECIALIST:
+        raise GroupError("cannot-lead")
+    if membership.role == LEADER:
+        raise GroupError("already-leader")
+    membership.role = LEADER
+    audit(actor, "member.make_leader", membership.user, group_id=group.id)
+    notify(membership.user, "role.leader", url_for("groups.detail", slug=group.slug),
+           email_template="groups/made_leader", group=group.name)
+    db.session.commit()
+
+
+def step_down(actor, membership):
+    """A leader stops leading (themselves, or a co-leader); one leader always remains."""
+    group = membership.group
+    if not membership.is_leader:
+        raise GroupError("not-leader")
+    if _active_leader_count(group) <= 1:
+        raise GroupError("last-leader")
+    membership.role = MEMBER
+    audit(actor, "member.step_down", membership.user, group_id=group.id)
+    db.session.commit()
+
+
+def hand_over(actor, actor_membership, successor):
+    """Pass leadership to another member in one step: they lead, the actor steps down."""
+    if successor.id == actor_membership.id:
+        raise GroupError("hand-over-self")
+    if successor.role != LEADER:
+        make_leader(actor, successor)
+    step_down(actor, actor_membership)
+
+
+# --- engagement roles -----------------------------------------------------------------------
+
+
+def offer_engagement_role(actor, membership, role):
+    if role not in ENGAGEMENT_ROLES:
+        raise GroupError("bad-role")
+    if membership.status != ACTIVE:
+        raise GroupError("not-member")
+    existing = db.session.scalar(
+        select(EngagementRole).where(EngagementRole.membership_id == membership.id, EngagementRole.role == role)
+    )
+    if existing is not None and existing.status in ("offered", "accepted"):
+        raise GroupError("role-already")
+    if existing is None:
+        existing = EngagementRole(membership=membership, role=role)
+        db.session.add(existing)
+    existing.status, existing.offered_by_id, existing.created_at = "offered", actor.id, utcnow()
+    notify(membership.user, "engagement.offered", url_for("groups.my_roles", slug=membership.group.slug),
+           email_template="groups/engagement_offered", group=membership.group.name, role=role)
+    db.session.commit()
+    return existing
+
+
+def answer_engagement_role(user, engagement, accept):
+    if engagement.membership.user_id != user.id:
+        raise GroupError("not-yours")
+    answered = db.session.execute(
+        update(EngagementRole)
+        .where(EngagementRole.id == engagement.id, EngagementRole.status == "offered")
+        .values(status="accepted" if accept else "declined")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not answered:
+        db.session.rollback()
+        raise GroupError("already-decided")
+    db.session.refresh(engagement)
+    if engagement.offered_by_id:
+        offered_by = db.session.get(User, engagement.offered_by_id)
+        notify(offered_by, "engagement.answered", url_for("groups.members", slug=engagement.membership.group.slug),
+               name=user.display_name, role=engagement.role)
+    db.session.commit()
+
+
+def end_engagement_role(actor, engagement):
+    """The member or a leader ends a role."""
+    db.session.delete(engagement)
+    db.session.commit()
+

@@ -1,0 +1,330 @@
+"""Group pages. Thin: load the group for the viewer, check access, call the service."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from community.extensions import db
+from community.forms import EmptyForm
+from community.groups import forms, service
+from community.groups.access import get_group_for
+from community.groups.models import APPROVAL, EngagementRole
+from community.groups.service import GroupError
+from community.security import public
+
+bp = Blueprint("groups", __name__)
+
+ERRORS = {
+    "unverified": lambda: _("Please confirm your email address first: open the link we sent you."),
+    "name-taken": lambda: _("A group with this name already exists in this city. Please choose another name."),
+    "archived": lambda: _("This group is archived and does not take new members."),
+    "already-active": lambda: _("You are already a member of this group."),
+    "already-pending": lambda: _("Your request is already with the leaders."),
+    "already-decided": lambda: _("Someone has already answered this request."),
+    "not-member": lambda: _("This person is not an active member of the group."),
+    "last-leader": lambda: _("A group needs at least one leader. Name another leader first."),
+    "remove-self": lambda: _("You cannot remove yourself. Use “Leave the group” instead."),
+    "cannot-lead": lambda: _("Only active parent members can become leaders."),
+    "already-leader": lambda: _("This person is already a leader."),
+    "not-leader": lambda: _("This person is not a leader."),
+    "hand-over-self": lambda: _("Please choose another member."),
+    "bad-role": lambda: _("Please choose a role from the list."),
+    "role-already": lambda: _("This role is already offered to this person or accepted."),
+    "not-yours": lambda: _("This is not yours to answer."),
+}
+
+
+def error_message(error):
+    return ERRORS.get(error.code, ERRORS["already-decided"])()
+
+
+def _page_number():
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+
+
+@bp.route("/")
+@public
+def directory():
+    query = request.args.get("q", "").strip()[:100]
+    page = _page_number()
+    groups, total, parent_led = service.directory(query, page)
+    pages = max(1, -(-total // service.PAGE_SIZE))
+    return render_template("groups/directory.html", groups=groups, total=total, query=query,
+                           page=page, pages=pages, parent_led=parent_led)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    form = forms.GroupForm()
+    if form.validate_on_submit():
+        try:
+            group = service.create_group(current_user, form.name.data, form.city.data, form.description.data,
+                                         form.how_to_join.data, form.join_policy.data)
+        except GroupError as error:
+            _attach(form, error)
+        else:
+            flash(_("Your group is created. You are its leader."), "success")
+            return redirect(url_for("groups.detail", slug=group.slug))
+    return render_template("groups/form.html", form=form, group=None)
+
+
+def _attach(form, error):
+    """Show a service error next to its field, or as a message above the form."""
+    if error.field:
+        getattr(form, error.field).errors.append(error_message(error))
+    else:
+        flash(error_message(error), "error")
+
+
+@bp.route("/<slug>/")
+@public
+def detail(slug):
+    group, access = get_group_for(current_user, slug, need="public")
+    if not access.can_view:
+        if group.archived_at is not None:
+            abort(404)
+        return render_template("groups/public.html", group=group, access=access,
+                               parent_led=service.is_parent_led(group))
+    from community.groups import feed
+
+    posts = feed.latest_posts(group)
+    return render_template("groups/detail.html", group=group, access=access, posts=posts,
+                           parent_led=service.is_parent_led(group),
+                           pending_count=len(service.pending_requests(group)) if access.can_manage else 0)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+def edit(slug):
+    group, access = get_group_for(current_user, slug, need="manage")
+    form = forms.GroupForm(obj=group)
+    if form.validate_on_submit():
+        try:
+            service.update_group(current_user, group, form.name.data, form.city.data, form.description.data,
+                                 form.how_to_join.data, form.join_policy.data)
+        except GroupError as error:
+            _attach(form, error)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("groups.detail", slug=group.slug))
+    return render_template("groups/form.html", form=form, group=group)
+
+
+@bp.route("/<slug>/archive", methods=["GET", "POST"])
+def archive(slug):
+    group, access = get_group_for(current_user, slug, need="manage")
+    form = EmptyForm()
+    if form.validate_on_submit():
+        service.archive_group(current_user, group)
+        flash(_("The group is archived. Members can still read it; nobody can join or post."), "success")
+        return redirect(url_for("groups.detail", slug=group.slug))
+    return render_template("groups/confirm.html", group=group, form=form,
+                           title=_("Archive the group?"),
+                           text=_("The group will leave the directory. Members keep read access, but nobody can join, post or organise events. This cannot be undone from the app."),
+                           button=_("Archive the group"))
+
+
+@bp.route("/<slug>/join", methods=["GET", "POST"])
+def join(slug):
+    group, access = get_group_for(current_user, slug, need="public")
+    if group.archived_at is not None:
+        abort(404)
+    if not access.can_join:
+        return redirect(url_for("groups.detail", slug=slug))
+    form = forms.JoinForm()
+    if form.validate_on_submit():
+        try:
+            membership = service.join_group(current_user, group, form.message.data or "")
+        except GroupError as error:
+            flash(error_message(error), "error")
+        else:
+            if membership.status == "active":
+                flash(_("Welcome to %(group)s!", group=group.name), "success")
+            else:
+                flash(_("Your request is sent. The leaders will answer soon; we will tell you by email."), "success")
+        return redirect(url_for("groups.detail", slug=slug))
+    return render_template("groups/join.html", group=group, form=form, needs_approval=group.join_policy == APPROVAL)
+
+
+@bp.route("/<slug>/leave", methods=["GET", "POST"])
+def leave(slug):
+    group, access = get_group_for(current_user, slug, need="public")
+    if access.status not in ("active", "pending"):
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            service.leave_group(current_user, group)
+        except GroupError as error:
+            flash(error_message(error), "error")
+            return redirect(url_for("groups.hand_over", slug=slug) if error.code == "last-leader"
+                            else url_for("groups.detail", slug=slug))
+        flash(_("You have left %(group)s.", group=group.name), "success")
+        return redirect(url_for("groups.directory"))
+    title = _("Cancel your request?") if access.is_pending else _("Leave the group?")
+    text = (_("Your request to join will be withdrawn.") if access.is_pending
+            else _("You will no longer see the group's posts, events and help requests. You can ask to join again later."))
+    return render_template("groups/confirm.html", group=group, form=form, title=title, text=text,
+                           button=_("Yes, leave") if not access.is_pending else _("Yes, cancel the request"))
+
+
+@bp.route("/<slug>/members")
+def members(slug):
+    group, access = get_group_for(current_user, slug, need="see_members")
+    return render_template("groups/members.html", group=group, access=access,
+                           members=service.active_members(group), role_form=forms.EngagementRoleForm())
+
+
+@bp.route("/<slug>/requests")
+def requests(slug):
+    group, access = get_group_for(current_user, slug, need="manage")
+    return render_template("groups/requests.html", group=group, access=access,
+                           requests=service.pending_requests(group))
+
+
+def _membership_or_404(group, membership_id):
+    membership = service.get_membership(group, membership_id)
+    if membership is None:
+        abort(404)
+    return membership
+
+
+@bp.post("/<slug>/requests/<int:membership_id>/approve")
+def approve(slug, membership_id):
+    group, access = get_group_for(current_user, slug, need="manage")
+    membership = _membership_or_404(group, membership_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            service.approve_request(current_user, membership)
+            flash(_("%(name)s is now a member.", name=membership.user.display_name), "success")
+        except GroupError as error:
+            flash(error_message(error), "error")
+    return redirect(url_for("groups.requests", slug=slug))
+
+
+@bp.route("/<slug>/requests/<int:membership_id>/decline", methods=["GET", "POST"])
+def decline(slug, membership_id):
+    group, access = get_group_for(current_user, slug, need="manage")
+    membership = _membership_or_404(group, membership_id)
+    form = forms.ReasonForm()
+    if form.validate_on_submit():
+        try:
+            service.decline_request(current_user, membership, form.reason.data or "")
+            flash(_("The request is declined; %(name)s will be told.", name=membership.user.display_name), "success")
+        except GroupError as error:
+            flash(error_message(error), "error")
+        return redirect(url_for("groups.requests", slug=slug))
+    return render_template("groups/reason.html", group=group, form=form, membership=membership,
+                           title=_("Decline the request of %(name)s?", name=membership.user.display_name),
+                           button=_("Decline"))
+
+
+@bp.route("/<slug>/members/<int:membership_id>/remove", methods=["GET", "POST"])
+def remove(slug, membership_id):
+    group, access = get_group_for(current_user, slug, need="manage")
+    membership = _membership_or_404(group, membership_id)
+    form = forms.RequiredReasonForm()
+    if form.validate_on_submit():
+        try:
+            service.remove_member(current_user, membership, form.reason.data)
+            flash(_("%(name)s is removed from the group and will be told why.", name=membership.user.display_name), "success")
+        except GroupError as error:
+            flash(error_message(error), "error")
+        return redirect(url_for("groups.members", slug=slug))
+    return render_template("groups/reason.html", group=group, form=form, membership=membership,
+                           title=_("Remove %(name)s from the group?", name=membership.user.display_name),
+                           button=_("Remove from the group"))
+
+
+@bp.post("/<slug>/members/<int:membership_id>/leader")
+def make_leader(slug, membership_id):
+    group, access = get_group_for(current_user, slug, need="manage")
+    membership = _membership_or_404(group, membership_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            service.make_leader(current_user, membership)
+            flash(_("%(name)s is now a leader of the group.", name=membership.user.display_name), "success")
+        except GroupError as error:
+            flash(error_message(error), "error")
+    return redirect(url_for("groups.members", slug=slug))
+
+
+@bp.post("/<slug>/members/<int:membership_id>/step-down")
+def step_down(slug, membership_id):
+    group, access = get_group_for(current_user, slug, need="manage")
+    membership = _membership_or_404(group, membership_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            service.step_down(current_user, membership)
+            flash(_("%(name)s is no longer a leader.", name=membership.user.display_name), "success")
+        except GroupError as error:
+            flash(error_message(error), "error")
+    return redirect(url_for("groups.members", slug=slug))
+
+
+@bp.route("/<slug>/hand-over", methods=["GET", "POST"])
+def hand_over(slug):
+    group, access = get_group_for(current_user, slug, need="manage")
+    candidates = [m for m in service.active_members(group) if m.role == "member" or
+                  (m.role == "leader" and m.user_id != current_user.id)]
+    form = forms.HandOverForm()
+    form.successor.choices = [(m.id, m.user.display_name) for m in candidates]
+    if form.validate_on_submit():
+        successor = _membership_or_404(group, form.successor.data)
+        try:
+            service.hand_over(current_user, access.membership, successor)
+        except GroupError as error:
+            flash(error_message(error), "error")
+        else:
+            flash(_("%(name)s now leads the group. Thank you for your work!", name=successor.user.display_name), "success")
+            return redirect(url_for("groups.detail", slug=slug))
+    return render_template("groups/hand_over.html", group=group, form=form, candidates=candidates)
+
+
+@bp.post("/<slug>/members/<int:membership_id>/engagement")
+def offer_role(slug, membership_id):
+    group, access = get_group_for(current_user, slug, need="manage")
+    membership = _membership_or_404(group, membership_id)
+    form = forms.EngagementRoleForm()
+    if form.validate_on_submit():
+        try:
+            service.offer_engagement_role(current_user, membership, form.role.data)
+            flash(_("The role is offered; %(name)s will accept or decline it.", name=membership.user.display_name), "success")
+        except GroupError as error:
+            flash(error_message(error), "error")
+    else:
+        flash(ERRORS["bad-role"](), "error")
+    return redirect(url_for("groups.members", slug=slug))
+
+
+@bp.route("/<slug>/my-roles")
+def my_roles(slug):
+    group, access = get_group_for(current_user, slug, need="view")
+    if not access.is_member:
+        abort(404)
+    return render_template("groups/my_roles.html", group=group, access=access,
+                           roles=access.membership.engagement_roles)
+
+
+@bp.post("/<slug>/roles/<int:role_id>/<any(accept, decline, end):answer>")
+def answer_role(slug, role_id, answer):
+    group, access = get_group_for(current_user, slug, need="view")
+    engagement = db.session.get(EngagementRole, role_id)
+    if engagement is None or engagement.membership.group_id != group.id:
+        abort(404)
+    mine = engagement.membership.user_id == current_user.id
+    if not (mine or access.can_manage):
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        try:
+            if answer == "end":
+                service.end_engagement_role(current_user, engagement)
+                flash(_("The role is ended."), "success")
+            elif mine:
+                service.answer_engagement_role(current_user, engagement, accept=answer == "accept")
+                flash(_("Thank you for your answer."), "success")
+            else:
+                abort(403)
+        except GroupError as error:
+            flash(error_message(error), "error")
+    return redirect(url_for("groups.my_roles", slug=slug) if mine else url_for("groups.members", slug=slug))

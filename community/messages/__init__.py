@@ -1,0 +1,1 @@
+"""Members write to each other through Krug, without exchanging contacts."""

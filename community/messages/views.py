@@ -1,0 +1,5 @@
+"""Messages between members."""
+
+from flask import Blueprint
+
+bp = Blueprint("messages", __name__)

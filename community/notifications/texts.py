@@ -1,0 +1,32 @@
+"""The sentence for each kind of in-app notification, rendered in the reader's language."""
+
+from flask_babel import gettext as _
+
+TEXTS = {
+    "join.requested": lambda d: _("%(name)s asks to join %(group)s.", **d),
+    "join.joined": lambda d: _("%(name)s joined %(group)s.", **d),
+    "join.approved": lambda d: _("Welcome! You are now a member of %(group)s.", **d),
+    "join.declined": lambda d: _("Your request to join %(group)s was declined.", **d),
+    "member.removed": lambda d: _("You were removed from %(group)s.", **d),
+    "role.leader": lambda d: _("You are now a leader of %(group)s.", **d),
+    "engagement.offered": lambda d: _("%(group)s invites you to be a %(role)s.", **d),
+    "engagement.answered": lambda d: _("%(name)s answered your invitation to be a %(role)s.", **d),
+    "post.announcement": lambda d: _("New announcement in %(group)s: %(title)s", **d),
+    "post.decision": lambda d: _("New decision in %(group)s: %(title)s", **d),
+    "post.comment": lambda d: _("%(name)s replied to “%(title)s”.", **d),
+    "message.received": lambda d: _("%(name)s wrote to you.", **d),
+    "support.offered": lambda d: _("%(org)s offers support to %(group)s.", **d),
+    "support.accepted": lambda d: _("%(group)s accepted the support of %(org)s.", **d),
+    "support.declined": lambda d: _("%(group)s declined the support of %(org)s.", **d),
+    "support.ended": lambda d: _("%(group)s ended the link with %(org)s.", **d),
+}
+
+
+def render(notification):
+    text = TEXTS.get(notification.kind)
+    if text is None:
+        return ""
+    try:
+        return text(notification.data or {})
+    except (KeyError, TypeError, ValueError):
+        return ""

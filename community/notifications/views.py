@@ -1,0 +1,26 @@
+"""My notifications: what happened in my groups, newest first."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from community.forms import EmptyForm
+from community.notifications import service
+from community.notifications.texts import render
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.route("/")
+def index():
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    notifications, has_more = service.list_for(current_user, page)
+    return render_template("notifications/index.html", notifications=notifications, has_more=has_more,
+                           page=page, render=render)
+
+
+@bp.post("/read")
+def mark_read():
+    if EmptyForm().validate_on_submit():
+        service.mark_all_read(current_user)
+    return redirect(url_for("notifications.index"))

@@ -1,0 +1,1 @@
+"""Supporting organisations (NGOs), their specialists, and the groups they support."""
