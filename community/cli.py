@@ -48,7 +48,7 @@ def seed_demo(if_empty):
             click.echo("The database already holds data: the demo is not seeded again.")
             return
         raise click.ClickException("The database already holds data; the demo is seeded only into an empty one.") from None
-    click.echo("Demo ready. Log in with any of these (password: %s):" % demo.DEMO_PASSWORD)
+    click.echo(f"Demo ready. Log in with any of these (password: {demo.DEMO_PASSWORD}):")
     for email in emails:
         click.echo(f"  {email}")
 

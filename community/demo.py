@@ -1,21 +1,100 @@
-"""`flask seed-demo`: a small, realistic demo with the four known accounts (SPEC §5)."""
+"""`flask seed-demo`: a realistic demo community in Russian, with a year of history.
 
-from sqlalchemy import select
+Four known accounts (SPEC §5) share the password below; every other demo person has an
+unguessable password and exists only to make the groups feel alive.
+"""
+
+import random
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import func, select
 
 from community.auth.models import User
 from community.auth.service import hash_password
 from community.extensions import db
+from community.groups.models import (
+    ACTIVE,
+    ANNOUNCEMENT,
+    APPROVAL,
+    DECISION,
+    DISCUSSION,
+    LEADER,
+    MEMBER,
+    OPEN,
+    PENDING,
+    SPECIALIST,
+    Comment,
+    EngagementRole,
+    Group,
+    Membership,
+    Post,
+)
+from community.groups.service import search_key
 from community.models import utcnow
+from community.orgs.models import Organisation, Specialist
 
 DEMO_PASSWORD = "krug-demo-2026"
 
-DEMO_ACCOUNTS = (
+KNOWN_ACCOUNTS = (
     # email, display name, city, admin
     ("admin@demo.krug", "Администратор Круга", "Москва", True),
-    ("specialist@demo.krug", "Ирина Соколова (специалист)", "Москва", False),
+    ("specialist@demo.krug", "Ирина Соколова", "Москва", False),
     ("leader@demo.krug", "Марина Петрова", "Москва", False),
     ("member@demo.krug", "Алексей Смирнов", "Москва", False),
 )
+
+FIRST_NAMES = (
+    "Анна", "Елена", "Ольга", "Наталья", "Татьяна", "Светлана", "Юлия", "Екатерина", "Мария", "Ирина",
+    "Людмила", "Галина", "Дарья", "Ксения", "Вера", "Надежда", "Оксана", "Алина", "Полина", "Любовь",
+    "Сергей", "Андрей", "Дмитрий", "Михаил", "Игорь", "Павел", "Николай", "Владимир", "Олег", "Роман",
+)
+LAST_INITIALS = "АБВГДЕЖЗИКЛМНОПРСТУФХЧШЮЯ"
+
+ORGANISATIONS = (
+    ("Фонд «Семья рядом»", "semya-ryadom", "Москва и Поволжье", "Europe/Moscow"),
+    ("АНО «Тёплый дом»", "teplyi-dom", "Урал и Сибирь", "Asia/Yekaterinburg"),
+)
+
+# name, city, policy, organisation slug or None, size, leader key
+GROUPS = (
+    ("Приёмные семьи Москвы", "Москва", APPROVAL, "semya-ryadom", 22, "leader"),
+    ("Опекуны Казани", "Казань", OPEN, "semya-ryadom", 14, None),
+    ("Семьи Екатеринбурга", "Екатеринбург", APPROVAL, "teplyi-dom", 16, None),
+    ("Клуб усыновителей Новосибирска", "Новосибирск", OPEN, None, 12, None),
+    ("Родственная опека — Нижний Новгород", "Нижний Новгород", APPROVAL, "semya-ryadom", 8, "specialist"),
+    ("Молодые приёмные семьи Петербурга", "Санкт-Петербург", OPEN, "teplyi-dom", 4, None),
+    ("Приёмные родители Самары", "Самара", APPROVAL, None, 7, None),
+)
+
+DESCRIPTIONS = {
+    "Москва": "Мы — приёмные семьи, опекуны и усыновители Москвы. Встречаемся раз в месяц, помогаем друг другу и делимся опытом.\nРядом с нами специалисты фонда «Семья рядом».",
+    "Казань": "Опекуны и бабушки-опекуны Казани. Говорим о документах, школе и отдыхе, ездим вместе за город.",
+    "Екатеринбург": "Родительский клуб замещающих семей Екатеринбурга. Тренинги, пикники, поддержка новичков.",
+    "Новосибирск": "Усыновители Новосибирска: встречи в библиотеке, семейные праздники и взаимная помощь. Всё организуем сами.",
+    "Нижний Новгород": "Группа для тех, кто взял под опеку внука, племянника или другого родственника.",
+    "Санкт-Петербург": "Для тех, кто стал приёмным родителем совсем недавно. Спрашивайте — здесь не бывает глупых вопросов.",
+    "Самара": "Приёмные родители Самары и области. Встречаемся по субботам в семейном центре.",
+}
+HOW_TO_JOIN = {
+    OPEN: "Группа открыта для всех замещающих семей и тех, кто только готовится ими стать. Нажмите «Вступить» и представьтесь в ленте.",
+    APPROVAL: "Группа для приёмных семей, опекунов и усыновителей. Напишите пару слов о себе — ведущая ответит в течение двух дней. Мы не спрашиваем о детях.",
+}
+
+POSTS = (
+    (DISCUSSION, "Как вы готовите детей к школе после лета?", "Делитесь, что помогает войти в ритм: режим, кружки, разговоры.",
+     ["Мы начинаем за две недели ложиться пораньше.", "Помогает заранее сходить в школу и погулять во дворе.", "Спасибо, попробуем!"]),
+    (ANNOUNCEMENT, "Встреча в субботу переносится", "Друзья, встреча переносится на следующую субботу, то же время и место. Компенсация проезда сохраняется.",
+     ["Спасибо, что предупредили!"]),
+    (DECISION, "Встречаемся по субботам, а не по будням",
+     "Решили: с нового месяца встречи проходят в первую субботу месяца с 11:00 до 13:00. С детьми занимаются волонтёры.",
+     ["Отлично, в будни никак не успевали."]),
+    (DISCUSSION, "Опыт с органами опеки: отчёт за год", "Кто уже сдавал годовой отчёт? Какие документы попросили в этот раз?",
+     ["У нас попросили акт обследования и справку из школы.", "Можно заранее позвонить и уточнить список."]),
+    (DISCUSSION, "Куда поехать на выходные с детьми", "Ищем идеи недорогих поездок на один день.",
+     ["Мы ездили в ботанический сад — всем понравилось."]),
+)
+MEMBERS_SAID = "На прошлой встрече большинство сказали, что в будни не успевают из-за работы. В опросе 9 из 12 семей выбрали субботу."
 
 
 class DemoRefused(Exception):
@@ -23,23 +102,106 @@ class DemoRefused(Exception):
 
 
 def seed_demo(config):
-    """Create the demo accounts; refuse if the database holds any user already."""
+    """Create the demo community; refuse if the database holds any user already."""
     if db.session.scalar(select(User.id).limit(1)) is not None:
         raise DemoRefused
-    password_hash = hash_password(DEMO_PASSWORD)
+    rng = random.Random(2026)
     now = utcnow()
-    for email, name, city, is_admin in DEMO_ACCOUNTS:
-        db.session.add(
-            User(
-                email=email,
-                display_name=name,
-                city=city,
-                password_hash=password_hash,
-                email_verified_at=now,
-                is_admin=is_admin,
-                consent_at=now,
-                consent_version=config["CONSENT_VERSION"],
-            )
-        )
+    known_hash = hash_password(DEMO_PASSWORD)
+    other_hash = hash_password(secrets.token_urlsafe(24))
+
+    def person(email, name, city, password_hash, **extra):
+        user = User(email=email, display_name=name, city=city, password_hash=password_hash,
+                    email_verified_at=now - timedelta(days=400), consent_at=now - timedelta(days=400),
+                    consent_version=config["CONSENT_VERSION"], **extra)
+        db.session.add(user)
+        return user
+
+    known = {}
+    for email, name, city, is_admin in KNOWN_ACCOUNTS:
+        known[email.split("@")[0]] = person(email, name, city, known_hash, is_admin=is_admin,
+                                            family_form=None if is_admin or email.startswith("specialist") else "foster",
+                                            experience_years=None if is_admin else 6)
+
+    orgs = {}
+    for name, slug, region, tz in ORGANISATIONS:
+        orgs[slug] = Organisation(name=name, slug=slug, region=region, timezone=tz, created_at=now - timedelta(days=500))
+        db.session.add(orgs[slug])
+    second_specialist = person("olga.kuznetsova@demo.krug", "Ольга Кузнецова", "Екатеринбург", other_hash)
+    db.session.flush()
+    db.session.add(Specialist(organisation=orgs["semya-ryadom"], user=known["specialist"]))
+    db.session.add(Specialist(organisation=orgs["teplyi-dom"], user=second_specialist))
+    staff_of = {"semya-ryadom": known["specialist"], "teplyi-dom": second_specialist}
+
+    family_forms = ("foster", "guardianship", "adoption", "kinship", None)
+    for index, (name, city, policy, org_slug, size, leader_key) in enumerate(GROUPS):
+        started = now - timedelta(days=rng.randint(300, 380) if size > 6 else rng.randint(40, 90))
+        group = Group(name=name, slug=_slug(index), city=city, description=DESCRIPTIONS[city],
+                      how_to_join=HOW_TO_JOIN[policy], join_policy=policy, search_text=search_key(name, city),
+                      organisation=orgs.get(org_slug), created_at=started)
+        db.session.add(group)
+        parents = []
+        for n in range(size):
+            first = rng.choice(FIRST_NAMES)
+            parents.append(person(f"{_slug(index)}-{n}@demo.krug", f"{first} {rng.choice(LAST_INITIALS)}.", city,
+                                  other_hash, family_form=rng.choice(family_forms),
+                                  experience_years=rng.choice([None, 1, 2, 3, 5, 8, 12])))
+        leader = known.get(leader_key) if leader_key else parents[0]
+        if leader_key == "leader":
+            parents = [known["member"]] + parents
+        if index == 1:
+            parents = [known["member"]] + parents
+        db.session.flush()
+
+        def join(user, role, when):
+            db.session.add(Membership(group=group, user=user, role=role, status=ACTIVE, requested_at=when, joined_at=when))
+
+        join(leader, LEADER, started)
+        span = (now - started).days
+        members = [p for p in parents if p is not leader]
+        co_leader = members[1] if size >= 14 else None
+        for user in members:
+            if user is co_leader:
+                join(user, LEADER, started + timedelta(days=3))
+            else:
+                join(user, MEMBER, started + timedelta(days=rng.randint(1, max(2, span - 5))))
+        members = [m for m in members if m is not co_leader]
+        if org_slug and staff_of[org_slug] is not leader:
+            join(staff_of[org_slug], SPECIALIST, started + timedelta(days=2))
+        if index == 0:
+            # Someone waiting for the leader's answer, and roles from the involvement framework.
+            newcomer = person("newcomer-0@demo.krug", "Светлана К.", city, other_hash)
+            db.session.add(Membership(group=group, user=newcomer, role=MEMBER, status=PENDING, requested_at=now - timedelta(days=1),
+                                      request_message="Здравствуйте! Мы взяли под опеку двоих детей полгода назад, хотим познакомиться с другими семьями."))
+        db.session.flush()
+        if index == 0:
+            member_ms = db.session.scalar(select(Membership).where(Membership.group_id == group.id, Membership.user_id == known["member"].id))
+            db.session.add(EngagementRole(membership=member_ms, role="consultant", status="offered", offered_by_id=leader.id))
+            for user, role in ((members[2], "mentor"), (members[3], "ambassador"), (members[4], "critic")):
+                ms = db.session.scalar(select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id))
+                db.session.add(EngagementRole(membership=ms, role=role, status="accepted", offered_by_id=leader.id))
+        group.member_count = db.session.scalar(select(func.count(Membership.id)).where(
+            Membership.group_id == group.id, Membership.status == ACTIVE, Membership.role != SPECIALIST))
+        _posts(rng, group, leader, members, started, now)
     db.session.commit()
-    return [email for email, *_ in DEMO_ACCOUNTS]
+    return [email for email, *_ in KNOWN_ACCOUNTS]
+
+
+def _slug(index):
+    return ("priemnye-semi-moskvy", "opekuny-kazani", "semi-ekaterinburga", "klub-usynovitelei-novosibirska",
+            "rodstvennaya-opeka-nn", "molodye-priemnye-semi-peterburga", "priemnye-roditeli-samary")[index]
+
+
+def _posts(rng, group, leader, members, started, now):
+    span = max(2, (now - started).days)
+    for kind, title, body, replies in POSTS[: 2 + min(3, len(members) // 4)]:
+        author = leader if kind != DISCUSSION else rng.choice(members or [leader])
+        when = started + timedelta(days=rng.randint(1, span - 1), hours=rng.randint(8, 20))
+        post = Post(group_id=group.id, author_id=author.id, kind=kind, title=title, body=body,
+                    members_said=MEMBERS_SAID if kind == DECISION else "", created_at=when)
+        db.session.add(post)
+        db.session.flush()
+        for i, text in enumerate(replies):
+            db.session.add(Comment(post_id=post.id, author_id=rng.choice(members or [leader]).id, body=text,
+                                   created_at=min(now, when + timedelta(hours=2 + i * 5))))
+        post.comment_count = len(replies)

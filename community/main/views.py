@@ -1,6 +1,7 @@
 """Home, the privacy notice and the health check."""
 
 from flask import Blueprint, jsonify, render_template
+from flask_login import current_user
 from sqlalchemy import text
 
 from community.extensions import db
@@ -12,6 +13,10 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @public
 def index():
+    if current_user.is_authenticated:
+        from community.groups.service import my_groups
+
+        return render_template("main/home.html", memberships=my_groups(current_user))
     return render_template("main/index.html")
 
 

@@ -1,5 +1,32 @@
-"""Messages between members."""
+"""Messages between members: my conversations and one conversation."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from community.messages import service
+from community.messages.forms import MessageForm
 
 bp = Blueprint("messages", __name__)
+
+
+@bp.route("/")
+def inbox():
+    return render_template("messages/inbox.html", conversations=service.conversations(current_user))
+
+
+@bp.route("/with/<int:user_id>", methods=["GET", "POST"])
+def thread(user_id):
+    other = service.get_user(user_id)
+    if other is None or other.id == current_user.id:
+        abort(404)
+    group = service.shared_group(current_user, other)
+    if group is None and not service.has_conversation(current_user, other):
+        abort(404)
+    form = MessageForm()
+    if group is not None and form.validate_on_submit():
+        service.send_message(current_user, other, form.body.data)
+        flash(_("Your message is sent. %(name)s will get it in Krug and by email.", name=other.display_name), "success")
+        return redirect(url_for("messages.thread", user_id=other.id, _anchor="write"))
+    return render_template("messages/thread.html", other=other, group=group, form=form,
+                           messages=service.thread(current_user, other))
