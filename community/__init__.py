@@ -47,6 +47,7 @@ def register_extensions(app):
     from community.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
     import community.auth.models  # noqa: F401  (register the models with the metadata)
+    import community.events.models  # noqa: F401
     import community.groups.models  # noqa: F401
     import community.messages.models  # noqa: F401
     import community.notifications.models  # noqa: F401
@@ -68,6 +69,7 @@ def register_extensions(app):
 def register_blueprints(app):
     from community.admin.views import bp as admin_bp
     from community.auth.views import bp as auth_bp
+    from community.events.views import bp as events_bp
     from community.groups.feed_views import bp as posts_bp
     from community.groups.views import bp as groups_bp
     from community.main.views import bp as main_bp
@@ -79,6 +81,7 @@ def register_blueprints(app):
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(groups_bp, url_prefix="/groups")
     app.register_blueprint(posts_bp, url_prefix="/groups")
+    app.register_blueprint(events_bp)
     app.register_blueprint(messages_bp, url_prefix="/messages")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(orgs_bp, url_prefix="/orgs")

@@ -10,6 +10,7 @@ from community.email import deliver_pending
 
 
 def register(app):
+    app.cli.add_command(send_reminders)
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(send_outbox)
@@ -62,3 +63,15 @@ def send_outbox(limit):
         sent, failed = deliver_pending(limit=limit)
     click.echo(f"sent {sent}, failed {failed}")
 
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders():
+    """Email people going to events that start within 24 hours, once (safe to run from cron)."""
+    from community.events.service import send_reminders as send
+
+    with _request_context():
+        sent = send()
+        deliver_pending()
+    click.echo(f"reminders queued: {sent}")

@@ -33,6 +33,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Optional and self-declared; used only in aggregate (indicator I1). Never a child's data.
     family_form: Mapped[str | None] = mapped_column(String(20))
     experience_years: Mapped[int | None]
+    # Secret for the private calendar feed of my events; reset by the user.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
     sessions: Mapped[list["UserSession"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from community.forms import no_markup, stripped
 from community.groups.models import APPROVAL, ENGAGEMENT_ROLES, OPEN
+from community.i18n import COMMON_TIMEZONES
 
 CHILD_DATA_WARNING = _l(
     "Please do not write children's names, diagnoses, addresses or other details that could identify a child."
@@ -52,6 +53,12 @@ class GroupForm(FlaskForm):
         validators=[DataRequired(_l("Please say who the group is for and how to join.")), Length(max=3000, message=_l("At most 3000 characters."))],
         description=_l("Who the group is for and what joining involves, so everyone knows the rules in advance. Visible to everyone."),
         render_kw={"rows": 4},
+    )
+    timezone = SelectField(
+        _l("Time zone of the group"),
+        choices=[SelectChoice(tz, tz.replace("_", " ")) for tz in COMMON_TIMEZONES],
+        default="Europe/Moscow",
+        description=_l("Event times are entered and shown in this time zone."),
     )
     join_policy = RadioField(
         _l("Who can join"),

@@ -28,6 +28,8 @@ class Group(TimestampMixin, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     how_to_join: Mapped[str] = mapped_column(Text, default="")
     join_policy: Mapped[str] = mapped_column(String(10), default=OPEN)
+    # Events are entered and shown in this timezone.
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow", server_default="Europe/Moscow")
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
     archived_at: Mapped[datetime | None]
     # Kept by the service: the directory searches and counts without joins.

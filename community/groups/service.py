@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from community.auth.models import User
 from community.auth.service import audit
 from community.extensions import db
+from community.i18n import is_valid_timezone
 from community.groups.models import (
     ACTIVE,
     APPROVAL,
@@ -159,7 +160,7 @@ def name_taken(name, city, exclude_id=None):
     return db.session.scalar(query.limit(1)) is not None
 
 
-def create_group(user, name, city, description, how_to_join, join_policy):
+def create_group(user, name, city, description, how_to_join, join_policy, timezone="Europe/Moscow"):
     """Create a group; its creator becomes its first leader."""
     if not user.email_verified:
         raise GroupError("unverified")
@@ -172,6 +173,7 @@ def create_group(user, name, city, description, how_to_join, join_policy):
         description=description.strip(),
         how_to_join=how_to_join.strip(),
         join_policy=join_policy if join_policy in (OPEN, APPROVAL) else APPROVAL,
+        timezone=timezone if is_valid_timezone(timezone) else "Europe/Moscow",
         search_text=search_key(name, city),
     )
     db.session.add(group)
@@ -185,12 +187,14 @@ def create_group(user, name, city, description, how_to_join, join_policy):
     return group
 
 
-def update_group(actor, group, name, city, description, how_to_join, join_policy):
+def update_group(actor, group, name, city, description, how_to_join, join_policy, timezone=None):
     if name_taken(name, city, exclude_id=group.id):
         raise GroupError("name-taken", field="name")
     group.name, group.city = name.strip(), city.strip()
     group.description, group.how_to_join = description.strip(), how_to_join.strip()
     group.join_policy = join_policy if join_policy in (OPEN, APPROVAL) else group.join_policy
+    if timezone and is_valid_timezone(timezone):
+        group.timezone = timezone
     group.search_text = search_key(group.name, group.city)
     db.session.commit()
 

@@ -60,7 +60,7 @@ def create():
     if form.validate_on_submit():
         try:
             group = service.create_group(current_user, form.name.data, form.city.data, form.description.data,
-                                         form.how_to_join.data, form.join_policy.data)
+                                         form.how_to_join.data, form.join_policy.data, form.timezone.data)
         except GroupError as error:
             _attach(form, error)
         else:
@@ -86,10 +86,13 @@ def detail(slug):
             abort(404)
         return render_template("groups/public.html", group=group, access=access,
                                parent_led=service.is_parent_led(group))
+    from community.events.service import group_events
     from community.groups import feed
 
     posts = feed.latest_posts(group)
+    upcoming, past = group_events(group, include_drafts=access.can_organise_events, limit=5)
     return render_template("groups/detail.html", group=group, access=access, posts=posts,
+                           upcoming=upcoming, past=past,
                            parent_led=service.is_parent_led(group),
                            pending_count=len(service.pending_requests(group)) if access.can_manage else 0)
 
@@ -101,7 +104,7 @@ def edit(slug):
     if form.validate_on_submit():
         try:
             service.update_group(current_user, group, form.name.data, form.city.data, form.description.data,
-                                 form.how_to_join.data, form.join_policy.data)
+                                 form.how_to_join.data, form.join_policy.data, form.timezone.data)
         except GroupError as error:
             _attach(form, error)
         else:

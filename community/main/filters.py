@@ -10,6 +10,7 @@ def register(app):
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
+    app.jinja_env.filters["local_datetime"] = local_datetime
 
     from community.groups.forms import ENGAGEMENT_ROLE_HINTS, ENGAGEMENT_ROLE_LABELS, KIND_LABELS
 
@@ -36,3 +37,21 @@ def _unread_count():
     from community.notifications.service import unread_count
 
     return unread_count(current_user) if current_user.is_authenticated else 0
+
+
+def local_datetime(value, timezone, kind="medium"):
+    """A UTC moment shown in a place's timezone (e.g. the group's), in the reader's locale.
+    `kind`: 'full_date' (Saturday, 5 December 2026), 'time' (11:00), or a Babel datetime format."""
+    from zoneinfo import ZoneInfo
+
+    from babel import dates
+
+    if value is None:
+        return ""
+    zone = ZoneInfo(timezone)
+    locale = get_locale() or "ru"
+    if kind == "full_date":
+        return dates.format_date(value.astimezone(zone).date(), "full", locale=locale)
+    if kind == "time":
+        return dates.format_time(value, "short", tzinfo=zone, locale=locale)
+    return dates.format_datetime(value, kind, tzinfo=zone, locale=locale)

@@ -1,0 +1,1 @@
+"""Events of a group, co-organised with parents: registration, waitlist, attendance, feedback."""
