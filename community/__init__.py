@@ -25,6 +25,7 @@ def create_app(config=None):
     _ensure_instance_dir(app)
 
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_hooks(app)
     register_errorhandlers(app)
@@ -64,6 +65,18 @@ def register_extensions(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = None  # sessions are checked against the database instead
+
+
+def register_url_converters(app):
+    """Ids in URLs fit the database's integer: a huge number is a 404, not a 500."""
+    from werkzeug.routing import IntegerConverter
+
+    class BoundedInt(IntegerConverter):
+        def __init__(self, url_map, *args, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(url_map, *args, **kwargs)
+
+    app.url_map.converters["int"] = BoundedInt
 
 
 def register_blueprints(app):
@@ -113,8 +126,10 @@ def register_commands(app):
 
 def register_template_helpers(app):
     from community.main.filters import register
+    from community.orgs.views import register_template_globals
 
     register(app)
+    register_template_globals(app)
 
 
 @event.listens_for(Engine, "connect")
