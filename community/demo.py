@@ -183,6 +183,7 @@ def seed_demo(config):
         group.member_count = db.session.scalar(select(func.count(Membership.id)).where(
             Membership.group_id == group.id, Membership.status == ACTIVE, Membership.role != SPECIALIST))
         _posts(rng, group, leader, members, started, now)
+        _events(rng, group, leader, members, staff_of.get(org_slug), started, now, index)
     db.session.commit()
     return [email for email, *_ in KNOWN_ACCOUNTS]
 
@@ -205,3 +206,83 @@ def _posts(rng, group, leader, members, started, now):
             db.session.add(Comment(post_id=post.id, author_id=rng.choice(members or [leader]).id, body=text,
                                    created_at=min(now, when + timedelta(hours=2 + i * 5))))
         post.comment_count = len(replies)
+
+
+EVENT_KINDS = (
+    ("Встреча родительского клуба", "Чай, разговор по кругу и планы на месяц. С детьми занимаются волонтёры.", None),
+    ("Пикник в парке", "Берём пледы и еду на всех. Если пойдёт дождь — переносим в семейный центр.", None),
+    ("Тренинг: школа и документы", "Специалист фонда расскажет о школьных вопросах и отчётах в опеку. Вопросы можно прислать заранее.", 12),
+    ("Семейный праздник", "Игры, мастер-классы и угощение. Приходите всей семьёй.", 30),
+)
+PLACES = {
+    "Москва": "Семейный центр «Радуга», ул. Строителей, 7", "Казань": "Библиотека им. Тукая, ул. Баумана, 12",
+    "Екатеринбург": "Центр «Тёплый дом», ул. Малышева, 40", "Новосибирск": "Библиотека, Красный проспект, 20",
+    "Нижний Новгород": "Семейный клуб, ул. Рождественская, 3", "Санкт-Петербург": "Коворкинг «Сад», Литейный пр., 15",
+    "Самара": "Семейный центр, ул. Ленинградская, 50",
+}
+
+
+def _events(rng, group, leader, members, specialist, started, now, index):
+    """A year of events: monthly meetings, picnics, trainings; attendance and feedback;
+    a cancellation and a waiting list; and the next few weeks planned ahead."""
+    from zoneinfo import ZoneInfo
+
+    from community.events.models import (
+        ACCEPTED, CANCELLED, GOING, PUBLISHED, WAITLISTED, Event, EventFeedback, EventOrganiser, Registration,
+    )
+
+    zone = ZoneInfo(group.timezone)
+    people = [leader] + members
+    active_share = {0: 0.6, 1: 0.5, 2: 0.55, 3: 0.6, 4: 0.35, 5: 0.8, 6: 0.25}[index]
+    months = max(1, (now - started).days // 30)
+    dates = []
+    for m in range(months, 0, -1):
+        if index == 6 and m <= 3:
+            continue  # Samara has gone quiet: no events for three months
+        day = (now - timedelta(days=30 * m)).astimezone(zone).replace(hour=11, minute=0, second=0, microsecond=0)
+        dates.append(day)
+    for weeks in (1, 3):
+        if index != 6:
+            dates.append((now + timedelta(weeks=weeks)).astimezone(zone).replace(hour=11, minute=0, second=0, microsecond=0))
+    for n, local_start in enumerate(dates):
+        title, description, capacity = EVENT_KINDS[n % len(EVENT_KINDS)]
+        future = local_start > now
+        if index == 0 and future and n == len(dates) - 2:
+            capacity = 3  # a small workshop that fills up, with a waiting list
+        starts_at = local_start.astimezone(ZoneInfo("UTC"))
+        cancelled = (n == 3 and index in (0, 2))
+        event = Event(group_id=group.id, title=title, description=description, starts_at=starts_at,
+                      ends_at=starts_at + timedelta(hours=2), place=PLACES[group.city], capacity=capacity,
+                      travel_reimbursed=capacity is not None, travel_note="Компенсация проезда до 300 ₽" if capacity else "",
+                      status=CANCELLED if cancelled else PUBLISHED, created_by_id=leader.id,
+                      created_at=starts_at - timedelta(days=14), cancelled_at=starts_at - timedelta(days=2) if cancelled else None)
+        db.session.add(event)
+        db.session.flush()
+        db.session.add(EventOrganiser(event_id=event.id, user_id=leader.id, status=ACCEPTED, is_specialist=leader is specialist,
+                                      created_at=event.created_at, answered_at=event.created_at))
+        if specialist is not None and specialist is not leader and n % 3 == 2:
+            db.session.add(EventOrganiser(event_id=event.id, user_id=specialist.id, status=ACCEPTED, is_specialist=True,
+                                          created_at=event.created_at, answered_at=event.created_at))
+        if members and n % 2 == 0:
+            helper = members[n % len(members)]
+            db.session.add(EventOrganiser(event_id=event.id, user_id=helper.id, status=ACCEPTED, is_specialist=False,
+                                          created_at=event.created_at, answered_at=event.created_at))
+        coming = [p for p in people if rng.random() < active_share]
+        going = coming[:capacity] if capacity else coming
+        waiting = coming[capacity:] if capacity else []
+        for person in going:
+            attended = None if future or cancelled else rng.random() < 0.85
+            db.session.add(Registration(event_id=event.id, user_id=person.id, status=GOING, attended=attended,
+                                        show_name=rng.random() < 0.5, queued_at=event.created_at, created_at=event.created_at))
+            if attended and rng.random() < 0.5:
+                db.session.add(EventFeedback(event_id=event.id, user_id=person.id, feeling=rng.choice([3, 4, 4, 5, 5, 5]),
+                                             helped=rng.choice(["", "Тёплая атмосфера", "Можно было прийти с детьми", "Ответы специалиста"]),
+                                             change=rng.choice(["", "", "Начинать чуть позже", "Больше времени на общение"]),
+                                             anonymous=rng.random() < 0.7, created_at=event.ends_at + timedelta(hours=5)))
+        for person in waiting:
+            db.session.add(Registration(event_id=event.id, user_id=person.id, status=WAITLISTED,
+                                        queued_at=event.created_at + timedelta(hours=1), created_at=event.created_at))
+        event.going_count, event.waitlist_count = (0, 0) if cancelled else (len(going), len(waiting))
+        if cancelled:
+            for registration in db.session.scalars(select(Registration).where(Registration.event_id == event.id)):
+                registration.status = CANCELLED
