@@ -2,7 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -60,11 +69,13 @@ class EventForm(FlaskForm):
         description=_l("For example: bring your tickets, up to 500 roubles"),
     )
 
-    def validate_place(self, field):
-        if not field.data and not self.online_url.data:
-            from wtforms.validators import ValidationError
-
-            raise ValidationError(_l("Please give a place or an online link."))
+    def validate(self, extra_validators=None):
+        """Besides each field's rules: an event needs a place or an online link."""
+        valid = super().validate(extra_validators)
+        if not self.place.data and not self.online_url.data and not self.online_url.errors:
+            self.place.errors = list(self.place.errors) + [_l("Please give a place or an online link.")]
+            valid = False
+        return valid
 
 
 class CancelEventForm(FlaskForm):
