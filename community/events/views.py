@@ -269,7 +269,10 @@ def remove_organiser(event_id, organiser_id):
 
 @bp.route("/events/<int:event_id>/attendance", methods=["GET", "POST"])
 def attendance(event_id):
-    event, access = get_event_for(current_user, event_id, need="manage_attendance")
+    event, access = get_event_for(current_user, event_id, need="edit")
+    if not access.can_manage_attendance:
+        flash(ERRORS["not-started"](), "error")
+        return redirect(url_for("events.detail", event_id=event.id))
     going = service.registrations(event, statuses=(GOING,))
     form = EmptyForm()
     if form.validate_on_submit():
