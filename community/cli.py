@@ -69,7 +69,7 @@ def send_outbox(limit):
 @with_appcontext
 def send_reminders():
     """Email people going to events that start within 24 hours, once (safe to run from cron)."""
-    from community.events.service import send_reminders as send
+    from community.events.reminders import send_reminders as send
 
     with _request_context():
         sent = send()

@@ -6,6 +6,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
+from community.events import registration
 from community.events import service as events
 from community.events.models import GOING, WAITLISTED, Event, EventOrganiser, Registration
 from community.extensions import db
@@ -215,12 +216,12 @@ def test_no_registration_for_cancelled_or_past_events(app, world):
     with app.test_request_context():
         events.cancel_event(user("leader@example.org"), db.session.get(Event, cancelled))
         with pytest.raises(events.EventError):
-            events.register(user("member1@example.org"), db.session.get(Event, cancelled))
+            registration.register(user("member1@example.org"), db.session.get(Event, cancelled))
         past = db.session.get(Event, make_event(app, world["group_id"]))
         past.starts_at, past.ends_at = utcnow() - timedelta(days=2), utcnow() - timedelta(days=2, hours=-2)
         db.session.commit()
         with pytest.raises(events.EventError):
-            events.register(user("member1@example.org"), past)
+            registration.register(user("member1@example.org"), past)
 
 
 def test_online_link_is_shown_only_to_registered_people(app, world):

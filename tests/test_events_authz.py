@@ -6,7 +6,7 @@ from sqlalchemy import select
 from community.events.models import EventOrganiser
 from community.extensions import db
 from community.groups import service as groups
-from community.groups.models import ACTIVE, SPECIALIST, Membership
+from community.groups.models import SPECIALIST, Membership
 from community.orgs.models import Organisation, Specialist
 from tests.conftest import Browser
 from tests.events_helpers import build_group, make_event, user

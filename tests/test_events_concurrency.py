@@ -6,7 +6,7 @@ import threading
 from sqlalchemy import func, select
 
 from community.auth.models import User
-from community.events import service as events
+from community.events import registration
 from community.events.models import GOING, WAITLISTED, Event, Registration
 from community.extensions import db
 from community.groups import service as groups
@@ -60,7 +60,7 @@ def test_fifty_people_at_once_on_ten_places(app, make_user):
     event_id = make_event(app, group_id, capacity=10)
 
     def take_place(uid):
-        events.register(db.session.get(User, uid), db.session.get(Event, event_id))
+        registration.register(db.session.get(User, uid), db.session.get(Event, event_id))
 
     errors = run_together(app, take_place, ids)
     assert errors == []
@@ -77,7 +77,7 @@ def test_fifty_people_at_once_on_ten_places(app, make_user):
         ).order_by(Registration.queued_at, Registration.id).limit(5)).all()
 
     def give_up(uid):
-        events.cancel_registration(db.session.get(User, uid), db.session.get(Event, event_id))
+        registration.cancel_registration(db.session.get(User, uid), db.session.get(Event, event_id))
 
     errors = run_together(app, give_up, going)
     assert errors == []

@@ -4,7 +4,7 @@ many people register."""
 from sqlalchemy import event as sa_event
 
 from community.auth.models import User
-from community.events import service as events
+from community.events import registration
 from community.events.models import Event
 from community.extensions import db
 from community.groups import service as groups
@@ -41,7 +41,7 @@ def community_of(app, make_user, size):
     with app.test_request_context():
         for event_id in event_ids:
             for uid in ids:
-                events.register(db.session.get(User, uid), db.session.get(Event, event_id))
+                registration.register(db.session.get(User, uid), db.session.get(Event, event_id))
     return slug, event_ids[0]
 
 

@@ -5,7 +5,17 @@ from dataclasses import dataclass
 from flask import abort
 
 from community.events import service
-from community.events.models import ACCEPTED, CANCELLED, DRAFT, GOING, INVITED, WAITLISTED, Event, EventOrganiser, Registration
+from community.events.models import (
+    ACCEPTED,
+    CANCELLED,
+    DRAFT,
+    GOING,
+    INVITED,
+    WAITLISTED,
+    Event,
+    EventOrganiser,
+    Registration,
+)
 from community.groups.access import GroupAccess, access_for
 from community.models import utcnow
 

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.events import forms, ics, service
+from community.events import forms, ics, registration, reminders, service
 from community.events.access import get_event_for
 from community.events.models import GOING
 from community.events.service import EventError
@@ -115,8 +115,8 @@ def detail(event_id):
     return render_template(
         "events/detail.html", event=event, access=access, group=event.group, organisers=organisers,
         co_organised=service.is_co_organised_with_parents(organisers), people=people,
-        feedback_open=service.can_give_feedback(current_user, event, access.registration)
-        and not service.has_given_feedback(current_user, event),
+        feedback_open=registration.can_give_feedback(current_user, event, access.registration)
+        and not registration.has_given_feedback(current_user, event),
     )
 
 
@@ -186,11 +186,11 @@ def register(event_id):
         abort(403)
     if EmptyForm().validate_on_submit():
         try:
-            registration = service.register(current_user, event)
+            place = registration.register(current_user, event)
         except EventError as error:
             flash(_message(error), "error")
         else:
-            flash(_("You are registered. See you there!") if registration.status == GOING
+            flash(_("You are registered. See you there!") if place.status == GOING
                   else _("All places are taken, so you are on the waiting list. If a place frees up, it is yours and we will tell you by email."),
                   "success")
     return redirect(url_for("events.detail", event_id=event.id))
@@ -201,7 +201,7 @@ def unregister(event_id):
     event, access = get_event_for(current_user, event_id)
     if EmptyForm().validate_on_submit():
         try:
-            service.cancel_registration(current_user, event)
+            registration.cancel_registration(current_user, event)
         except EventError as error:
             flash(_message(error), "error")
         else:
@@ -214,7 +214,7 @@ def show_name(event_id):
     event, access = get_event_for(current_user, event_id)
     if EmptyForm().validate_on_submit():
         try:
-            service.set_name_visibility(current_user, event, request.form.get("show") == "1")
+            registration.set_name_visibility(current_user, event, request.form.get("show") == "1")
         except EventError as error:
             flash(_message(error), "error")
     return redirect(url_for("events.detail", event_id=event.id))
@@ -277,7 +277,7 @@ def attendance(event_id):
     form = EmptyForm()
     if form.validate_on_submit():
         ids = {int(v) for v in request.form.getlist("attended") if v.isdigit()}
-        service.mark_attendance(current_user, event, ids)
+        registration.mark_attendance(current_user, event, ids)
         flash(_("Attendance saved: %(count)d came.", count=len(ids & {r.user_id for r in going})), "success")
         return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/attendance.html", event=event, group=event.group, going=going, form=form)
@@ -286,13 +286,13 @@ def attendance(event_id):
 @bp.route("/events/<int:event_id>/feedback", methods=["GET", "POST"])
 def feedback(event_id):
     event, access = get_event_for(current_user, event_id)
-    if not service.can_give_feedback(current_user, event, access.registration):
+    if not registration.can_give_feedback(current_user, event, access.registration):
         flash(ERRORS["no-feedback"](), "error")
         return redirect(url_for("events.detail", event_id=event.id))
     form = forms.FeedbackForm()
     if form.validate_on_submit():
         try:
-            service.submit_feedback(current_user, event, int(form.feeling.data), form.helped.data,
+            registration.submit_feedback(current_user, event, int(form.feeling.data), form.helped.data,
                                     form.change.data, form.anonymous.data)
         except EventError as error:
             flash(_message(error), "error")
@@ -306,7 +306,7 @@ def feedback(event_id):
 def feedback_summary(event_id):
     event, access = get_event_for(current_user, event_id, need="edit")
     return render_template("events/feedback_summary.html", event=event, group=event.group,
-                           summary=service.feedback_summary(event))
+                           summary=registration.feedback_summary(event))
 
 
 @bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
@@ -314,7 +314,7 @@ def message(event_id):
     event, access = get_event_for(current_user, event_id, need="edit")
     form = forms.OrganiserMessageForm()
     if form.validate_on_submit():
-        count = service.message_registered(current_user, event, form.body.data)
+        count = registration.message_registered(current_user, event, form.body.data)
         flash(_("Your message is sent to %(count)d people.", count=count), "success")
         return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/message.html", event=event, group=event.group, form=form)
@@ -323,7 +323,7 @@ def message(event_id):
 @bp.post("/events/calendar/reset")
 def reset_calendar():
     if EmptyForm().validate_on_submit():
-        service.reset_calendar_token(current_user)
+        reminders.reset_calendar_token(current_user)
         flash(_("You have a new calendar address. The old one no longer works."), "success")
     return redirect(url_for("events.mine"))
 
@@ -331,7 +331,7 @@ def reset_calendar():
 @bp.post("/events/calendar/create")
 def create_calendar():
     if EmptyForm().validate_on_submit():
-        service.calendar_token_for(current_user)
+        reminders.calendar_token_for(current_user)
     return redirect(url_for("events.mine", _anchor="calendar"))
 
 
@@ -339,7 +339,7 @@ def create_calendar():
 @public
 def calendar_feed(token):
     """A private feed for calendar apps: the secret address is the only key."""
-    user = service.user_by_calendar_token(token)
+    user = reminders.user_by_calendar_token(token)
     if user is None:
         abort(404)
     body = ics.feed_calendar(_("Krug: my events"), service.calendar_events(user),

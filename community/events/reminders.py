@@ -1,0 +1,65 @@
+"""Reminders before an event, and each person's private calendar feed."""
+
+
+from flask import url_for
+from sqlalchemy import select, update
+
+from community import email
+from community.auth.models import User
+from community.events.models import GOING, PUBLISHED, Event, Registration, new_feed_token
+from community.events.service import REMINDER_WINDOW, when_text
+from community.extensions import db
+from community.models import utcnow
+
+
+def send_reminders(now=None):
+    """Email everyone going to an event that starts within 24 hours, once. Idempotent:
+    each reminder is claimed with a conditional update before it is queued."""
+    now = now or utcnow()
+    due = db.session.execute(
+        select(Registration.id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.status == GOING,
+            Registration.reminded_at.is_(None),
+            Event.status == PUBLISHED,
+            Event.starts_at > now,
+            Event.starts_at <= now + REMINDER_WINDOW,
+        )
+    ).scalars().all()
+    sent = 0
+    for registration_id in due:
+        claimed = db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration_id, Registration.reminded_at.is_(None))
+            .values(reminded_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not claimed:
+            continue
+        registration = db.session.get(Registration, registration_id)
+        event = registration.event
+        email.send("events/reminder", registration.user, title=event.title, group=event.group.name,
+                   when=when_text(event, registration.user), place=event.place, online_url=event.online_url,
+                   link=url_for("events.detail", event_id=event.id, _external=True))
+        db.session.commit()
+        sent += 1
+    return sent
+
+
+def calendar_token_for(user):
+    if not user.calendar_token:
+        user.calendar_token = new_feed_token()
+        db.session.commit()
+    return user.calendar_token
+
+
+def reset_calendar_token(user):
+    user.calendar_token = new_feed_token()
+    db.session.commit()
+
+
+def user_by_calendar_token(token):
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(User).where(User.calendar_token == token))
