@@ -153,7 +153,7 @@ def seed_demo(config):
             parents = [known["member"]] + parents
         db.session.flush()
 
-        def join(user, role, when):
+        def join(user, role, when, group=group):
             db.session.add(Membership(group=group, user=user, role=role, status=ACTIVE, requested_at=when, joined_at=when))
 
         join(leader, LEADER, started)
@@ -228,7 +228,15 @@ def _events(rng, group, leader, members, specialist, started, now, index):
     from zoneinfo import ZoneInfo
 
     from community.events.models import (
-        ACCEPTED, CANCELLED, GOING, PUBLISHED, WAITLISTED, Event, EventFeedback, EventOrganiser, Registration,
+        ACCEPTED,
+        CANCELLED,
+        GOING,
+        PUBLISHED,
+        WAITLISTED,
+        Event,
+        EventFeedback,
+        EventOrganiser,
+        Registration,
     )
 
     zone = ZoneInfo(group.timezone)
