@@ -43,16 +43,15 @@ def _ensure_instance_dir(app):
 
 
 def register_extensions(app):
-    from community import i18n
-    from community.auth.models import AnonymousUser
-    from community.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
-
     import community.auth.models  # noqa: F401  (register the models with the metadata)
     import community.events.models  # noqa: F401
     import community.groups.models  # noqa: F401
     import community.messages.models  # noqa: F401
     import community.notifications.models  # noqa: F401
     import community.orgs.models  # noqa: F401
+    from community import i18n
+    from community.auth.models import AnonymousUser
+    from community.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(settings.BASE_DIR / "migrations"), render_as_batch=True)

@@ -2,9 +2,9 @@
 was typed, and never fails with a 500."""
 
 import pytest
-from markupsafe import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from tests.conftest import PASSWORD, Browser
 

@@ -1,8 +1,8 @@
 """Language choice, and catalogues that are complete in both languages."""
 
 import subprocess
-from io import BytesIO
 import sys
+from io import BytesIO
 from pathlib import Path
 
 from babel.messages.mofile import write_mo

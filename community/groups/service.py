@@ -8,7 +8,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from community.auth.models import User
 from community.auth.service import audit
 from community.extensions import db
-from community.i18n import is_valid_timezone
 from community.groups.models import (
     ACTIVE,
     APPROVAL,
@@ -25,6 +24,7 @@ from community.groups.models import (
     Group,
     Membership,
 )
+from community.i18n import is_valid_timezone
 from community.models import utcnow
 from community.notifications.service import notify
 from community.orgs.models import Specialist
