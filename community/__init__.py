@@ -47,6 +47,7 @@ def register_extensions(app):
     import community.events.models  # noqa: F401
     import community.groups.models  # noqa: F401
     import community.messages.models  # noqa: F401
+    import community.mutual_help.models  # noqa: F401
     import community.notifications.models  # noqa: F401
     import community.orgs.models  # noqa: F401
     from community import i18n
@@ -86,6 +87,7 @@ def register_blueprints(app):
     from community.groups.views import bp as groups_bp
     from community.main.views import bp as main_bp
     from community.messages.views import bp as messages_bp
+    from community.mutual_help.views import bp as help_bp
     from community.notifications.views import bp as notifications_bp
     from community.orgs.views import bp as orgs_bp
 
@@ -94,6 +96,7 @@ def register_blueprints(app):
     app.register_blueprint(groups_bp, url_prefix="/groups")
     app.register_blueprint(posts_bp, url_prefix="/groups")
     app.register_blueprint(events_bp)
+    app.register_blueprint(help_bp)
     app.register_blueprint(messages_bp, url_prefix="/messages")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(orgs_bp, url_prefix="/orgs")

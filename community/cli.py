@@ -10,6 +10,7 @@ from community.email import deliver_pending
 
 
 def register(app):
+    app.cli.add_command(nudge_help)
     app.cli.add_command(send_reminders)
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
@@ -75,3 +76,15 @@ def send_reminders():
         sent = send()
         deliver_pending()
     click.echo(f"reminders queued: {sent}")
+
+
+@click.command("nudge-help")
+@with_appcontext
+def nudge_help():
+    """Flag unanswered needs to leaders, ask about old requests, close very old ones (cron-safe)."""
+    from community.mutual_help.nudges import nudge
+
+    with _request_context():
+        flagged, asked, closed = nudge()
+        deliver_pending()
+    click.echo(f"flagged to leaders: {flagged}, authors asked: {asked}, closed: {closed}")

@@ -13,7 +13,7 @@ from community.notifications.models import Notification
 PAGE_SIZE = 30
 
 
-def notify(user, kind, url="", email_template=None, force_email=False, **data):
+def notify(user, kind, /, url="", email_template=None, force_email=False, **data):
     """Add an in-app notice for `user` and, if they allow emails (or `force_email`), queue
     `email_template` with the same data. Part of the caller's transaction."""
     if user is None:

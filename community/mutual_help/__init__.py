@@ -1,0 +1,1 @@
+"""Mutual help between families: needs and offers, answers, thanks."""

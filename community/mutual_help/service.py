@@ -1,0 +1,353 @@
+"""What can happen to a help request: ask, offer, answer, accept, resolve with thanks,
+close, reopen; and keeping the board alive."""
+
+from datetime import timedelta
+
+from flask import url_for
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from community.auth.models import User
+from community.auth.service import audit
+from community.extensions import db
+from community.groups.models import ACTIVE, Membership
+from community.models import utcnow
+from community.mutual_help.models import (
+    CATEGORIES,
+    CLOSED,
+    IN_PROGRESS,
+    NEED,
+    OFFER,
+    OPEN,
+    RESOLVED,
+    URGENCIES,
+    HelpMessage,
+    HelpRequest,
+    HelpResponse,
+    HelpSubscription,
+)
+from community.notifications.service import notify
+
+PAGE_SIZE = 20
+
+
+class HelpError(Exception):
+    """A rule was broken; `code` picks the message, `field` the form field."""
+
+    def __init__(self, code, field=None):
+        super().__init__(code)
+        self.code = code
+        self.field = field
+
+
+def first_name(user):
+    """Only the first word of a display name goes into emails about sensitive requests."""
+    return (user.display_name or "").split()[0] if user and user.display_name else ""
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def board(group, category=None, kind=None, page=1, show_hidden=False):
+    """Open and in-progress requests, most urgent first and then newest (two queries)."""
+    conditions = [HelpRequest.group_id == group.id, HelpRequest.status.in_([OPEN, IN_PROGRESS])]
+    if not show_hidden:
+        conditions.append(HelpRequest.hidden_at.is_(None))
+    if category in CATEGORIES:
+        conditions.append(HelpRequest.category == category)
+    if kind in (NEED, OFFER):
+        conditions.append(HelpRequest.kind == kind)
+    urgency_rank = case({u: n for n, u in enumerate(URGENCIES)}, value=HelpRequest.urgency, else_=len(URGENCIES))
+    total = db.session.scalar(select(func.count(HelpRequest.id)).where(*conditions))
+    rows = db.session.scalars(
+        select(HelpRequest)
+        .where(*conditions)
+        .options(joinedload(HelpRequest.author))
+        .order_by(urgency_rank, HelpRequest.created_at.desc(), HelpRequest.id.desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    return rows, total
+
+
+def recently_done(group, limit=10):
+    return db.session.scalars(
+        select(HelpRequest)
+        .where(HelpRequest.group_id == group.id, HelpRequest.status.in_([RESOLVED, CLOSED]),
+               HelpRequest.hidden_at.is_(None))
+        .options(joinedload(HelpRequest.author))
+        .order_by(func.coalesce(HelpRequest.resolved_at, HelpRequest.closed_at).desc())
+        .limit(limit)
+    ).all()
+
+
+def get_request(request_id):
+    return db.session.scalar(
+        select(HelpRequest).where(HelpRequest.id == request_id).options(joinedload(HelpRequest.group),
+                                                                        joinedload(HelpRequest.author))
+    )
+
+
+def responses(help_request):
+    return db.session.scalars(
+        select(HelpResponse)
+        .where(HelpResponse.request_id == help_request.id)
+        .options(joinedload(HelpResponse.helper))
+        .order_by(HelpResponse.id)
+    ).all()
+
+
+def thread(help_request):
+    return db.session.scalars(
+        select(HelpMessage)
+        .where(HelpMessage.request_id == help_request.id)
+        .options(joinedload(HelpMessage.author))
+        .order_by(HelpMessage.id)
+    ).all()
+
+
+def unanswered_needs(group, older_than=timedelta(0)):
+    """Open needs nobody has answered yet (for leaders and the health page)."""
+    return db.session.scalars(
+        select(HelpRequest)
+        .where(HelpRequest.group_id == group.id, HelpRequest.kind == NEED, HelpRequest.status == OPEN,
+               HelpRequest.response_count == 0, HelpRequest.hidden_at.is_(None),
+               HelpRequest.created_at <= utcnow() - older_than)
+        .options(joinedload(HelpRequest.author))
+        .order_by(HelpRequest.created_at)
+    ).all()
+
+
+# --- asking and offering -------------------------------------------------------------------------
+
+
+def create_request(user, group, kind, title, details, category, urgency, needed_by, sensitive):
+    """Post a need or an offer; members who asked to hear about this category are told."""
+    if category not in CATEGORIES:
+        raise HelpError("bad-category", field="category")
+    if needed_by is not None and needed_by < utcnow().date():
+        raise HelpError("needed-by-past", field="needed_by")
+    help_request = HelpRequest(
+        group_id=group.id, author_id=user.id, kind=kind if kind in (NEED, OFFER) else NEED, title=title.strip(),
+        details=details.strip(), category=category, urgency=urgency if urgency in URGENCIES else "whenever",
+        needed_by=needed_by, sensitive=bool(sensitive),
+    )
+    db.session.add(help_request)
+    db.session.flush()
+    _tell_subscribers(user, group, help_request)
+    db.session.commit()
+    return help_request
+
+
+def _tell_subscribers(author, group, help_request):
+    """Email the group's members who opted in to this category (never the author)."""
+    people = db.session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .join(HelpSubscription, HelpSubscription.user_id == User.id)
+        .where(Membership.group_id == group.id, Membership.status == ACTIVE, User.id != author.id,
+               HelpSubscription.category == help_request.category)
+    ).all()
+    url = url_for("help.detail", request_id=help_request.id)
+    for person in people:
+        notify(person, f"help.new_{help_request.kind}", url, email_template="help/new_request",
+               group=group.name, name=first_name(author), category=help_request.category,
+               title="" if help_request.sensitive else help_request.title,
+               details="" if help_request.sensitive else help_request.details,
+               kind=help_request.kind, urgency=help_request.urgency)
+
+
+def edit_request(user, help_request, title, details, category, urgency, needed_by, sensitive):
+    _author_only(user, help_request)
+    if category not in CATEGORIES:
+        raise HelpError("bad-category", field="category")
+    help_request.title, help_request.details = title.strip(), details.strip()
+    help_request.category = category
+    help_request.urgency = urgency if urgency in URGENCIES else help_request.urgency
+    help_request.needed_by, help_request.sensitive = needed_by, bool(sensitive)
+    help_request.updated_at = utcnow()
+    db.session.commit()
+
+
+def _author_only(user, help_request):
+    if help_request.author_id != user.id:
+        raise HelpError("author-only")
+
+
+def _must_be_active(help_request):
+    if not help_request.is_active:
+        raise HelpError("not-active")
+
+
+# --- answering ---------------------------------------------------------------------------------------
+
+
+def respond(user, help_request, message):
+    """"I can help" / "I'd like this": the author is told."""
+    _must_be_active(help_request)
+    if help_request.author_id == user.id:
+        raise HelpError("own-request")
+    response = HelpResponse(request_id=help_request.id, helper_id=user.id, message=(message or "").strip())
+    db.session.add(response)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise HelpError("already-responded") from None
+    now = utcnow()
+    db.session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == help_request.id)
+        .values(response_count=HelpRequest.response_count + 1,
+                first_response_at=func.coalesce(HelpRequest.first_response_at, now))
+        .execution_options(synchronize_session=False)
+    )
+    if help_request.author is not None:
+        notify(help_request.author, "help.response", url_for("help.detail", request_id=help_request.id),
+               email_template="help/response", name=user.display_name, kind=help_request.kind,
+               title=help_request.title, message="" if help_request.sensitive else response.message)
+    db.session.commit()
+    db.session.refresh(help_request)
+    return response
+
+
+def accept_helper(user, help_request, response):
+    """The author accepts a helper (one or more); the request is then in progress."""
+    _author_only(user, help_request)
+    _must_be_active(help_request)
+    accepted = db.session.execute(
+        update(HelpResponse)
+        .where(HelpResponse.id == response.id, HelpResponse.accepted_at.is_(None))
+        .values(accepted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not accepted:
+        db.session.rollback()
+        raise HelpError("already-accepted")
+    help_request.status = IN_PROGRESS
+    help_request.updated_at = utcnow()
+    if response.helper is not None:
+        notify(response.helper, "help.accepted", url_for("help.detail", request_id=help_request.id),
+               email_template="help/accepted", force_email=True, name=first_name(help_request.author),
+               title=help_request.title, kind=help_request.kind)
+    db.session.commit()
+
+
+def can_use_thread(user, help_request, response_rows):
+    """The thread is between the author and the accepted helpers."""
+    if help_request.author_id == user.id:
+        return True
+    return any(r.helper_id == user.id and r.accepted_at is not None for r in response_rows)
+
+
+def post_to_thread(user, help_request, body):
+    rows = responses(help_request)
+    if not can_use_thread(user, help_request, rows):
+        raise HelpError("thread-closed")
+    _must_be_active(help_request)
+    db.session.add(HelpMessage(request_id=help_request.id, author_id=user.id, body=body.strip()))
+    people = [help_request.author] + [r.helper for r in rows if r.accepted_at is not None]
+    for person in people:
+        if person is not None and person.id != user.id:
+            notify(person, "help.thread", url_for("help.detail", request_id=help_request.id, _anchor="thread"),
+                   name=user.display_name, title=help_request.title)
+    db.session.commit()
+
+
+# --- resolving and closing ----------------------------------------------------------------------------
+
+
+def resolve(user, help_request, helper_response_ids, thank_you):
+    """The author marks the request resolved, says who helped, and thanks them."""
+    _author_only(user, help_request)
+    _must_be_active(help_request)
+    rows = responses(help_request)
+    chosen = [r for r in rows if r.id in set(helper_response_ids)]
+    if not chosen and rows:
+        raise HelpError("choose-helper", field="helpers")
+    now = utcnow()
+    for response in chosen:
+        response.helped = True
+        response.accepted_at = response.accepted_at or now
+    help_request.status = RESOLVED
+    help_request.resolved_at = now
+    help_request.thank_you = (thank_you or "").strip()
+    for response in chosen:
+        if response.helper is not None:
+            notify(response.helper, "help.thanked", url_for("help.detail", request_id=help_request.id),
+                   email_template="help/thanked", force_email=True, name=first_name(help_request.author),
+                   title=help_request.title, thank_you=help_request.thank_you)
+    db.session.commit()
+
+
+def close(user, help_request, note=""):
+    """The author closes the request without (or no longer needing) help."""
+    _author_only(user, help_request)
+    _must_be_active(help_request)
+    help_request.status = CLOSED
+    help_request.closed_at = utcnow()
+    help_request.close_note = (note or "").strip()[:500]
+    db.session.commit()
+
+
+def reopen(user, help_request):
+    _author_only(user, help_request)
+    if help_request.is_active:
+        raise HelpError("already-open")
+    accepted = any(r.accepted_at is not None for r in responses(help_request))
+    help_request.status = IN_PROGRESS if accepted else OPEN
+    help_request.resolved_at = help_request.closed_at = None
+    help_request.author_nudged_at = None
+    help_request.updated_at = utcnow()
+    db.session.commit()
+
+
+def hide(actor, help_request):
+    """A leader hides a request from the board (audited)."""
+    help_request.hidden_at = utcnow()
+    help_request.hidden_by_id = actor.id
+    audit(actor, "help.hide", help_request, group_id=help_request.group_id)
+    db.session.commit()
+
+
+def record_offline_help(actor, group, helper, helped, category, when, note=""):
+    """A leader records help that happened outside Krug, so the indicators count it."""
+    if category not in CATEGORIES:
+        raise HelpError("bad-category", field="category")
+    if helper.id == helped.id:
+        raise HelpError("same-person", field="helper_id")
+    moment = when
+    help_request = HelpRequest(
+        group_id=group.id, author_id=helped.id, kind=NEED, title=(note or "").strip()[:200] or category,
+        category=category, status=RESOLVED, offline=True, recorded_by_id=actor.id, created_at=moment,
+        first_response_at=moment, resolved_at=moment, response_count=1,
+    )
+    db.session.add(help_request)
+    db.session.flush()
+    db.session.add(HelpResponse(request_id=help_request.id, helper_id=helper.id, created_at=moment,
+                                accepted_at=moment, helped=True))
+    audit(actor, "help.record_offline", help_request, group_id=group.id)
+    db.session.commit()
+    return help_request
+
+
+# --- preferences ----------------------------------------------------------------------------------------
+
+
+def subscriptions(user):
+    return set(db.session.scalars(select(HelpSubscription.category).where(HelpSubscription.user_id == user.id)))
+
+
+def set_subscriptions(user, categories):
+    wanted = {c for c in categories if c in CATEGORIES}
+    current = subscriptions(user)
+    for category in wanted - current:
+        db.session.add(HelpSubscription(user_id=user.id, category=category))
+    if current - wanted:
+        db.session.execute(
+            HelpSubscription.__table__.delete().where(
+                HelpSubscription.user_id == user.id, HelpSubscription.category.in_(current - wanted)
+            )
+        )
+    db.session.commit()

@@ -1,0 +1,288 @@
+"""The help board and help requests. Thin: load for the viewer, check, call the service."""
+
+from datetime import datetime, time
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from community.extensions import db
+from community.forms import EmptyForm
+from community.groups.access import access_for, get_group_for
+from community.groups.service import active_members
+from community.models import utcnow
+from community.mutual_help import forms, service
+from community.mutual_help.models import CATEGORIES
+from community.mutual_help.service import HelpError
+
+bp = Blueprint("help", __name__)
+
+ERRORS = {
+    "bad-category": lambda: _("Please choose a kind of help from the list."),
+    "needed-by-past": lambda: _("This date has passed. Please choose today or a later date."),
+    "author-only": lambda: _("Only the person who posted it can do this."),
+    "not-active": lambda: _("This request is resolved or closed."),
+    "own-request": lambda: _("This is your own request."),
+    "already-responded": lambda: _("You have already answered. The author will write to you."),
+    "already-accepted": lambda: _("This helper is already accepted."),
+    "thread-closed": lambda: _("Only the author and the accepted helpers write here."),
+    "choose-helper": lambda: _("Please tick who helped."),
+    "already-open": lambda: _("This request is already open."),
+    "same-person": lambda: _("Please choose two different people."),
+}
+
+
+def _message(error):
+    return ERRORS.get(error.code, ERRORS["not-active"])()
+
+
+def _attach(form, error):
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [_message(error)]
+    else:
+        flash(_message(error), "error")
+
+
+def _request_for(request_id, need_moderation=False):
+    """Load a request: 404 for anyone outside its group, and for hidden ones unless allowed."""
+    help_request = service.get_request(request_id)
+    if help_request is None:
+        abort(404)
+    access = access_for(current_user, help_request.group)
+    if not access.can_view:
+        abort(404)
+    if help_request.hidden_at is not None and not (access.can_moderate or help_request.author_id == current_user.id):
+        abort(404)
+    if need_moderation and not access.can_moderate:
+        abort(403)
+    return help_request, access
+
+
+def _page():
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+
+
+@bp.route("/groups/<slug>/help/")
+def board(slug):
+    group, access = get_group_for(current_user, slug)
+    category = request.args.get("category") if request.args.get("category") in CATEGORIES else None
+    kind = request.args.get("kind") if request.args.get("kind") in ("need", "offer") else None
+    page = _page()
+    rows, total = service.board(group, category, kind, page)
+    return render_template(
+        "help/board.html", group=group, access=access, rows=rows, total=total, page=page,
+        pages=max(1, -(-total // service.PAGE_SIZE)), category=category, kind=kind,
+        done=service.recently_done(group) if page == 1 and not (category or kind) else [],
+        unanswered=service.unanswered_needs(group) if access.can_manage else [],
+    )
+
+
+@bp.route("/groups/<slug>/help/new", methods=["GET", "POST"])
+def create(slug):
+    group, access = get_group_for(current_user, slug, need="post")
+    form = forms.HelpRequestForm()
+    if request.method == "GET" and request.args.get("kind") in ("need", "offer"):
+        form.kind.data = request.args["kind"]
+    if form.validate_on_submit():
+        try:
+            help_request = service.create_request(current_user, group, form.kind.data, form.title.data,
+                                                  form.details.data or "", form.category.data, form.urgency.data,
+                                                  form.needed_by.data, form.sensitive.data)
+        except HelpError as error:
+            _attach(form, error)
+        else:
+            flash(_("Posted. Members of the group can answer now; we will tell you by email."), "success")
+            return redirect(url_for("help.detail", request_id=help_request.id))
+    return render_template("help/form.html", form=form, group=group, help_request=None)
+
+
+@bp.route("/help/<int:request_id>")
+def detail(request_id):
+    help_request, access = _request_for(request_id)
+    rows = service.responses(help_request)
+    is_author = help_request.author_id == current_user.id
+    mine = next((r for r in rows if r.helper_id == current_user.id), None)
+    can_thread = service.can_use_thread(current_user, help_request, rows)
+    return render_template(
+        "help/detail.html", help_request=help_request, group=help_request.group, access=access, rows=rows,
+        is_author=is_author, mine=mine, can_thread=can_thread,
+        messages=service.thread(help_request) if can_thread else [],
+        respond_form=forms.RespondForm(formdata=None), thread_form=forms.ThreadForm(formdata=None),
+    )
+
+
+@bp.route("/help/<int:request_id>/edit", methods=["GET", "POST"])
+def edit(request_id):
+    help_request, access = _request_for(request_id)
+    if help_request.author_id != current_user.id:
+        abort(403)
+    form = forms.HelpRequestForm(obj=help_request)
+    if form.validate_on_submit():
+        try:
+            service.edit_request(current_user, help_request, form.title.data, form.details.data or "",
+                                 form.category.data, form.urgency.data, form.needed_by.data, form.sensitive.data)
+        except HelpError as error:
+            _attach(form, error)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("help.detail", request_id=help_request.id))
+    return render_template("help/form.html", form=form, group=help_request.group, help_request=help_request)
+
+
+@bp.post("/help/<int:request_id>/respond")
+def respond(request_id):
+    help_request, access = _request_for(request_id)
+    if not access.can_post:
+        abort(403)
+    form = forms.RespondForm()
+    if form.validate_on_submit():
+        try:
+            service.respond(current_user, help_request, form.message.data)
+        except HelpError as error:
+            flash(_message(error), "error")
+        else:
+            flash(_("Thank you! The author will see your answer and write to you here."), "success")
+        return redirect(url_for("help.detail", request_id=help_request.id))
+    rows = service.responses(help_request)
+    return render_template(
+        "help/detail.html", help_request=help_request, group=help_request.group, access=access, rows=rows,
+        is_author=False, mine=None, can_thread=False, messages=[], respond_form=form,
+        thread_form=forms.ThreadForm(formdata=None),
+    )
+
+
+@bp.post("/help/<int:request_id>/responses/<int:response_id>/accept")
+def accept(request_id, response_id):
+    help_request, access = _request_for(request_id)
+    if help_request.author_id != current_user.id:
+        abort(403)
+    response = next((r for r in service.responses(help_request) if r.id == response_id), None)
+    if response is None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        try:
+            service.accept_helper(current_user, help_request, response)
+        except HelpError as error:
+            flash(_message(error), "error")
+        else:
+            flash(_("Accepted. You can now agree on the details in the thread below."), "success")
+    return redirect(url_for("help.detail", request_id=help_request.id, _anchor="thread"))
+
+
+@bp.post("/help/<int:request_id>/thread")
+def post_message(request_id):
+    help_request, access = _request_for(request_id)
+    form = forms.ThreadForm()
+    if form.validate_on_submit():
+        try:
+            service.post_to_thread(current_user, help_request, form.body.data)
+        except HelpError as error:
+            flash(_message(error), "error")
+    else:
+        flash(_("Please write something."), "error")
+    return redirect(url_for("help.detail", request_id=help_request.id, _anchor="thread"))
+
+
+@bp.route("/help/<int:request_id>/resolve", methods=["GET", "POST"])
+def resolve(request_id):
+    help_request, access = _request_for(request_id)
+    if help_request.author_id != current_user.id:
+        abort(403)
+    rows = service.responses(help_request)
+    form = forms.ResolveForm()
+    form.helpers.choices = [(r.id, r.helper.display_name if r.helper else _("Former member")) for r in rows]
+    if request.method == "GET":
+        form.helpers.data = [r.id for r in rows if r.accepted_at is not None]
+    if form.validate_on_submit():
+        try:
+            service.resolve(current_user, help_request, form.helpers.data or [], form.thank_you.data)
+        except HelpError as error:
+            _attach(form, error)
+        else:
+            flash(_("Resolved. Thank you for telling us — the helpers will get your thanks."), "success")
+            return redirect(url_for("help.detail", request_id=help_request.id))
+    return render_template("help/resolve.html", form=form, help_request=help_request, group=help_request.group,
+                           rows=rows)
+
+
+@bp.route("/help/<int:request_id>/close", methods=["GET", "POST"])
+def close(request_id):
+    help_request, access = _request_for(request_id)
+    if help_request.author_id != current_user.id:
+        abort(403)
+    form = forms.CloseForm()
+    if form.validate_on_submit():
+        try:
+            service.close(current_user, help_request, form.note.data)
+        except HelpError as error:
+            flash(_message(error), "error")
+        else:
+            flash(_("The request is closed. You can reopen it any time."), "success")
+        return redirect(url_for("help.detail", request_id=help_request.id))
+    return render_template("help/close.html", form=form, help_request=help_request, group=help_request.group)
+
+
+@bp.post("/help/<int:request_id>/reopen")
+def reopen(request_id):
+    help_request, access = _request_for(request_id)
+    if help_request.author_id != current_user.id:
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        try:
+            service.reopen(current_user, help_request)
+        except HelpError as error:
+            flash(_message(error), "error")
+        else:
+            flash(_("The request is open again."), "success")
+    return redirect(url_for("help.detail", request_id=help_request.id))
+
+
+@bp.post("/help/<int:request_id>/hide")
+def hide(request_id):
+    help_request, access = _request_for(request_id, need_moderation=True)
+    if EmptyForm().validate_on_submit():
+        service.hide(current_user, help_request)
+        flash(_("The request is hidden from the board."), "success")
+    return redirect(url_for("help.board", slug=help_request.group.slug))
+
+
+@bp.route("/groups/<slug>/help/record", methods=["GET", "POST"])
+def record(slug):
+    group, access = get_group_for(current_user, slug, need="manage")
+    people = [(m.user_id, m.user.display_name) for m in active_members(group)]
+    form = forms.OfflineHelpForm()
+    form.helper_id.choices = people
+    form.helped_id.choices = people
+    if request.method == "GET":
+        form.when.data = utcnow().date()
+    if form.validate_on_submit():
+        from community.auth.models import User
+
+        moment = datetime.combine(form.when.data, time(12, 0)).replace(tzinfo=utcnow().tzinfo)
+        if moment > utcnow():
+            form.when.errors = list(form.when.errors) + [_("This date is in the future.")]
+        else:
+            try:
+                service.record_offline_help(current_user, group, db.session.get(User, form.helper_id.data),
+                                            db.session.get(User, form.helped_id.data), form.category.data, moment,
+                                            form.note.data)
+            except HelpError as error:
+                _attach(form, error)
+            else:
+                flash(_("Recorded. Thank you — this help now counts in the group's health."), "success")
+                return redirect(url_for("help.board", slug=slug))
+    return render_template("help/record.html", form=form, group=group)
+
+
+@bp.route("/help/preferences", methods=["GET", "POST"])
+def preferences():
+    form = forms.SubscriptionsForm()
+    if request.method == "GET":
+        form.categories.data = sorted(service.subscriptions(current_user))
+    if form.validate_on_submit():
+        service.set_subscriptions(current_user, form.categories.data or [])
+        flash(_("Saved. We will email you about these kinds of help."), "success")
+        return redirect(url_for("help.preferences"))
+    return render_template("help/preferences.html", form=form)
