@@ -184,6 +184,7 @@ def seed_demo(config):
             Membership.group_id == group.id, Membership.status == ACTIVE, Membership.role != SPECIALIST))
         _posts(rng, group, leader, members, started, now)
         _events(rng, group, leader, members, staff_of.get(org_slug), started, now, index)
+        _help(rng, group, leader, members, started, now, index)
     db.session.commit()
     return [email for email, *_ in KNOWN_ACCOUNTS]
 
@@ -294,3 +295,77 @@ def _events(rng, group, leader, members, specialist, started, now, index):
         if cancelled:
             for registration in db.session.scalars(select(Registration).where(Registration.event_id == event.id)):
                 registration.status = CANCELLED
+
+
+HELP_NEEDS = (
+    ("transport", "Подвезти до поликлиники в четверг утром", "Нужно к 9:00, обратно сами."),
+    ("childcare", "Посидеть с младшими пару часов в субботу", "Нужно съездить в опеку с документами."),
+    ("documents", "Как оформить выплату на проезд?", "Кто уже оформлял — подскажите, какие справки нужны."),
+    ("advice", "Подростковый возраст: как договариваться о времени возвращения", "Поделитесь опытом."),
+    ("respite", "Нужна передышка на выходные", "Ищу, кто мог бы взять на один день, или идеи, куда обратиться."),
+    ("emotional", "Тяжёлая неделя, хочется поговорить", ""),
+    ("things", "Ищем зимнюю куртку, рост 140", ""),
+)
+HELP_OFFERS = (
+    ("things", "Отдам детский велосипед", "В хорошем состоянии, самовывоз."),
+    ("transport", "Еду в центр по вторникам — могу подвезти", ""),
+    ("advice", "Готова рассказать, как проходила школа приёмных родителей", ""),
+)
+
+
+def _help(rng, group, leader, members, started, now, index):
+    """A year of mutual help. Most groups share help widely; in Samara (index 6) one person
+    does all the helping; a few needs stay unanswered."""
+    from community.mutual_help.models import CLOSED, IN_PROGRESS, OPEN, RESOLVED, HelpRequest, HelpResponse
+
+    people = [leader] + members
+    if len(people) < 3:
+        return
+    span = max(10, (now - started).days)
+    count = {0: 26, 1: 14, 2: 16, 3: 14, 4: 6, 5: 3, 6: 8}[index]
+    for n in range(count):
+        offer = n % 5 == 4
+        category, title, details = (HELP_OFFERS if offer else HELP_NEEDS)[n % (3 if offer else 7)]
+        recent = n >= count - 3
+        created = now - (timedelta(days=rng.randint(0, 3), hours=rng.randint(1, 12)) if recent
+                         else timedelta(days=rng.randint(5, span - 1), hours=rng.randint(0, 12)))
+        author = rng.choice(people)
+        if index == 6:
+            helpers = [people[1]]  # the same person answers everything
+        else:
+            helpers = [p for p in people if p is not author]
+        age = (now - created).days
+        unanswered = ((index in (0, 2) and n in (3, 11, count - 1)) or (index == 6 and n % 3 == 0)
+                      or rng.random() < 0.08)
+        if unanswered and age > 60:
+            status = CLOSED
+        elif unanswered:
+            status = OPEN
+        elif age < 5:
+            status = rng.choice([OPEN, IN_PROGRESS])
+        else:
+            status = RESOLVED
+        request = HelpRequest(group_id=group.id, author_id=author.id, kind="offer" if offer else "need", title=title,
+                              details=details, category=category, urgency=rng.choice(["today", "week", "whenever"]),
+                              status=status, created_at=created, sensitive=category == "emotional")
+        db.session.add(request)
+        db.session.flush()
+        if unanswered:
+            if status == CLOSED:
+                request.closed_at, request.close_note = created + timedelta(days=60), "auto"
+            continue
+        answer_at = created + timedelta(hours=rng.choice([2, 5, 12, 30, 60]))
+        if answer_at > now:
+            answer_at = now
+        chosen = rng.sample(helpers, k=min(len(helpers), rng.choice([1, 1, 2])))
+        for helper in chosen:
+            if helper is author:
+                continue
+            db.session.add(HelpResponse(request_id=request.id, helper_id=helper.id, message="Могу помочь, напишите, когда удобно.",
+                                        created_at=answer_at, accepted_at=answer_at + timedelta(hours=1) if status != OPEN else None,
+                                        helped=status == RESOLVED))
+        request.response_count = len(chosen)
+        request.first_response_at = answer_at
+        if status == RESOLVED:
+            request.resolved_at = min(now, answer_at + timedelta(days=2))
+            request.thank_you = rng.choice(["", "Спасибо огромное!", "Вы нас очень выручили, спасибо!"])

@@ -13,7 +13,6 @@ def register(app):
     app.jinja_env.filters["local_datetime"] = local_datetime
 
     from community.groups.forms import ENGAGEMENT_ROLE_HINTS, ENGAGEMENT_ROLE_LABELS, KIND_LABELS
-
     from community.mutual_help.forms import CATEGORY_LABELS, URGENCY_LABELS
     from community.mutual_help.forms import KIND_LABELS as HELP_KIND_LABELS
 
