@@ -260,8 +260,8 @@ def record(slug):
     if form.validate_on_submit():
         from community.auth.models import User
 
-        moment = datetime.combine(form.when.data, time(12, 0)).replace(tzinfo=utcnow().tzinfo)
-        if moment > utcnow():
+        moment = min(datetime.combine(form.when.data, time(12, 0)).replace(tzinfo=utcnow().tzinfo), utcnow())
+        if form.when.data > utcnow().date():
             form.when.errors = list(form.when.errors) + [_("This date is in the future.")]
         else:
             try:
