@@ -45,8 +45,9 @@ class GroupError(Exception):
 
 
 def search_key(*parts):
-    """Lower-case text to search in: SQLite's lower() knows only ASCII, so we store it."""
-    return " ".join(p.strip().lower() for p in parts if p)[:300]
+    """Lower-case text to search in: SQLite's lower() knows only ASCII, so we store it.
+    The parts are joined with " | " so that "name | city" is unambiguous for `name_taken`."""
+    return " | ".join(" ".join(p.lower().split()) for p in parts if p)[:300]
 
 
 def directory(query="", page=1):

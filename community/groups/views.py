@@ -50,6 +50,8 @@ def directory():
     page = _page_number()
     groups, total, parent_led = service.directory(query, page)
     pages = max(1, -(-total // service.PAGE_SIZE))
+    if page > pages:
+        return redirect(url_for("groups.directory", q=query or None, page=pages))
     return render_template("groups/directory.html", groups=groups, total=total, query=query,
                            page=page, pages=pages, parent_led=parent_led)
 
