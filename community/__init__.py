@@ -46,6 +46,7 @@ def register_extensions(app):
     import community.auth.models  # noqa: F401  (register the models with the metadata)
     import community.events.models  # noqa: F401
     import community.groups.models  # noqa: F401
+    import community.health.models  # noqa: F401
     import community.messages.models  # noqa: F401
     import community.mutual_help.models  # noqa: F401
     import community.notifications.models  # noqa: F401

@@ -10,6 +10,7 @@ from community.email import deliver_pending
 
 
 def register(app):
+    app.cli.add_command(snapshot_health)
     app.cli.add_command(nudge_help)
     app.cli.add_command(send_reminders)
     app.cli.add_command(create_admin)
@@ -44,7 +45,11 @@ def create_admin(email, name, password):
 def seed_demo(if_empty):
     """Fill an empty database with the demo community and print its logins."""
     try:
-        emails = demo.seed_demo(current_app.config)
+        with _request_context():
+            emails = demo.seed_demo(current_app.config)
+            from community.health.service import backfill
+
+            backfill()
     except demo.DemoRefused:
         if if_empty:
             click.echo("The database already holds data: the demo is not seeded again.")
@@ -88,3 +93,15 @@ def nudge_help():
         flagged, asked, closed = nudge()
         deliver_pending()
     click.echo(f"flagged to leaders: {flagged}, authors asked: {asked}, closed: {closed}")
+
+
+@click.command("snapshot-health")
+@click.option("--backfill", is_flag=True, help="Compute the past twelve months from existing data.")
+@with_appcontext
+def snapshot_health(backfill):
+    """Store each group's monthly health snapshot (idempotent; safe to run from cron)."""
+    from community.health import service
+
+    with _request_context():
+        stored = service.backfill() if backfill else service.snapshot_latest()
+    click.echo(f"snapshots stored: {stored}")

@@ -248,7 +248,7 @@ def _events(rng, group, leader, members, specialist, started, now, index):
     for m in range(months, 0, -1):
         if index == 6 and m <= 3:
             continue  # Samara has gone quiet: no events for three months
-        day = (now - timedelta(days=30 * m)).astimezone(zone).replace(hour=11, minute=0, second=0, microsecond=0)
+        day = (now - timedelta(days=30 * m - 12)).astimezone(zone).replace(hour=11, minute=0, second=0, microsecond=0)
         dates.append(day)
     for weeks in (1, 3):
         if index != 6:

@@ -1,0 +1,1 @@
+"""Community health: named indicators, a rule-based stage verdict, history and dashboards."""
