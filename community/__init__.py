@@ -86,6 +86,7 @@ def register_blueprints(app):
     from community.events.views import bp as events_bp
     from community.groups.feed_views import bp as posts_bp
     from community.groups.views import bp as groups_bp
+    from community.health.views import bp as health_bp
     from community.main.views import bp as main_bp
     from community.messages.views import bp as messages_bp
     from community.mutual_help.views import bp as help_bp
@@ -98,6 +99,7 @@ def register_blueprints(app):
     app.register_blueprint(posts_bp, url_prefix="/groups")
     app.register_blueprint(events_bp)
     app.register_blueprint(help_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(messages_bp, url_prefix="/messages")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(orgs_bp, url_prefix="/orgs")

@@ -157,12 +157,12 @@ def group_health(group, now=None):
     if verdict.stage == AT_RISK or not past:
         stage, reasons, next_step = verdict.stage, verdict.reasons, verdict.next_step[0]
     else:
+        from community.health.texts import shown_reasons
+
         latest = past[-1]
         stage = latest.stage
-        reasons = [(code, numbers) for code, numbers in latest.reasons if code != "next_step"]
+        reasons = shown_reasons(latest)
         next_step = next((numbers["code"] for code, numbers in latest.reasons if code == "next_step"), "")
-        if latest.stage != latest.raw_stage:
-            reasons = [("settling", {"raw": latest.raw_stage})] + reasons
     return {"values": live, "stage": stage, "reasons": reasons, "next_step": next_step, "history": past}
 
 
