@@ -61,7 +61,7 @@ GROUPS = (
     ("Приёмные семьи Москвы", "Москва", APPROVAL, "semya-ryadom", 22, "leader"),
     ("Опекуны Казани", "Казань", OPEN, "semya-ryadom", 14, None),
     ("Семьи Екатеринбурга", "Екатеринбург", APPROVAL, "teplyi-dom", 16, None),
-    ("Клуб усыновителей Новосибирска", "Новосибирск", OPEN, None, 12, None),
+    ("Клуб усыновителей Новосибирска", "Новосибирск", OPEN, "semya-ryadom", 12, None),
     ("Родственная опека — Нижний Новгород", "Нижний Новгород", APPROVAL, "semya-ryadom", 8, "specialist"),
     ("Молодые приёмные семьи Петербурга", "Санкт-Петербург", OPEN, "teplyi-dom", 4, None),
     ("Приёмные родители Самары", "Самара", APPROVAL, None, 7, None),
@@ -166,8 +166,10 @@ def seed_demo(config):
             else:
                 join(user, MEMBER, started + timedelta(days=rng.randint(1, max(2, span - 5))))
         members = [m for m in members if m is not co_leader]
-        if org_slug and staff_of[org_slug] is not leader:
-            join(staff_of[org_slug], SPECIALIST, started + timedelta(days=2))
+        # Novosibirsk is linked to the foundation but runs on its own: no specialist inside.
+        specialist = staff_of.get(org_slug) if index != 3 else None
+        if specialist is not None and specialist is not leader:
+            join(specialist, SPECIALIST, started + timedelta(days=2))
         if index == 0:
             # Someone waiting for the leader's answer, and roles from the involvement framework.
             newcomer = person("newcomer-0@demo.krug", "Светлана К.", city, other_hash)
@@ -183,7 +185,7 @@ def seed_demo(config):
         group.member_count = db.session.scalar(select(func.count(Membership.id)).where(
             Membership.group_id == group.id, Membership.status == ACTIVE, Membership.role != SPECIALIST))
         _posts(rng, group, leader, members, started, now)
-        _events(rng, group, leader, members, staff_of.get(org_slug), started, now, index)
+        _events(rng, group, leader, members, specialist, started, now, index)
         _help(rng, group, leader, members, started, now, index)
     db.session.commit()
     return [email for email, *_ in KNOWN_ACCOUNTS]
@@ -242,7 +244,7 @@ def _events(rng, group, leader, members, specialist, started, now, index):
 
     zone = ZoneInfo(group.timezone)
     people = [leader] + members
-    active_share = {0: 0.6, 1: 0.5, 2: 0.55, 3: 0.6, 4: 0.35, 5: 0.8, 6: 0.25}[index]
+    active_share = {0: 0.6, 1: 0.5, 2: 0.55, 3: 0.8, 4: 0.35, 5: 0.8, 6: 0.25}[index]
     months = max(1, (now - started).days // 30)
     dates = []
     for m in range(months, 0, -1):
@@ -250,6 +252,8 @@ def _events(rng, group, leader, members, specialist, started, now, index):
             continue  # Samara has gone quiet: no events for three months
         day = (now - timedelta(days=30 * m - 12)).astimezone(zone).replace(hour=11, minute=0, second=0, microsecond=0)
         dates.append(day)
+        if index == 3:  # Novosibirsk also meets for a family club mid-month, run by parents alone
+            dates.append(day + timedelta(days=14))
     for weeks in (1, 3):
         if index != 6:
             dates.append((now + timedelta(weeks=weeks)).astimezone(zone).replace(hour=11, minute=0, second=0, microsecond=0))
@@ -322,7 +326,7 @@ def _help(rng, group, leader, members, started, now, index):
     if len(people) < 3:
         return
     span = max(10, (now - started).days)
-    count = {0: 26, 1: 14, 2: 16, 3: 14, 4: 6, 5: 3, 6: 8}[index]
+    count = {0: 26, 1: 14, 2: 16, 3: 24, 4: 6, 5: 3, 6: 8}[index]
     for n in range(count):
         offer = n % 5 == 4
         category, title, details = (HELP_OFFERS if offer else HELP_NEEDS)[n % (3 if offer else 7)]
@@ -336,7 +340,7 @@ def _help(rng, group, leader, members, started, now, index):
             helpers = [p for p in people if p is not author]
         age = (now - created).days
         unanswered = ((index in (0, 2) and n in (3, 11, count - 1)) or (index == 6 and n % 3 == 0)
-                      or rng.random() < 0.08)
+                      or (index != 3 and rng.random() < 0.08))
         if unanswered and age > 60:
             status = CLOSED
         elif unanswered:
