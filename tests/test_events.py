@@ -147,13 +147,13 @@ def test_parent_co_organiser_accepts_and_the_event_says_so(app, world, mailbox):
     with app.app_context():
         member = user("member1@example.org")
     leader = as_(app, "specialist@example.org")
-    assert "Co-organised with parents" not in leader.get(f"/events/{event_id}?lang=en").get_data(as_text=True)
+    assert 'class="badge badge-parent"' not in leader.get(f"/events/{event_id}").get_data(as_text=True)
     leader.submit(f"/events/{event_id}/organisers", {"user_id": str(member.id)})
     assert len(mailbox.to("member1@example.org")) == 1
     parent = as_(app, "member1@example.org")
     parent.submit(f"/events/{event_id}/organisers/accept", {}, page=f"/events/{event_id}")
-    page = parent.get(f"/events/{event_id}?lang=en").get_data(as_text=True)
-    assert "Co-organised with parents" in page
+    page = parent.get(f"/events/{event_id}").get_data(as_text=True)
+    assert 'class="badge badge-parent"' in page
     # A co-organiser may edit the event.
     assert parent.get(f"/events/{event_id}/edit").status_code == 200
 
