@@ -7,6 +7,7 @@ mail server fails, the row stays pending and `flask send-outbox` retries it late
 
 import smtplib
 from datetime import timedelta
+from email import policy
 from email.utils import parseaddr
 
 from flask import current_app, g, render_template
@@ -19,6 +20,7 @@ from community.extensions import db
 from community.models import utcnow
 from community.notifications.models import FAILED, PENDING, SENDING, SENT, OutboxMessage
 
+SMTP_POLICY = policy.SMTP.clone(max_line_length=0)
 MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=10)
 
@@ -143,7 +145,10 @@ def _transmit(message):
             smtp.starttls()
         if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.sendmail(parseaddr(config["MAIL_DEFAULT_SENDER"])[1], [message.recipient], email.as_bytes())
+        # Serialise without re-folding: CPython 3.11's folder drops the space between two
+        # encoded words of a long subject (python/cpython#92081).
+        body = email._message().as_bytes(policy=SMTP_POLICY)
+        smtp.sendmail(parseaddr(config["MAIL_DEFAULT_SENDER"])[1], [message.recipient], body)
 
 
 def after_request_delivery(response):

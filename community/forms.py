@@ -10,8 +10,9 @@ class EmptyForm(FlaskForm):
 
 
 def stripped(value):
-    """WTForms filter: trim surrounding whitespace from text input."""
-    return value.strip() if isinstance(value, str) else value
+    """WTForms filter: trim surrounding whitespace and drop NUL characters (which
+    PostgreSQL refuses to store) from text input."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 def no_markup(form, field):

@@ -107,7 +107,7 @@ def test_answering_your_own_request_or_twice_is_refused(app, world):
     helper = as_(app, "member2@example.org")
     helper.submit(f"/help/{request_id}/respond", {"message": "Могу"}, page=f"/help/{request_id}")
     with app.app_context():
-        csrf_page = helper.get(f"/privacy").get_data(as_text=True)
+        csrf_page = helper.get("/privacy").get_data(as_text=True)
     from tests.conftest import csrf_from
 
     again = helper.client.post(f"/help/{request_id}/respond", data={"csrf_token": csrf_from(csrf_page), "message": "Ещё раз"},

@@ -46,7 +46,7 @@ def _page_number():
 @bp.route("/")
 @public
 def directory():
-    query = request.args.get("q", "").strip()[:100]
+    query = request.args.get("q", "").replace("\x00", "").strip()[:100]
     page = _page_number()
     groups, total, parent_led = service.directory(query, page)
     pages = max(1, -(-total // service.PAGE_SIZE))
@@ -135,6 +135,8 @@ def join(slug):
     if group.archived_at is not None:
         abort(404)
     if not access.can_join:
+        if access.is_member:
+            flash(ERRORS["already-active"](), "info")
         return redirect(url_for("groups.detail", slug=slug))
     form = forms.JoinForm()
     if form.validate_on_submit():
