@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import aliased
 
 from community.auth.models import User
-from community.events.models import ACCEPTED, CANCELLED, Event, EventOrganiser, Registration
+from community.events.models import ACCEPTED, Event, EventOrganiser, Registration
 from community.extensions import db
 from community.groups.models import ACTIVE, LEADER, SPECIALIST, Comment, Group, Membership, Post
 from community.mutual_help.models import CLOSED, NEED, RESOLVED, HelpRequest, HelpResponse
@@ -50,11 +50,11 @@ def activity(group_ids, start, end, kinds=None):
     parts = {
         "attend": select(Event.group_id, Registration.user_id.label("user_id"), Event.starts_at.label("at"))
         .join(Event, Event.id == Registration.event_id)
-        .where(Registration.attended.is_(True), Event.status != CANCELLED, Event.starts_at >= start,
+        .where(Registration.attended.is_(True), Event.status == "published", Event.starts_at >= start,
                Event.starts_at < end),
         "organise": select(Event.group_id, EventOrganiser.user_id.label("user_id"), Event.starts_at.label("at"))
         .join(Event, Event.id == EventOrganiser.event_id)
-        .where(EventOrganiser.status == ACCEPTED, Event.status != CANCELLED, Event.starts_at >= start,
+        .where(EventOrganiser.status == ACCEPTED, Event.status == "published", Event.starts_at >= start,
                Event.starts_at < end),
         "post": select(Post.group_id, Post.author_id.label("user_id"), Post.created_at.label("at"))
         .where(Post.created_at >= start, Post.created_at < end),
@@ -118,7 +118,7 @@ def meetings(group_ids, at):
     rows = db.session.execute(
         select(Event.group_id, Event.starts_at, func.coalesce(attendees.c.n, 0))
         .outerjoin(attendees, attendees.c.event_id == Event.id)
-        .where(Event.group_id.in_(group_ids), Event.status != CANCELLED, Event.status != "draft",
+        .where(Event.group_id.in_(group_ids), Event.status == "published", Event.status != "draft",
                Event.starts_at >= at - 3 * MONTH, Event.starts_at < at)
     ).all()
     months_with_meeting = defaultdict(set)
@@ -137,7 +137,7 @@ def repeat_attendance(group_ids, at):
     per_person = (
         select(Event.group_id, Registration.user_id, func.count(Registration.id).label("times"))
         .join(Event, Event.id == Registration.event_id)
-        .where(Event.group_id.in_(group_ids), Registration.attended.is_(True), Event.status != CANCELLED,
+        .where(Event.group_id.in_(group_ids), Registration.attended.is_(True), Event.status == "published",
                Event.starts_at >= at - QUARTER, Event.starts_at < at, _parent(Registration.user_id))
         .group_by(Event.group_id, Registration.user_id)
         .subquery()
@@ -198,9 +198,13 @@ def unanswered_too_long(group_ids, at):
 
 
 def _confirmed_help(group_ids, start, end):
-    """Help the requester confirmed (resolved saying who helped), between parents."""
+    """Help the requester confirmed (resolved saying who helped), between parents. For a
+    need the responder gave; for an offer the author gave and the responder received."""
+    is_offer = HelpRequest.kind == "offer"
+    giver = case((is_offer, HelpRequest.author_id), else_=HelpResponse.helper_id)
+    receiver = case((is_offer, HelpResponse.helper_id), else_=HelpRequest.author_id)
     return (
-        select(HelpRequest.group_id, HelpResponse.helper_id.label("giver"), HelpRequest.author_id.label("receiver"))
+        select(HelpRequest.group_id, giver.label("giver"), receiver.label("receiver"))
         .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
         .where(HelpRequest.group_id.in_(group_ids), HelpResponse.helped.is_(True),
                HelpResponse.helper_id != HelpRequest.author_id, _parent(HelpResponse.helper_id),
@@ -269,15 +273,19 @@ def connectedness(group_ids, at):
     together = select(Event.group_id, r1.user_id.label("a"), r2.user_id.label("b")) \
         .join(r1, r1.event_id == Event.id).join(r2, r2.event_id == Event.id) \
         .where(Event.group_id.in_(group_ids), Event.starts_at >= start, Event.starts_at < at,
-               Event.status != CANCELLED, r1.attended.is_(True), r2.attended.is_(True), r1.user_id != r2.user_id)
+               Event.status == "published", r1.attended.is_(True), r2.attended.is_(True), r1.user_id != r2.user_id)
     base = union_all(help_rows, replies).subquery()
     both_ways = union(
         select(base.c.group_id, base.c.a, base.c.b),
         select(base.c.group_id, base.c.b.label("a"), base.c.a.label("b")),
         together,
     ).subquery()
+    act = activity(group_ids, start, at)
+    active_people = select(act.c.group_id, act.c.user_id).distinct().subquery()
     ties = (
         select(both_ways.c.group_id, both_ways.c.a, func.count(func.distinct(both_ways.c.b)).label("partners"))
+        .join(active_people, and_(active_people.c.group_id == both_ways.c.group_id,
+                                  active_people.c.user_id == both_ways.c.a))
         .where(both_ways.c.a != both_ways.c.b, _parent(both_ways.c.a), _parent(both_ways.c.b))
         .group_by(both_ways.c.group_id, both_ways.c.a)
         .subquery()
@@ -304,7 +312,7 @@ def independence(group_ids, at):
         .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
         .where(HelpRequest.group_id.in_(group_ids), HelpResponse.created_at >= start, HelpResponse.created_at < at),
     ).subquery()
-    is_staff = items.c.user_id.in_(select(Specialist.user_id))
+    is_staff = items.c.user_id.in_(staff_ids())
     rows = db.session.execute(
         select(items.c.group_id, func.sum(case((is_staff, 0), else_=1)), func.sum(case((is_staff, 1), else_=0)))
         .where(items.c.user_id.is_not(None))
@@ -333,7 +341,7 @@ def leader_bench(group_ids, at, start=None):
     people = union(
         select(Event.group_id, EventOrganiser.user_id.label("user_id"))
         .join(Event, Event.id == EventOrganiser.event_id)
-        .where(Event.group_id.in_(group_ids), EventOrganiser.status == ACCEPTED, Event.status != CANCELLED,
+        .where(Event.group_id.in_(group_ids), EventOrganiser.status == ACCEPTED, Event.status == "published",
                Event.starts_at >= start, Event.starts_at < at),
         select(Membership.group_id, Membership.decided_by_id.label("user_id"))
         .where(Membership.group_id.in_(group_ids), Membership.decided_by_id.is_not(None),

@@ -100,13 +100,14 @@ def risk_checks(v, at, breaks=()):
 
 
 def _break_days(breaks, since, until):
-    days = 0
+    """Days between `since` and `until` covered by declared breaks (overlaps counted once)."""
+    covered = set()
     for starts_on, ends_on in breaks:
-        start = max(since.date(), starts_on)
-        end = min(until.date(), ends_on)
-        if end >= start:
-            days += (end - start).days + 1
-    return days
+        day = max(since.date(), starts_on)
+        while day <= min(until.date(), ends_on):
+            covered.add(day)
+            day += timedelta(days=1)
+    return len(covered)
 
 
 def growing_signals(v, previous):

@@ -74,6 +74,12 @@ def group_csv(slug):
     return _csv(f"krug-health-{group.slug}.csv", [(group, service.history(group))])
 
 
+def _cell(value):
+    """Spreadsheet-safe text: a cell starting with = + - @ would run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _csv(filename, groups_with_history):
     out = io.StringIO()
     writer = csv.writer(out)
@@ -83,7 +89,8 @@ def _csv(filename, groups_with_history):
         for snapshot in history:
             values = snapshot.values
             row = [texts.KEY_SERIES[k](values) for k in keys]
-            writer.writerow([group.name, snapshot.period.isoformat(), snapshot.stage, values["members"], *row])
+            writer.writerow([_cell(group.name), snapshot.period.isoformat(), snapshot.stage, values["members"],
+                             *row])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
 
