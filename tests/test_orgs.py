@@ -1,6 +1,7 @@
 """Organisations: the admin creates them and invites specialists; specialists offer support to
 groups; leaders accept, decline or end the link; the organisation's page lists its groups."""
 
+import functools
 import re
 from contextlib import contextmanager
 from datetime import timedelta
@@ -47,6 +48,12 @@ def add_member(group, user, leader, approve=True):
 def add_specialist(organisation, user):
     db.session.add(Specialist(organisation_id=organisation.id, user_id=user.id))
     db.session.commit()
+
+
+@pytest.fixture
+def make_user(make_user):
+    """These tests read the English pages and emails: their people use Krug in English."""
+    return functools.partial(make_user, locale="en")
 
 
 def build_world(app, make_user):
@@ -184,6 +191,7 @@ def test_invited_person_follows_the_email_link_and_becomes_a_specialist(app, mak
 
     # A new person registers with that address first, then opens the link.
     newcomer = Browser(app.test_client())
+    newcomer.get("/?lang=en")  # registers in English
     assert newcomer.get(path).headers["Location"].startswith("/auth/login?next=%2Forgs%2Finvitations%2F")
     registered = newcomer.submit("/auth/register", {"email": "anna.spec@example.org", "display_name": "Анна",
                                                     "password": PASSWORD, "password_confirm": PASSWORD,

@@ -1,7 +1,5 @@
 """With REDIS_URL set, rate-limit counters live in Redis, shared by every app process."""
 
-import secrets
-
 import pytest
 import redis
 
@@ -19,7 +17,10 @@ def redis_or_skip():
 
 def test_login_limit_counts_in_redis_across_processes(make_app, make_user):
     client = redis_or_skip()
-    prefix = "krug-test-" + secrets.token_hex(4)
+    # One prefix for the whole run: Flask-Limiter keeps the first prefix it was given.
+    prefix = "krug-test-ratelimit"
+    for key in client.keys(f"*{prefix}*"):
+        client.delete(key)
     settings = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "RATELIMIT_KEY_PREFIX": prefix}
     try:
         first = make_app(**settings)
