@@ -4,11 +4,13 @@ is set), a real SMTP server on loopback, and factories for users."""
 import os
 import re
 import socket
+import tempfile
 import threading
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from jinja2 import FileSystemBytecodeCache
 from sqlalchemy import create_engine, text
 
 import config as settings
@@ -18,6 +20,7 @@ from community.extensions import db
 from community.models import utcnow
 
 PASSWORD = "a long walk in the park"
+JINJA_CACHE = FileSystemBytecodeCache(tempfile.mkdtemp(prefix="krug-jinja-"))
 
 
 # --- a real SMTP server ----------------------------------------------------------------
@@ -129,6 +132,7 @@ def make_app(database_url, smtp_server):
                 **overrides,
             }
         )
+        app.jinja_env.bytecode_cache = JINJA_CACHE  # each test builds an app: compile templates once
         uri = app.config["SQLALCHEMY_DATABASE_URI"]
         if uri == database_url and uri.startswith("sqlite") and not created:
             with app.app_context():
