@@ -40,12 +40,13 @@ def _is_org_specialist(user, organisation_id):
 
 
 def _group_for(slug):
-    """Members, leaders and the linked organisation's specialists; 404 for everyone else."""
+    """Members, leaders, the linked organisation's specialists (and admins, who reach it
+    from the organisation dashboard); 404 for everyone else."""
     group = db.session.scalar(select(Group).where(Group.slug == slug))
     if group is None:
         abort(404)
     access = access_for(current_user, group)
-    if not (access.is_member or _is_org_specialist(current_user, group.organisation_id)):
+    if not (access.is_member or current_user.is_admin or _is_org_specialist(current_user, group.organisation_id)):
         abort(404)
     return group, access
 
@@ -59,7 +60,8 @@ def group(slug):
     group, access = _group_for(slug)
     health = service.group_health(group)
     series = _series(health["history"])
-    hide_small = not access.is_member
+    # Specialists and admins see aggregates only: counts under 5 are not spelled out.
+    hide_small = not access.is_member or access.is_specialist
     return render_template(
         "health/group.html", group=group, access=access, health=health, series=series, texts=texts,
         described=texts.describe(health["values"], hide_small), charts=charts, hide_small=hide_small,

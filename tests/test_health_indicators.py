@@ -1,0 +1,702 @@
+"""Community-health indicators (SPEC §4) on small hand-built communities whose right answers
+were worked out by hand, and the stage verdict on hand-made values.
+
+Every row is inserted straight into the database at a fixed moment relative to `AT`, so the
+answers never depend on today's date. Windows (all half-open, ending at `AT`):
+30 d for A1; three 30-day months for A2 and L1's parent-only months; 90 d for A3, P1, P3, P4,
+L1, L2; 180 d for P2 and I1; two quarters for L3 and G2; joiners of [AT-120 d, AT-30 d) for G1.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from community.auth.models import User
+from community.events.models import (
+    ACCEPTED,
+    CANCELLED,
+    DRAFT,
+    GOING,
+    INVITED,
+    PUBLISHED,
+    Event,
+    EventOrganiser,
+    Registration,
+)
+from community.extensions import db
+from community.groups.models import (
+    ACTIVE,
+    APPROVAL,
+    LEADER,
+    LEFT,
+    MEMBER,
+    PENDING,
+    SPECIALIST,
+    Comment,
+    Group,
+    Membership,
+    Post,
+)
+from community.health import indicators
+from community.health.verdict import (
+    AT_RISK,
+    FORMED,
+    FORMING,
+    GROWING,
+    SELF_RUNNING,
+    THRESHOLDS,
+    evaluate,
+    ratio,
+    settle,
+)
+from community.mutual_help.models import CLOSED, NEED, OFFER, OPEN, RESOLVED, HelpRequest, HelpResponse
+from community.orgs.models import Organisation, Specialist
+
+AT = datetime(2026, 6, 1, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+
+def ago(days):
+    return AT - timedelta(days=days)
+
+
+# --- builders: plain rows, no services (so nothing stamps "now") -------------------------------------
+
+
+class Builder:
+    def __init__(self):
+        self.count = 0
+
+    def person(self, key, **fields):
+        user = User(email=f"{key}@example.org", display_name=key, password_hash="!", consent_at=ago(500),
+                    consent_version="test", email_verified_at=ago(500), **fields)
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    def organisation(self, slug="fond"):
+        org = Organisation(name=f"Фонд {slug}", slug=slug, created_at=ago(600))
+        db.session.add(org)
+        db.session.flush()
+        return org
+
+    def specialist(self, key, org, **fields):
+        user = self.person(key, **fields)
+        db.session.add(Specialist(organisation_id=org.id, user_id=user.id, joined_at=ago(500)))
+        db.session.flush()
+        return user
+
+    def group(self, name, created, org=None, policy=APPROVAL):
+        self.count += 1
+        group = Group(name=name, slug=f"g{self.count}-{created.date()}", city="Казань", join_policy=policy,
+                      organisation_id=org.id if org else None, created_at=created)
+        db.session.add(group)
+        db.session.flush()
+        return group
+
+    def member(self, group, user, role=MEMBER, status=ACTIVE, joined=None, ended=None, decided_by=None):
+        db.session.add(Membership(group_id=group.id, user_id=user.id, role=role, status=status,
+                                  requested_at=joined or ago(400), joined_at=joined, ended_at=ended,
+                                  decided_by_id=decided_by.id if decided_by else None))
+        db.session.flush()
+
+    def event(self, group, starts, created_by, created=None, status=PUBLISHED, organisers=(), specialists=(),
+              invited=(), attended=(), not_attended=(), unmarked=()):
+        event = Event(group_id=group.id, title="Встреча", starts_at=starts, ends_at=starts + timedelta(hours=2),
+                      status=status, created_by_id=created_by.id, created_at=created or starts - timedelta(days=14))
+        db.session.add(event)
+        db.session.flush()
+        for user, is_specialist, state in ([(u, False, ACCEPTED) for u in organisers]
+                                           + [(u, True, ACCEPTED) for u in specialists]
+                                           + [(u, False, INVITED) for u in invited]):
+            db.session.add(EventOrganiser(event_id=event.id, user_id=user.id, is_specialist=is_specialist,
+                                          status=state, created_at=event.created_at, answered_at=event.created_at))
+        for users, mark in ((attended, True), (not_attended, False), (unmarked, None)):
+            for user in users:
+                db.session.add(Registration(event_id=event.id, user_id=user.id, status=GOING, attended=mark,
+                                            queued_at=event.created_at, created_at=event.created_at))
+        db.session.flush()
+        return event
+
+    def post(self, group, author, when, comments=()):
+        post = Post(group_id=group.id, author_id=author.id, title="Тема", body="Текст", created_at=when)
+        db.session.add(post)
+        db.session.flush()
+        for user, at in comments:
+            db.session.add(Comment(post_id=post.id, author_id=user.id, body="Ответ", created_at=at))
+        db.session.flush()
+        return post
+
+    def request(self, group, author, when, responses=(), kind=NEED, status=OPEN, resolved=None, closed=None,
+                offline=False, hidden=None):
+        """`responses`: (helper, moment, helped)."""
+        help_request = HelpRequest(group_id=group.id, author_id=author.id, kind=kind, title="Просьба",
+                                   category="other", status=status, created_at=when, resolved_at=resolved,
+                                   closed_at=closed, offline=offline, hidden_at=hidden)
+        db.session.add(help_request)
+        db.session.flush()
+        for helper, moment, helped in responses:
+            db.session.add(HelpResponse(request_id=help_request.id, helper_id=helper.id, created_at=moment,
+                                        helped=helped))
+        db.session.flush()
+        return help_request
+
+
+EMPTY = {
+    "members": 0, "A1": 0, "A1_year_ago": None, "A2": 0, "last_event_at": None, "A3": [0, 0], "P1": [0, 0],
+    "P1_median_hours": None, "unanswered_7d": 0, "P2": [0, 0], "exchanges": 0, "P3": [0, 0, 0], "P4": [0, 0],
+    "L1": [0, 0], "L1_parent_only_months": 0, "L2": 0, "L3": [0, 0], "G1": [0, 0], "G2": [0, 0],
+    "I1": {"members": {}, "active": {}, "leaders": {}},
+}
+
+
+# --- the hand-built community ------------------------------------------------------------------------
+
+
+def build_community():
+    """«Круг»: 8 parent members, a specialist, an admin who is a member, a pending applicant and
+    a member who left. Returns (group id, empty group id)."""
+    b = Builder()
+    org = b.organisation()
+    # Parents, with family form and years of experience (< 2 years = newcomer).
+    L = b.person("L", family_form="foster", experience_years=6)           # leader
+    A = b.person("A", family_form="foster", experience_years=1)
+    B = b.person("B", family_form="guardianship", experience_years=3)     # co-leader
+    C = b.person("C", family_form="adoption")
+    D = b.person("D", family_form="kinship", experience_years=10)
+    E = b.person("E", experience_years=0)
+    F = b.person("F", family_form="foster", experience_years=2)           # newcomer, joined 100 days ago
+    G = b.person("G", family_form="guardianship")                         # newcomer, joined 50 days ago, silent
+    H = b.person("H", family_form="adoption", experience_years=4)         # left 10 days ago
+    Q = b.person("Q", family_form="foster", experience_years=5)           # still pending
+    S = b.specialist("S", org)                                            # the organisation's specialist
+    M = b.person("M", is_admin=True, family_form="foster", experience_years=9)  # an admin who is a member
+
+    group = b.group("Круг", created=ago(400), org=org)
+    b.member(group, L, role=LEADER, joined=ago(400))
+    for user in (A, C, D, E):
+        b.member(group, user, joined=ago(300))
+    b.member(group, B, role=LEADER, joined=ago(300))
+    b.member(group, F, joined=ago(100), decided_by=L)
+    b.member(group, G, joined=ago(50), decided_by=B)
+    b.member(group, H, status=LEFT, joined=ago(300), ended=ago(10))
+    b.member(group, S, role=SPECIALIST, joined=ago(300))
+    b.member(group, M, joined=ago(300))
+    b.member(group, Q, status=PENDING)
+
+    # Events.
+    b.event(group, ago(10), created_by=L, created=ago(24), organisers=[L], specialists=[S],    # E1
+            attended=[L, A, B, S, M], not_attended=[C], unmarked=[D])
+    b.event(group, ago(40), created_by=A, created=ago(50), organisers=[A], invited=[C],        # E2
+            attended=[L, A, C])
+    b.event(group, ago(70), created_by=L, created=ago(85), organisers=[L], attended=[L, A, S])  # E3
+    b.event(group, ago(75), created_by=D, created=ago(100), status=CANCELLED, organisers=[D],   # E4
+            attended=[B, C, D, E])
+    b.event(group, ago(100), created_by=L, created=ago(110), organisers=[B],                   # E5
+            attended=[A, B, C, D, H])
+    b.event(group, ago(380), created_by=L, created=ago(390), organisers=[L],                   # E6
+            attended=[L, A, B, C, D, E])
+    b.event(group, AT + timedelta(days=5), created_by=B, created=ago(3), organisers=[B])       # E7 (future)
+
+    # Posts and comments.
+    b.post(group, C, ago(5), comments=[(D, ago(4)), (E, ago(4))])                             # Post1
+    b.post(group, S, ago(20), comments=[(A, ago(19))])                                         # Post2
+    b.post(group, L, ago(150), comments=[(H, ago(149))])                                       # Post3
+    b.post(group, F, ago(80))                                                                  # Post5
+
+    # Mutual help.
+    b.request(group, C, ago(10), [(D, ago(10) + timedelta(hours=2), True)],                    # R1
+              status=RESOLVED, resolved=ago(9))
+    b.request(group, D, ago(20), [(S, ago(20) + timedelta(hours=1), True),                     # R2
+                                  (E, ago(20) + timedelta(hours=80), True)],
+              status=RESOLVED, resolved=ago(16))
+    b.request(group, E, ago(29), status=CLOSED, closed=ago(25))                                # R3
+    b.request(group, C, ago(1))                                                                # R4
+    b.request(group, A, ago(12))                                                               # R5
+    b.request(group, B, ago(40), [(C, ago(40) + timedelta(hours=10), True)],                   # R6
+              status=RESOLVED, resolved=ago(39))
+    b.request(group, L, ago(15), [(A, ago(15) + timedelta(hours=5), False)], kind=OFFER)      # R7
+    b.request(group, A, ago(100), [(B, ago(100) + timedelta(hours=3), True)],                  # R8
+              status=RESOLVED, resolved=ago(99))
+    b.request(group, D, ago(50), [(A, ago(50), True)], status=RESOLVED, resolved=ago(50),     # R9 (offline)
+              offline=True)
+
+    # A group with nothing in it, and another group's busy life that must not leak into ours.
+    empty = b.group("Пустая", created=ago(10))
+    other = b.group("Соседи", created=ago(400))
+    b.member(other, L, role=LEADER, joined=ago(400))
+    b.event(other, ago(5), created_by=L, organisers=[L], attended=[L, A, B, C, D, E, F, G])
+    b.post(other, G, ago(3), comments=[(F, ago(2))])
+    db.session.commit()
+    return group.id, empty.id
+
+
+# Worked out by hand from build_community(). Parents are L A B C D E F G H (Q pending); S is the
+# specialist, M the admin: neither is ever counted.
+EXPECTED = {
+    # Memberships joined by AT and not ended: L A B C D E F G. H left (AT-10), Q is pending
+    # (no joined_at), S is a specialist, M an admin.
+    "members": 8,
+    # Active in [AT-30, AT): attended E1 L A B; organised E1 L; posted Post1 C; commented D E (Post1),
+    # A (Post2); asked C (R1, R4) D (R2) E (R3) A (R5) L (R7, an offer); answered D (R1) E (R2) A (R7).
+    # S and M attended, S posted and answered: excluded. → L A B C D E.
+    "A1": 6,
+    # The group is older than a year. [AT-395, AT-365): E6 at AT-380, attended by L A B C D E.
+    "A1_year_ago": 6,
+    # Month 0 [AT-30, AT): E1 with L A B = 3 parents (S, M not counted) ✓. Month 1: E2 with
+    # L A C = 3 ✓. Month 2: E3 has L A (+S) = 2 parents ✗; E4 has 4 but was cancelled ✗.
+    "A2": 2,
+    # The latest published event before AT: E1 (E4 cancelled, E7 in the future).
+    "last_event_at": ago(10).isoformat(),
+    # 90 d attendance of parents: L 3 (E1 E2 E3), A 3, B 1 (E1; E4 cancelled), C 1 (E2; E1 not
+    # attended). 2 of 4 came at least twice.
+    "A3": [2, 4],
+    # Needs posted in [AT-90 d, AT-72 h], not offline, by parents: R1 R2 R3 R5 R6 (R4 is younger
+    # than 72 h, R8 older than 90 d, R9 offline, R7 an offer). First peer answers: R1 D after 2 h ✓;
+    # R2 E after 80 h ✗ (S after 1 h is a specialist's); R3 none; R5 none; R6 C after 10 h ✓.
+    "P1": [2, 5],
+    # Median of the first peer answers 2 h, 80 h, 10 h.
+    "P1_median_hours": 10.0,
+    # Needs of [AT-60, AT-7] with no answer and still open at AT: R5. (R3 was closed, R4 is young.)
+    "unanswered_7d": 1,
+    # Confirmed help between parents resolved in 180 d: D→C (R1), E→D (R2; S→D is a specialist's),
+    # C→B (R6), B→A (R8), A→D (R9). A B C D both gave and received; E only gave.
+    "P2": [4, 5],
+    "exchanges": 5,
+    # Confirmed help resolved in 90 d: D, E, C, A once each (R8 at AT-99 is older). Half of 4 is
+    # reached by 2 people, of 4 helpers, 4 times in all.
+    "P3": [2, 4, 4],
+    # Ties in 90 d (help answers, replies, shared events), parents only:
+    # L–A L–B A–B (E1), L–A L–C A–C (E2), D–C (R1, Post1), E–D (R2), E–C (Post1), C–B (R6),
+    # A–L (R7), A–D (R9). Partners: L 3, A 4, B 3, C 5, D 3, E 2 → 6 connected.
+    # Active in 90 d: L A B C D E and F (Post5 at AT-80, no ties) → 7.
+    "P4": [6, 7],
+    # Started in 90 d — events created: E1 L, E2 A, E3 L, E7 B (E4, E5 created earlier) → 4 parents;
+    # posts: Post1 C, Post5 F parents, Post2 S specialist; help answers: D (R1), E (R2), C (R6),
+    # A (R7), A (R9) parents, S (R2) specialist. 11 of 13.
+    "L1": [11, 13],
+    # Published events of the 3 months with accepted organisers: E1 L + S (a specialist) ✗;
+    # E2 A alone (C only invited) ✓ month 1; E3 L alone ✓ month 2.
+    "L1_parent_only_months": 2,
+    # Organised in 90 d: L (E1, E3), A (E2), S (specialist); welcomed: B approved G (AT-50).
+    # L approved F at AT-100: outside. E7 has not happened yet.
+    "L2": 3,
+    # Roster (joined by AT-90, still in): L A B C D E F. Levels (1 attend/comment, 2 post/ask/answer,
+    # 3 organise) this quarter → last quarter: L 3←2 (Post3), A 3←2 (R8), B 2←3 (organised E5),
+    # C 2←1, D 2←1, E 2←0, F 2←0. Six up, one down.
+    "L3": [6, 1],
+    # Members (not leaders) who joined in [AT-120, AT-30): F (active 20 days after joining ✓) and
+    # G (never active).
+    "G1": [1, 2],
+    # Active last quarter [AT-180, AT-90): L (Post3) A B C D H (E5; H also commented). Still active
+    # this quarter: L A B C D. H left.
+    "G2": [5, 6],
+    # Members now (active status): L A B C D E F G. Active in 180 d: L A B C D E F H. Leaders: L B.
+    "I1": {
+        "members": {"form:foster": 3, "form:guardianship": 2, "form:adoption": 1, "form:kinship": 1,
+                    "form:unknown": 1, "experience:experienced": 4, "experience:newcomer": 2,
+                    "experience:unknown": 2},
+        "active": {"form:foster": 3, "form:guardianship": 1, "form:adoption": 2, "form:kinship": 1,
+                   "form:unknown": 1, "experience:experienced": 5, "experience:newcomer": 2,
+                   "experience:unknown": 1},
+        "leaders": {"form:foster": 1, "form:guardianship": 1, "experience:experienced": 2},
+    },
+}
+
+
+@pytest.fixture
+def community(app):
+    with app.app_context():
+        yield build_community()
+
+
+def test_every_indicator_of_the_hand_built_community(app, community):
+    group_id, empty_id = community
+    values = indicators.compute([group_id, empty_id], AT)
+    got = values[group_id]
+    assert set(got) == set(EXPECTED)
+    mismatches = {key: (got[key], EXPECTED[key]) for key in EXPECTED if got[key] != EXPECTED[key]}
+    assert not mismatches, "indicator: (computed, worked out by hand)\n" + "\n".join(
+        f"{key}: {pair}" for key, pair in mismatches.items())
+
+
+def test_a_group_with_no_data_gives_zeros_and_none(app, community):
+    group_id, empty_id = community
+    assert indicators.compute([group_id, empty_id], AT)[empty_id] == EMPTY
+    assert indicators.compute([empty_id], AT)[empty_id] == EMPTY
+
+
+def test_groups_computed_together_or_alone_agree(app, community):
+    group_id, empty_id = community
+    assert indicators.compute([group_id], AT)[group_id] == indicators.compute([empty_id, group_id], AT)[group_id]
+    assert indicators.compute([], AT) == {}
+
+
+def test_the_verdict_on_the_hand_built_community(app, community):
+    """One unanswered week-old request (R5) makes the group at risk, whatever else is true."""
+    group_id, empty_id = community
+    values = indicators.compute([group_id, empty_id], AT)
+    verdict = evaluate(values[group_id], AT)
+    assert verdict.stage == AT_RISK
+    assert verdict.reasons == [("risk_unanswered", {"count": 1})]
+    assert verdict.next_step[0] == "answer_requests"
+    # No data, no alarm: an empty group is forming and nothing fires.
+    empty = evaluate(values[empty_id], AT)
+    assert empty.stage == FORMING
+    assert [code for code, _ in empty.reasons] == ["missing_active", "missing_rhythm", "missing_bench"]
+
+
+# --- P1 and the unanswered alarm, edge by edge -----------------------------------------------------
+
+
+def test_peer_answers_skip_self_answers_staff_answers_and_young_requests(app):
+    with app.app_context():
+        b = Builder()
+        org = b.organisation()
+        K, N = b.person("K"), b.person("N")
+        S = b.specialist("S", org)
+        ADM = b.person("ADM", is_admin=True)
+        group = b.group("P1", created=ago(300), org=org)
+        for user in (K, N):
+            b.member(group, user, joined=ago(300))
+        # Q1 exactly 72 h old (the edge is included), answered by a parent a minute before AT: 71 h 59 min.
+        b.request(group, K, ago(3), [(N, AT - timedelta(minutes=1), True)])
+        # Q2 one minute younger than 72 h: not yet judged, even though answered.
+        b.request(group, K, ago(3) + timedelta(minutes=1), [(N, ago(2), True)])
+        # Q3 answered only by the author herself, a specialist and an admin: unanswered.
+        b.request(group, K, ago(5), [(K, ago(5) + HOUR, True), (S, ago(5) + 2 * HOUR, True), (ADM, ago(5) + 3 * HOUR, True)])
+        # Q4 self-answer after 1 h, first peer answer after 100 h: not within 72 h.
+        b.request(group, K, ago(6), [(K, ago(6) + HOUR, False), (N, ago(6) + 100 * HOUR, False)])
+        # Q5 asked by the specialist: not a parent's request.
+        b.request(group, S, ago(4), [(N, ago(4) + HOUR, False)])
+        # Q6 older than 90 days.
+        b.request(group, K, ago(91), [(N, ago(91) + HOUR, False)])
+        # Q7 an offer; Q8 help recorded offline.
+        b.request(group, K, ago(5), [(N, ago(5) + HOUR, False)], kind=OFFER)
+        b.request(group, K, ago(10), [(N, ago(10), True)], status=RESOLVED, resolved=ago(10), offline=True)
+        # Q9 answered only after AT: unanswered as of AT.
+        b.request(group, K, ago(4), [(N, AT + timedelta(hours=1), False)])
+        db.session.commit()
+        values = indicators.compute([group.id], AT)[group.id]
+    # Judged: Q1 Q3 Q4 Q9; answered within 72 h: Q1 (71 h 59 min). First peer answers: 71.98 h, 100 h.
+    assert values["P1"] == [1, 4]
+    assert values["P1_median_hours"] == round((72 - 1 / 60 + 100) / 2, 1) == 86.0
+
+
+def test_an_answer_after_exactly_72_hours_still_counts(app):
+    with app.app_context():
+        b = Builder()
+        K, N = b.person("K"), b.person("N")
+        group = b.group("Ровно", created=ago(300))
+        b.request(group, K, ago(10), [(N, ago(10) + timedelta(hours=72), False)])
+        b.request(group, K, ago(20), [(N, ago(20) + timedelta(hours=72, seconds=1), False)])
+        db.session.commit()
+        values = indicators.compute([group.id], AT)[group.id]
+    assert values["P1"] == [1, 2]
+    assert values["P1_median_hours"] == 72.0
+
+
+def test_the_week_without_an_answer_alarm(app):
+    with app.app_context():
+        b = Builder()
+        org = b.organisation()
+        K, N = b.person("K"), b.person("N")
+        S = b.specialist("S", org)
+        group = b.group("Тишина", created=ago(300), org=org)
+        b.request(group, K, ago(8))                                                  # U1 counts
+        b.request(group, K, ago(8), hidden=ago(7))                                   # U2 hidden by a leader
+        b.request(group, K, ago(6))                                                  # U3 not a week old yet
+        b.request(group, K, ago(61))                                                 # U4 older than 60 days
+        b.request(group, K, ago(8), status=RESOLVED, resolved=AT + timedelta(days=1))  # U5 still open at AT: counts
+        b.request(group, K, ago(8), status=CLOSED, closed=ago(1))                    # U6 closed
+        b.request(group, K, ago(8), kind=OFFER)                                      # U7 an offer
+        b.request(group, K, ago(8), [(N, ago(8), True)], status=RESOLVED, resolved=ago(8), offline=True)  # U8
+        b.request(group, K, ago(8), [(N, AT + timedelta(hours=1), False)])           # U9 answered after AT: counts
+        b.request(group, K, ago(8), [(S, ago(7), False)])                            # U10 a specialist answered
+        db.session.commit()
+        values = indicators.compute([group.id], AT)[group.id]
+    assert values["unanswered_7d"] == 3
+
+
+# --- small numbers -----------------------------------------------------------------------------------
+
+
+def test_a_small_quiet_group_is_not_called_at_risk_until_it_has_five_members(app):
+    """Three parents, one meeting 150 days ago and a post 100 days ago, nothing since. Every
+    at-risk rule would fire on a bigger group; on 3 people none may."""
+    with app.app_context():
+        b = Builder()
+        K = b.person("K", family_form="kinship", experience_years=1)
+        N = b.person("N", family_form="kinship", experience_years=1)
+        V = b.person("V")
+        group = b.group("Маленькая", created=ago(200))
+        b.member(group, K, role=LEADER, joined=ago(200))
+        for user in (N, V):
+            b.member(group, user, joined=ago(200))
+        b.event(group, ago(150), created_by=K, created=ago(160), organisers=[K], attended=[K, N, V])
+        b.post(group, N, ago(100))
+        db.session.commit()
+        values = indicators.compute([group.id], AT)[group.id]
+        assert values == {
+            **EMPTY,
+            "members": 3,
+            "A1_year_ago": None,  # the group is younger than a year
+            "last_event_at": ago(150).isoformat(),
+            # Levels before → now: K 3 → 0, N 2 → 0, V 1 → 0.
+            "L3": [0, 3],
+            # K N V active last quarter, nobody this quarter.
+            "G2": [0, 3],
+            "I1": {"members": {"form:kinship": 2, "form:unknown": 1, "experience:newcomer": 2,
+                               "experience:unknown": 1},
+                   "active": {"form:kinship": 2, "form:unknown": 1, "experience:newcomer": 2,
+                              "experience:unknown": 1},
+                   "leaders": {"form:kinship": 1, "experience:newcomer": 1}},
+        }
+        verdict = evaluate(values, AT)
+        assert verdict.stage == FORMING, verdict.reasons
+
+        # Two more parents who came to the same meeting: now 5 members, and the rules may speak.
+        for key in ("P", "R"):
+            user = b.person(key)
+            b.member(group, user, joined=ago(200))
+            db.session.add(Registration(event_id=db.session.scalar(db.select(Event.id).where(Event.group_id == group.id)),
+                                        user_id=user.id, status=GOING, attended=True, queued_at=ago(160),
+                                        created_at=ago(160)))
+        db.session.commit()
+        values = indicators.compute([group.id], AT)[group.id]
+    assert values["members"] == 5
+    assert values["G2"] == [0, 5]
+    verdict = evaluate(values, AT)
+    assert verdict.stage == AT_RISK
+    assert verdict.reasons == [("risk_no_event", {"days": 150}), ("risk_retention", {"stayed": 0, "total": 5})]
+
+
+# --- regressions: bugs found while working the numbers out by hand (fixed in adb9a37) ---------------
+
+
+def test_reciprocity_reads_offers_the_right_way_round(app):
+    """For an offer the author gives and whoever took it receives."""
+    with app.app_context():
+        b = Builder()
+        X, Y, Z = b.person("X"), b.person("Y"), b.person("Z")
+        group = b.group("Обмен", created=ago(300))
+        # X offers a bicycle; Y takes it; X marks Y on resolving ("I'd like this" → helped).
+        b.request(group, X, ago(20), [(Y, ago(20) + HOUR, True)], kind=OFFER, status=RESOLVED, resolved=ago(19))
+        # Y needs a lift; Z gives it.
+        b.request(group, Y, ago(10), [(Z, ago(10) + HOUR, True)], status=RESOLVED, resolved=ago(9))
+        db.session.commit()
+        values = indicators.compute([group.id], AT)[group.id]
+    # Gave: X (the bicycle) and Z (the lift); received: Y twice. Nobody did both.
+    assert values["P2"] == [0, 3]
+    # Helpers: X once, Z once.
+    assert values["P3"] == [1, 2, 2]
+
+
+def test_connectedness_counts_only_active_members(app):
+    """P4 counts only people active in the 90 days, so the share never passes 100 %."""
+    with app.app_context():
+        b = Builder()
+        X, Y, Z = b.person("X"), b.person("Y"), b.person("Z")
+        group = b.group("Старая тема", created=ago(300))
+        b.post(group, X, ago(120), comments=[(Y, ago(10)), (Z, ago(9))])
+        db.session.commit()
+        values = indicators.compute([group.id], AT)[group.id]
+    # Active in 90 d: Y and Z (one partner each, X). X has two partners but was not active.
+    assert values["P4"] == [0, 2]
+
+
+def test_leader_independence_leaves_admins_out(app):
+    """Admins are staff: their posts are never "started by a parent" (SPEC §4)."""
+    with app.app_context():
+        b = Builder()
+        K = b.person("K")
+        ADM = b.person("ADM", is_admin=True)
+        group = b.group("Админ", created=ago(300))
+        b.member(group, K, role=LEADER, joined=ago(300))
+        b.member(group, ADM, joined=ago(300))
+        b.post(group, K, ago(10))
+        b.post(group, ADM, ago(9))
+        db.session.commit()
+        values = indicators.compute([group.id], AT)[group.id]
+    assert values["L1"][0] == 1
+
+
+def test_a_draft_that_never_happened_is_not_organising(app):
+    """A draft never published is neither activity (A1) nor organising (L2), as for A2 and L1."""
+    with app.app_context():
+        b = Builder()
+        K = b.person("K")
+        group = b.group("Черновик", created=ago(300))
+        b.member(group, K, role=LEADER, joined=ago(300))
+        b.event(group, ago(10), created_by=K, created=ago(20), status=DRAFT, organisers=[K])
+        db.session.commit()
+        values = indicators.compute([group.id], AT)[group.id]
+    assert (values["A1"], values["L2"]) == (0, 0)
+
+
+# --- the verdict on hand-made values ---------------------------------------------------------------
+
+
+def formed(**changes):
+    """Values that meet every condition of *formed* and fire no risk, with `changes` applied."""
+    values = {
+        "members": 10, "A1": 7, "A1_year_ago": None, "A2": 3, "last_event_at": ago(10).isoformat(),
+        "A3": [3, 5], "P1": [3, 4], "P1_median_hours": 5.0, "unanswered_7d": 0, "P2": [2, 6], "exchanges": 6,
+        "P3": [2, 5, 8], "P4": [4, 7], "L1": [6, 10], "L1_parent_only_months": 1, "L2": 2, "L3": [1, 0],
+        "G1": [1, 2], "G2": [4, 6], "I1": {},
+    }
+    values.update(changes)
+    return values
+
+
+def codes(verdict):
+    return [code for code, _ in verdict.reasons]
+
+
+def test_ratio():
+    assert ratio((0, 0)) is None
+    assert ratio((3, 4)) == 0.75
+
+
+def test_formed_when_every_condition_holds():
+    verdict = evaluate(formed(), AT)
+    assert verdict.stage == FORMED
+    assert codes(verdict) == ["met_active", "met_rhythm", "met_answers"]
+    assert verdict.next_step[0] == "welcome_newcomers"
+
+
+@pytest.mark.parametrize(("changes", "missing"), [
+    ({"A1": 5}, "missing_active"),
+    ({"A2": 2}, "missing_rhythm"),
+    ({"P1": [2, 3]}, "missing_answers"),            # 67 % of 3 requests
+    ({"L2": 1, "members": 5}, "missing_bench"),     # (5 members: the single-organiser risk needs 6)
+    ({"L1": [4, 9]}, "missing_independence"),       # 44 %
+    ({"P2": [1, 5], "exchanges": 5}, "missing_reciprocity"),  # 20 % of 5 exchanges
+])
+def test_forming_names_the_condition_that_is_missing(changes, missing):
+    verdict = evaluate(formed(**changes), AT)
+    assert verdict.stage == FORMING
+    assert codes(verdict) == [missing]
+
+
+@pytest.mark.parametrize("changes", [
+    {"P1": [0, 2]},                        # P1 is judged from 3 requests on (SPEC §4)
+    {"P1": [0, 0]},
+    {"L1": [0, 0]},                        # nothing started by anyone: independence is not judged
+    {"P2": [0, 4], "exchanges": 4},        # P2 is judged from 5 exchanges on
+])
+def test_formed_conditions_that_wait_for_enough_cases(changes):
+    assert evaluate(formed(**changes), AT).stage == FORMED
+
+
+@pytest.mark.parametrize(("changes", "code", "numbers"), [
+    ({"last_event_at": ago(60).isoformat()}, "risk_no_event", {"days": 60}),
+    ({"last_event_at": None}, "risk_no_event", {"days": 999}),
+    ({"unanswered_7d": 1}, "risk_unanswered", {"count": 1}),
+    ({"L2": 1, "members": 6}, "risk_single_organiser", {"members": 6}),
+    ({"A1": 7, "A1_year_ago": 10}, "risk_active_drop", {"now": 7, "before": 10}),
+    ({"G2": [1, 5]}, "risk_retention", {"stayed": 1, "total": 5}),
+])
+def test_each_at_risk_signal(changes, code, numbers):
+    verdict = evaluate(formed(**changes), AT)
+    assert verdict.stage == AT_RISK
+    assert verdict.reasons == [(code, numbers)]
+
+
+@pytest.mark.parametrize("changes", [
+    {"last_event_at": ago(59).isoformat()},                          # 59 days is not 60
+    {"last_event_at": None, "members": 4},                           # no event ever, but only 4 members
+    {"last_event_at": ago(300).isoformat(), "members": 4, "A1": 4, "L2": 0},
+    {"L2": 1, "members": 5},                                         # a single organiser in a group of 5
+    {"A1": 8, "A1_year_ago": 11},                                    # down 27 %
+    {"A1": 0, "A1_year_ago": 4},                                     # down 100 %, but of 4
+    {"G2": [1, 4]},                                                  # 25 % kept, but of 4
+    {"G2": [2, 5]},                                                  # exactly 40 % kept
+])
+def test_no_threshold_fires_on_a_denominator_under_five_or_short_of_its_line(changes):
+    assert evaluate(formed(**changes), AT).stage != AT_RISK
+
+
+def test_declared_break_days_do_not_count_towards_sixty_days_without_a_meeting():
+    quiet = formed(last_event_at=ago(80).isoformat())               # 13 March → 1 June: 80 days
+    assert codes(evaluate(quiet, AT)) == ["risk_no_event"]
+    summer = (date(2026, 4, 2), date(2026, 5, 1))                    # 30 days inside the quiet spell
+    assert evaluate(quiet, AT, breaks=[summer]).stage == FORMED      # 80 − 30 = 50 days
+    half_inside = (date(2026, 2, 1), date(2026, 3, 22))              # only 13–22 March (10 days) count
+    verdict = evaluate(quiet, AT, breaks=[half_inside])
+    assert verdict.reasons == [("risk_no_event", {"days": 70})]
+    before = (date(2026, 1, 1), date(2026, 2, 28))                   # before the last meeting: no effect
+    assert evaluate(quiet, AT, breaks=[before]).reasons == [("risk_no_event", {"days": 80})]
+
+
+def test_overlapping_breaks_are_counted_once():
+    """Two overlapping declared breaks must not hide a real 60-day silence."""
+    quiet = formed(last_event_at=ago(100).isoformat())
+    summer = (date(2026, 4, 2), date(2026, 5, 1))                    # 30 days
+    verdict = evaluate(quiet, AT, breaks=[summer, summer])
+    assert verdict.reasons == [("risk_no_event", {"days": 70})]
+
+
+def test_at_risk_overrides_every_other_stage():
+    running = formed(L1=[10, 10], L1_parent_only_months=3, L2=3, G2=[5, 6])
+    recent = [formed(L1=[9, 10]), formed(L1=[19, 20])]
+    assert evaluate(running, AT, recent=recent).stage == SELF_RUNNING
+    verdict = evaluate({**running, "unanswered_7d": 2, "G2": [1, 6]}, AT, recent=recent)
+    assert verdict.stage == AT_RISK
+    assert codes(verdict) == ["risk_unanswered", "risk_retention"]
+    assert verdict.next_step[0] == "answer_requests"
+    assert evaluate(formed(A2=0, A1=0, unanswered_7d=1), AT).stage == AT_RISK  # also over *forming*
+
+
+def test_growing_needs_two_signals():
+    before = formed(A1=6, L2=2)
+    one = evaluate(formed(A1=8), AT, previous_quarter=before)
+    assert one.stage == FORMED
+    two = evaluate(formed(A1=8, L2=3), AT, previous_quarter=before)
+    assert two.stage == GROWING
+    assert two.reasons == [("active_rising", {"now": 8, "before": 6}), ("bench_up", {"now": 3, "before": 2})]
+    # Without a quarter to compare with, newcomer activation and retention can still show growth …
+    assert evaluate(formed(G1=[3, 5], G2=[5, 7]), AT).stage == GROWING
+    # … but not on fewer than 5 newcomers.
+    assert evaluate(formed(G1=[3, 3], G2=[5, 7]), AT).stage == FORMED
+    # Connectedness rising counts only on 5 or more people.
+    assert codes(evaluate(formed(A1=8, P4=[4, 5]), AT, previous_quarter=formed(A1=6, P4=[1, 5]))) == [
+        "active_rising", "ties_rising"]
+    assert evaluate(formed(A1=8, P4=[4, 4], P2=[1, 4]), AT,
+                    previous_quarter=formed(A1=6, P4=[1, 4], P2=[0, 4])).stage == FORMED
+
+
+def test_runs_without_the_ngo_needs_three_months_of_parents_leading():
+    running = formed(L1=[9, 10], L1_parent_only_months=3, L2=2, G2=[4, 6])
+    months = [formed(L1=[9, 10]), formed(L1=[18, 20])]
+    verdict = evaluate(running, AT, recent=months)
+    assert verdict.stage == SELF_RUNNING
+    assert codes(verdict)[0] == "self_running"
+    assert evaluate(running, AT, recent=months[:1]).stage == FORMED                     # only two months known
+    assert evaluate(running, AT, recent=[months[0], formed(L1=[17, 20])]).stage == FORMED  # 85 % one month
+    assert evaluate({**running, "L1_parent_only_months": 2}, AT, recent=months).stage == FORMED
+    assert evaluate({**running, "G2": [3, 6]}, AT, recent=months).stage == FORMED       # 50 % kept
+    assert evaluate({**running, "G2": [1, 4]}, AT, recent=months).stage == SELF_RUNNING  # … of 4: not judged
+
+
+def test_thresholds_are_the_ones_of_the_spec():
+    assert THRESHOLDS["formed_active_families"] == 6
+    assert THRESHOLDS["formed_peer_answer_rate"] == 0.70
+    assert THRESHOLDS["risk_days_without_event"] == 60
+    assert THRESHOLDS["risk_retention"] == 0.40
+    assert THRESHOLDS["min_denominator"] == 5
+
+
+@pytest.mark.parametrize(("raw", "shown"), [
+    ([], []),
+    ([FORMING], [FORMING]),
+    ([AT_RISK], [AT_RISK]),
+    ([FORMING, FORMED, FORMED], [FORMING, FORMING, FORMED]),
+    ([FORMING, FORMED, FORMING, FORMED], [FORMING] * 4),
+    ([FORMED, AT_RISK, FORMED, FORMED], [FORMED, AT_RISK, AT_RISK, FORMED]),
+    ([FORMING, GROWING, FORMED, FORMED], [FORMING, FORMING, FORMING, FORMED]),
+    ([FORMED, GROWING, GROWING, SELF_RUNNING, SELF_RUNNING], [FORMED, FORMED, GROWING, GROWING, SELF_RUNNING]),
+    ([GROWING, AT_RISK, AT_RISK, GROWING], [GROWING, AT_RISK, AT_RISK, AT_RISK]),
+])
+def test_settle_needs_two_months_except_for_at_risk(raw, shown):
+    assert settle(raw) == shown
