@@ -1,5 +1,6 @@
 """Form pieces shared by every feature."""
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
@@ -20,3 +21,12 @@ def no_markup(form, field):
     value = field.data or ""
     if any(c in value for c in "<>") or any(ord(c) < 32 for c in value):
         raise ValidationError(_l("Please use letters, numbers and ordinary punctuation only."))
+
+
+def show_error(form, field_name, message):
+    """Show a service's refusal next to its field, or as a message above the form."""
+    field = getattr(form, field_name, None) if field_name else None
+    if field is not None:
+        field.errors = list(field.errors) + [message]
+    else:
+        flash(message, "error")

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from community.admin.forms import InviteForm, OrganisationForm
 from community.extensions import db
-from community.forms import EmptyForm
+from community.forms import EmptyForm, show_error
 from community.orgs import service
 from community.orgs.models import SpecialistInvitation
 from community.orgs.service import OrgError
@@ -15,13 +15,6 @@ from community.security import admin_required
 
 bp = Blueprint("admin", __name__)
 
-
-def _attach(form, error):
-    """Show a service error next to its field, or as a message above the form."""
-    if error.field:
-        getattr(form, error.field).errors.append(error_message(error))
-    else:
-        flash(error_message(error), "error")
 
 
 @bp.route("/")
@@ -39,7 +32,7 @@ def create_organisation():
             organisation = service.create_organisation(current_user, form.name.data, form.slug.data,
                                                        form.region.data, form.timezone.data)
         except OrgError as error:
-            _attach(form, error)
+            show_error(form, error.field, error_message(error))
         else:
             flash(_("%(org)s is created. Now invite its specialists.", org=organisation.name), "success")
             return redirect(url_for("admin.organisation", slug=organisation.slug))
@@ -56,7 +49,7 @@ def edit_organisation(slug):
             service.update_organisation(current_user, organisation, form.name.data, form.slug.data,
                                         form.region.data, form.timezone.data)
         except OrgError as error:
-            _attach(form, error)
+            show_error(form, error.field, error_message(error))
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("admin.organisation", slug=organisation.slug))
@@ -72,7 +65,7 @@ def organisation(slug):
         try:
             service.invite_specialist(current_user, organisation, form.email.data)
         except OrgError as error:
-            _attach(form, error)
+            show_error(form, error.field, error_message(error))
         else:
             flash(_("The invitation is sent to %(email)s. It works for %(days)d days.", email=form.email.data.lower(),
                     days=service.INVITATION_LIFETIME.days), "success")

@@ -11,7 +11,7 @@ from community.events.access import get_event_for
 from community.events.models import GOING
 from community.events.service import EventError
 from community.extensions import db
-from community.forms import EmptyForm
+from community.forms import EmptyForm, show_error
 from community.groups.access import get_group_for
 from community.security import public
 
@@ -72,12 +72,6 @@ def _fill_form(form, values, timezone):
     form.travel_reimbursed.data, form.travel_note.data = values["travel_reimbursed"], values["travel_note"]
 
 
-def _attach(form, error):
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [_message(error)]
-    else:
-        flash(_message(error), "error")
 
 
 @bp.route("/groups/<slug>/events/new", methods=["GET", "POST"])
@@ -93,7 +87,7 @@ def create(slug):
             event = service.create_event(current_user, group, _event_values(form, group.timezone),
                                          publish="draft" not in request.form)
         except EventError as error:
-            _attach(form, error)
+            show_error(form, error.field, _message(error))
         else:
             flash(_("The event is published. Members can register now.") if event.status == "published"
                   else _("The event is saved as a draft. Only organisers see it."), "success")
@@ -142,7 +136,7 @@ def edit(event_id):
             service.update_event(current_user, event, _event_values(form, event.group.timezone),
                                  publish="publish" in request.form)
         except EventError as error:
-            _attach(form, error)
+            show_error(form, error.field, _message(error))
         else:
             flash(_("Changes saved. If the time or place changed, registered people are told."), "success")
             return redirect(url_for("events.detail", event_id=event.id))
@@ -231,7 +225,7 @@ def organisers(event_id):
         try:
             organiser = service.invite_organiser(current_user, event, form.user_id.data)
         except EventError as error:
-            _attach(form, error)
+            show_error(form, error.field, _message(error))
         else:
             flash(_("%(name)s is invited to co-organise.", name=organiser.user.display_name), "success")
             return redirect(url_for("events.organisers", event_id=event.id))

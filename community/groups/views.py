@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.extensions import db
-from community.forms import EmptyForm
+from community.forms import EmptyForm, show_error
 from community.groups import forms, service
 from community.groups.access import get_group_for
 from community.groups.models import APPROVAL, EngagementRole
@@ -64,19 +64,13 @@ def create():
             group = service.create_group(current_user, form.name.data, form.city.data, form.description.data,
                                          form.how_to_join.data, form.join_policy.data, form.timezone.data)
         except GroupError as error:
-            _attach(form, error)
+            show_error(form, error.field, error_message(error))
         else:
             flash(_("Your group is created. You are its leader."), "success")
             return redirect(url_for("groups.detail", slug=group.slug))
     return render_template("groups/form.html", form=form, group=None)
 
 
-def _attach(form, error):
-    """Show a service error next to its field, or as a message above the form."""
-    if error.field:
-        getattr(form, error.field).errors.append(error_message(error))
-    else:
-        flash(error_message(error), "error")
 
 
 @bp.route("/<slug>/")
@@ -108,7 +102,7 @@ def edit(slug):
             service.update_group(current_user, group, form.name.data, form.city.data, form.description.data,
                                  form.how_to_join.data, form.join_policy.data, form.timezone.data)
         except GroupError as error:
-            _attach(form, error)
+            show_error(form, error.field, error_message(error))
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("groups.detail", slug=group.slug))

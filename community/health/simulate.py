@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from community.auth.models import FAMILY_FORMS, User
 from community.events.models import ACCEPTED, GOING, PUBLISHED, Event, EventOrganiser, Registration
@@ -87,13 +87,15 @@ class Month:
     posts: int = 2
     help: int = 2              # needs posted
     answer: str = "fast"       # fast (within 40 h) | late (after the 72 h of P1) | never
-    reciprocity: float = 0.5   # chance that a need comes from someone who helped in the last half-year
+    reciprocity: float = 0.5   # chance that a need comes from someone who helped in the last half-year,
+                               # and that the helper is someone who was helped
     joiners: int = 0
     activation: float = 0.5    # share of joiners active in their first month (G1)
     regular_share: float = 0.5  # share of activated joiners who become regulars
     leavers: int = 0
     spell: int = 0             # occasional families come for a spell of `spell` months …
     away: int = 0              # … then stay away this many months (0 for both: anyone, any month)
+    churn: bool = False        # the regulars stop coming; newcomers come once
     noise: str = ""
 
 
@@ -105,26 +107,30 @@ class Plan:
     regulars: int              # the first founders who come back month after month
     specialist_until: int | None  # the month the specialist leaves; None: no specialist at all
     co_leader_until: int | None = None  # the month the co-leader leaves
+    welcomer: str = "leader"   # who admits newcomers: "leader" (L2 counts it) or "specialist"
     months: list = field(default_factory=list)
     noise: dict = field(default_factory=dict)
     detail: str = ""
 
 
 def _plan_forming(rng, months):
-    """Small and irregular: fewer than six active families, or no monthly rhythm."""
+    """Not formed yet, in one of three ways: a small group (three to five active families), a
+    bigger one without a monthly rhythm (no three months in a row with three parents at a
+    meeting), or one the NGO runs (the specialist organises and welcomes; no parent leads)."""
     start = rng.randint(0, max(0, months - 10))
-    variant = rng.choice(("small", "irregular"))
-    plan = Plan("forming", start, founders=rng.randint(3, 4), regulars=2, specialist_until=months,
-                detail=variant)
-    plan.months = [Month(active=0, specialist=True)] * start
-    members, cap, steady = plan.founders, rng.randint(5, 9), rng.randint(5, 7)
+    variant = rng.choice(("small", "irregular", "ngo_led"))
+    ngo_led = variant == "ngo_led"
+    plan = Plan("forming", start, founders=rng.randint(6, 8) if ngo_led else rng.randint(3, 4), regulars=2,
+                specialist_until=months, welcomer="specialist" if ngo_led else "leader", detail=variant)
+    plan.months = [Month(active=0)] * start
+    members, cap, steady = plan.founders, rng.randint(5, 9) + (4 if ngo_led else 0), rng.randint(5, 7)
     good_run = 0
     for n in range(months - start):
         joiners = int(members < cap and rng.random() < 0.4)
         members += joiners
         # Slowly more families: three, then four, then five at most; or a steady handful.
         month = Month(active=min(5, 3 + n // 5) if variant == "small" else steady, posts=rng.randint(1, 2),
-                      help=rng.randint(0, 1), joiners=joiners, activation=0.6)
+                      help=rng.randint(0, 1), joiners=joiners, activation=0.6, bench=0 if ngo_led else 2)
         if variant == "irregular":
             # Meetings every month, but no three months in a row with three parents at one.
             good = rng.random() < 0.6 and good_run < 2
@@ -181,12 +187,13 @@ def _plan_self_running(rng, months):
 
 
 def _plan_declining(rng, months):
-    """Formed for a year or more, then in decline for the last three to five months: activity
-    falls by half or more, or meetings stop, or the co-leader leaves and one organiser is left,
-    or needs go unanswered (one or two of these at once)."""
+    """Formed for a year or more, then in decline for the last three to five months, in one or
+    two of five ways: activity falls by half or more; meetings stop; the co-leader leaves and
+    one organiser is left; needs go unanswered; or the families stop coming back (the numbers
+    hold, but with people who come once)."""
     regulars = rng.randint(5, 6)
     base = regulars + rng.randint(3, 5)
-    modes = sorted(rng.sample(("drop", "stop", "single", "unanswered"), k=rng.choice((1, 1, 2))))
+    modes = sorted(rng.sample(("drop", "stop", "single", "unanswered", "churn"), k=rng.choice((1, 1, 2))))
     decline = months - rng.randint(4, 5) if "single" in modes else months - rng.randint(3, 5)
     plan = Plan("declining", 0, founders=regulars + rng.randint(10, 14), regulars=regulars, specialist_until=months,
                 co_leader_until=decline if "single" in modes else None,
@@ -201,6 +208,8 @@ def _plan_declining(rng, months):
             month.bench = 1 if "single" in modes else 2
             if "unanswered" in modes:
                 month.answer, month.help = "never", max(1, month.help)
+            if "churn" in modes:
+                month.churn, month.joiners, month.activation, month.regular_share = True, month.active, 1.0, 0.0
         plan.months.append(month)
     return plan
 
@@ -230,13 +239,26 @@ def _noise(rng, periods, plan):
         for i in rng.choice(seasons):
             noise[i] = "dip"
     for kind in ("quiet", "burst"):
-        # Apart from the other noise, so each noisy month is a single one.
-        for gap in (3, 2, 1):
-            free = [i for i in window if all(abs(i - j) >= gap for j in noise)]
+        # Each noisy month on its own: no two noises push the same way in the same or
+        # consecutive months (two months in a row are what the two-snapshot rule lets through).
+        for gap in (2, 1, 0):
+            free = [i for i in window if i not in noise and _apart(_pushes(kind, i), noise, gap)]
             if free:
                 noise[rng.choice(free)] = kind
                 break
     return noise
+
+
+def _pushes(kind, month):
+    """The months a noise moves the verdict, and which way: a dip or a quiet month lowers the
+    month's activity, and three months later looks like a rise (growth is measured against
+    the quarter before); a burst looks like a rise at once."""
+    return {(month, "up")} if kind == "burst" else {(month, "down"), (month + 3, "up")}
+
+
+def _apart(pushes, noise, gap):
+    return all(abs(m - n) >= gap for j, kind in noise.items() for n, way in _pushes(kind, j) for m, same in pushes
+               if way == same)
 
 
 def _noisy(month, kind):
@@ -269,8 +291,9 @@ _REFERENCED = {User, Organisation, Group, Event, Post, HelpRequest}
 
 
 def _insert(rows):
-    """Insert every table's rows with one multi-row statement each (RETURNING the ids the
-    later tables need), the way `demo` uses the models, minus the unit of work."""
+    """Insert every table's rows with multi-row statements (RETURNING the ids later tables
+    need): the models' tables straight through the connection, as fast as the database goes."""
+    connection = db.session.connection()
     for model in _TABLES:
         batch = rows.get(model, [])
         if not batch:
@@ -278,11 +301,21 @@ def _insert(rows):
         values = [{k: v["id"] if isinstance(v, _Row) else v for k, v in row.items()} for row in batch]
         if model in _REFERENCED:
             statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-            for row, new_id in zip(batch, db.session.scalars(statement, values).all(), strict=True):
+            for row, new_id in zip(batch, connection.execute(statement, values).scalars().all(), strict=True):
                 row["id"] = new_id
         else:
-            db.session.execute(insert(model), values)
+            connection.execute(insert(model), values)
     rows.clear()
+
+
+def _analyze():
+    """Fresh statistics after a bulk load, as autovacuum would soon give them: PostgreSQL
+    otherwise plans the indicators' joins for near-empty tables (seconds instead of
+    milliseconds for `newcomer_activation`)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        for model in _TABLES:
+            db.session.execute(text(f'ANALYZE "{model.__table__.name}"'))
+        db.session.commit()
 
 
 @dataclass(eq=False)
@@ -295,7 +328,8 @@ class _Person:
     left: int | None = None
     last_active: int = -10
     spell_left: int = 0
-    helped_in: int = -100      # the last month this person helped someone
+    helped_in: int = -100      # the last month this person helped someone …
+    helped_by_others_in: int = -100  # … and was helped
 
 
 class _Builder:
@@ -354,9 +388,10 @@ class _Builder:
         return self.group
 
     def membership(self, user, role, when, decided=True):
+        welcomer = self.specialist if self.plan.welcomer == "specialist" else self.leader and self.leader.user
         return self.add(Membership, group_id=self.group, user_id=user, role=role, status=ACTIVE,
                         requested_at=when - timedelta(hours=3), joined_at=when,
-                        decided_by_id=self.leader.user if decided else None, ended_at=None)
+                        decided_by_id=welcomer if decided else None, ended_at=None)
 
     def join(self, month, day, role=MEMBER, regular=False):
         """A parent joins; after the founders, a leader welcomes each newcomer (L2 counts that)."""
@@ -384,6 +419,9 @@ class _Builder:
             else None
         joiners = [self.join(i, rng.randint(2, 8)) for _ in range(plan.joiners)]
         present = [p for p in self.people if p.left is None]
+        if plan.churn:
+            for person in present:
+                person.regular = person.regular and person in self.bench
         leaving = [p for p in present if not p.regular and p not in self.bench and p.joined < i]
         for person in rng.sample(leaving, min(plan.leavers, len(leaving))):
             person.left = i
@@ -485,7 +523,9 @@ class _Builder:
         for _ in range(plan.help if len(active) >= 2 else 0):
             givers = [p for p in active if p.helped_in >= i - 5]
             author = rng.choice(givers) if givers and rng.random() < plan.reciprocity else someone(active, 2.0)
-            helper = someone([p for p in active if p is not author], 3.0)
+            others = [p for p in active if p is not author]
+            receivers = [p for p in others if p.helped_by_others_in >= i - 5]
+            helper = rng.choice(receivers) if receivers and rng.random() < plan.reciprocity else someone(others, 3.0)
             day = rng.randint(max(first_day(author), first_day(helper), ACTIVITY_DAYS[0]), 20)
             created = self.at(i, day, rng.randint(8, 20))
             request = self.add(HelpRequest, group_id=self.group, author_id=author.user, kind=NEED, title="Нужна помощь",
@@ -505,7 +545,7 @@ class _Builder:
                 responses += 1
             request.update(status=RESOLVED, resolved_at=answered + timedelta(days=1), first_response_at=answered,
                            response_count=responses, thank_you="Спасибо!")
-            helper.helped_in = i
+            helper.helped_in, author.helped_by_others_in = i, i
             done.add(helper)
 
         # Everyone active did something: the rest reply in the feed.
@@ -578,6 +618,7 @@ def simulate_many(seeds, trajectories=TRAJECTORIES, months=MONTHS, now=None, noi
             built.append((group, trajectory, seed, result))
     _insert(rows)
     db.session.commit()
+    _analyze()
     return {group["id"]: (trajectory, seed, result) for group, trajectory, seed, result in built}
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.extensions import db
-from community.forms import EmptyForm
+from community.forms import EmptyForm, show_error
 from community.groups.access import access_for, get_group_for
 from community.groups.service import active_members
 from community.models import utcnow
@@ -36,12 +36,6 @@ def _message(error):
     return ERRORS.get(error.code, ERRORS["not-active"])()
 
 
-def _attach(form, error):
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [_message(error)]
-    else:
-        flash(_message(error), "error")
 
 
 def _request_for(request_id, need_moderation=False):
@@ -91,7 +85,7 @@ def create(slug):
                                                   form.details.data or "", form.category.data, form.urgency.data,
                                                   form.needed_by.data, form.sensitive.data)
         except HelpError as error:
-            _attach(form, error)
+            show_error(form, error.field, _message(error))
         else:
             flash(_("Posted. Members of the group can answer now; we will tell you by email."), "success")
             return redirect(url_for("help.detail", request_id=help_request.id))
@@ -124,7 +118,7 @@ def edit(request_id):
             service.edit_request(current_user, help_request, form.title.data, form.details.data or "",
                                  form.category.data, form.urgency.data, form.needed_by.data, form.sensitive.data)
         except HelpError as error:
-            _attach(form, error)
+            show_error(form, error.field, _message(error))
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("help.detail", request_id=help_request.id))
@@ -199,7 +193,7 @@ def resolve(request_id):
         try:
             service.resolve(current_user, help_request, form.helpers.data or [], form.thank_you.data)
         except HelpError as error:
-            _attach(form, error)
+            show_error(form, error.field, _message(error))
         else:
             flash(_("Resolved. Thank you for telling us — the helpers will get your thanks."), "success")
             return redirect(url_for("help.detail", request_id=help_request.id))
@@ -269,7 +263,7 @@ def record(slug):
                                             db.session.get(User, form.helped_id.data), form.category.data, moment,
                                             form.note.data)
             except HelpError as error:
-                _attach(form, error)
+                show_error(form, error.field, _message(error))
             else:
                 flash(_("Recorded. Thank you — this help now counts in the group's health."), "success")
                 return redirect(url_for("help.board", slug=slug))
