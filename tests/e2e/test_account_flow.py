@@ -1,38 +1,15 @@
 """A newcomer's first visit in a real browser: register, confirm the email, log in, switch language."""
 
-import time
 
-from axe_playwright_python.sync_playwright import Axe
-from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
+
+from tests.e2e.helpers import assert_accessible, translate, wait_for_mail
 
 EMAIL = "newcomer@example.org"
 PASSWORD = "blue kettle on a quiet shelf"
-BLOCKING_IMPACTS = {"critical", "serious"}
 
 
-def translate(app, text, locale="ru"):
-    """The string as the app shows it in `locale` (so the test survives translation updates)."""
-    with app.test_request_context(), force_locale(locale):
-        return gettext(text)
 
-
-def assert_accessible(page):
-    """No critical or serious axe violations on the current page."""
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING_IMPACTS]
-    report = "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]} {v['helpUrl']}"
-        for v in violations
-    )
-    assert not violations, f"axe violations on {page.url}:\n{report}"
-
-
-def wait_for_mail(mailbox, address, timeout=10):
-    deadline = time.monotonic() + timeout
-    while not (messages := mailbox.to(address)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert messages, f"no email arrived for {address}"
-    return messages
 
 
 def test_register_verify_login_switch_language(live_server, page, mailbox):

@@ -2,16 +2,14 @@
 members register, the first gives the place up, and the waiting list hands it to the second."""
 
 import re
-import time
 from contextlib import ExitStack
 from datetime import date, timedelta
 
-from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
 from community.extensions import db
 from community.groups import service as groups
-from tests.conftest import PASSWORD
+from tests.e2e.helpers import log_in, translate, wait_for_mail
 from tests.events_helpers import user
 
 TITLE = "Пикник в парке Горького"
@@ -20,31 +18,7 @@ LEADER, PARENT = "leader@example.org", "parent@example.org"
 FIRST, SECOND = "member1@example.org", "member2@example.org"
 
 
-def translate(app, text, locale="ru", **values):
-    """The string as the app shows it in `locale` (so the test survives translation updates)."""
-    with app.test_request_context(), force_locale(locale):
-        return gettext(text, **values)
 
-
-def wait_for_mail(mailbox, address, subject=None, timeout=10):
-    """The emails to `address` (only those whose subject is `subject`, if given), waiting for one."""
-
-    def matching():
-        return [m for m in mailbox.to(address) if subject is None or m["Subject"] == subject]
-
-    deadline = time.monotonic() + timeout
-    while not (messages := matching()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert messages, f"no email {subject or ''!r} arrived for {address}: {[m['Subject'] for m in mailbox.to(address)]}"
-    return messages
-
-
-def log_in(page, t, email, base_url):
-    page.goto("/auth/login")
-    page.get_by_label(t("Email"), exact=True).fill(email)
-    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    page.locator("main").get_by_role("button", name=t("Log in")).click()
-    expect(page).to_have_url(base_url + "/")
 
 
 def test_leader_and_parent_co_organise_and_the_waitlist_promotes(live_server, page, make_user, mailbox):

@@ -1,47 +1,17 @@
 """Two parents in real browsers: one starts a group that admits by approval, the other asks to
 join, the first approves from the email link, and the newcomer's first post appears in the feed."""
 
-import time
 
-from axe_playwright_python.sync_playwright import Axe
-from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.helpers import assert_accessible, log_in, translate, wait_for_mail
 
 NAME, CITY = "Приёмные семьи Казани", "Казань"
 SLUG = "priemnye-semi-kazani"
-BLOCKING_IMPACTS = {"critical", "serious"}
 
 
-def translate(app, text, locale="ru"):
-    """The string as the app shows it in `locale` (so the test survives translation updates)."""
-    with app.test_request_context(), force_locale(locale):
-        return gettext(text)
 
 
-def assert_accessible(page):
-    """No critical or serious axe violations on the current page."""
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING_IMPACTS]
-    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
-                       for v in violations)
-    assert not violations, f"axe violations on {page.url}:\n{report}"
-
-
-def wait_for_mail(mailbox, address, timeout=10):
-    deadline = time.monotonic() + timeout
-    while not (messages := mailbox.to(address)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert messages, f"no email arrived for {address}"
-    return messages
-
-
-def log_in(page, t, email, base_url):
-    page.goto("/auth/login")
-    page.get_by_label(t("Email"), exact=True).fill(email)
-    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    page.locator("main").get_by_role("button", name=t("Log in")).click()
-    expect(page).to_have_url(base_url + "/")
 
 
 def test_a_parent_starts_a_group_another_joins_and_posts(live_server, page, chromium, make_user, mailbox):

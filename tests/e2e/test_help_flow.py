@@ -2,14 +2,12 @@
 accepts, then marks the request resolved and thanks the helper, who gets the thanks by email."""
 
 import re
-import time
 
-from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
 from community.extensions import db
 from community.groups import service as groups
-from tests.conftest import PASSWORD
+from tests.e2e.helpers import log_in, translate, wait_for_mail
 from tests.events_helpers import user
 
 ANNA, BORIS = "anna@example.org", "boris@example.org"
@@ -19,31 +17,7 @@ OFFER = "Могу в четверг, выезжаю из центра в 8:15."
 THANKS = "Борис, спасибо огромное — успели вовремя!"
 
 
-def translate(app, text, locale="ru", **values):
-    """The string as the app shows it in `locale` (so the test survives translation updates)."""
-    with app.test_request_context(), force_locale(locale):
-        return gettext(text, **values)
 
-
-def wait_for_mail(mailbox, address, subject=None, timeout=10):
-    """The emails to `address` (only those whose subject is `subject`, if given), waiting for one."""
-
-    def matching():
-        return [m for m in mailbox.to(address) if subject is None or m["Subject"] == subject]
-
-    deadline = time.monotonic() + timeout
-    while not (messages := matching()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert messages, f"no email {subject or ''!r} arrived for {address}: {[m['Subject'] for m in mailbox.to(address)]}"
-    return messages
-
-
-def log_in(page, t, email, base_url):
-    page.goto("/auth/login")
-    page.get_by_label(t("Email"), exact=True).fill(email)
-    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    page.locator("main").get_by_role("button", name=t("Log in")).click()
-    expect(page).to_have_url(base_url + "/")
 
 
 def test_one_member_asks_for_a_lift_another_answers_accepts_resolves_thanks(live_server, page, make_user, mailbox):

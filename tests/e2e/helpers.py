@@ -1,0 +1,50 @@
+"""What the browser tests share: text as the app shows it, waiting for an email, logging
+in through the form, and the accessibility check."""
+
+import time
+
+from axe_playwright_python.sync_playwright import Axe
+from flask_babel import force_locale, gettext
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+
+BLOCKING_IMPACTS = {"critical", "serious"}
+
+
+def translate(app, text, locale="ru", **values):
+    """The string as the app shows it in `locale` (so the tests survive translation updates)."""
+    with app.test_request_context(), force_locale(locale):
+        return gettext(text, **values)
+
+
+def wait_for_mail(mailbox, address, subject=None, timeout=10):
+    """The emails to `address` (only those with `subject`, if given), waiting for one."""
+
+    def matching():
+        return [m for m in mailbox.to(address) if subject is None or m["Subject"] == subject]
+
+    deadline = time.monotonic() + timeout
+    while not (messages := matching()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert messages, f"no email {subject or ''!r} arrived for {address}: {[m['Subject'] for m in mailbox.to(address)]}"
+    return messages
+
+
+def log_in(page, t, email, base_url, password=PASSWORD):
+    """Log in through the form; `t` translates the labels."""
+    page.goto("/auth/login")
+    page.get_by_label(t("Email"), exact=True).fill(email)
+    page.get_by_label(t("Password"), exact=True).fill(password)
+    page.locator("main").get_by_role("button", name=t("Log in")).click()
+    expect(page).to_have_url(base_url + "/")
+
+
+def assert_accessible(page):
+    """No critical or serious axe violations on the current page."""
+    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]} {v['helpUrl']}"
+        for v in violations
+    )
+    assert not violations, f"axe violations on {page.url}:\n{report}"
