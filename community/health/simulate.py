@@ -5,21 +5,24 @@ SPEC §4: "a simulator in the project generates communities with known trajector
 recognise them". This is that simulator; `tests/test_health_simulation.py` is the check.
 
 `simulate(seed, trajectory)` builds one group and eighteen months of its life straight into
-the database with the models, as `community.demo` does: its own parents (a parent leader and
-a co-leader among them) and, for most trajectories, an NGO specialist with an organisation;
-members joining (a leader welcomes them) and leaving; meetings with co-organisers and marked
-attendance; posts and comments; needs answered by other parents, resolved with thanks.
-Everything is drawn from `random.Random` seeded with the trajectory and the seed, so the same
-seed builds the same community again.
+the database with the models, as `community.demo` does (but with one multi-row INSERT per
+table): its own parents (a parent leader and a co-leader among them) and an NGO specialist
+with an organisation; members joining (welcomed by a leader) and leaving; meetings with
+co-organisers and marked attendance; posts and comments; needs answered by other parents and
+resolved with thanks. Nobody can sign in as a simulated person.
+Everything is drawn from `random.Random` streams seeded with the trajectory and the seed, so
+the same seed builds the same community again.
 
 A trajectory is a plan, month by month (`Month`): how many families are active, how many of
 them are regulars (who come back), meetings and how many attend, who organises (parents from
 a bench, the specialist beside them or not), how needs are answered, newcomers and how many
 of them become active, leavers. On top of the plan, noise: a seasonal dip (a summer or New
 Year month with half the activity, in that month every year), one quiet month and one burst
-month. Noise never falls in the first months (the group is still forming) nor in the last
-four, so the final verdict describes the trajectory rather than the noise; a declining
-group's last months are its decline.
+month. Quiet and burst months fall after the group's first months and before its last four,
+and so does the seasonal dip, except when its calendar month also comes round while the
+group is young: the final verdict describes the trajectory, not the noise (a declining
+group's last months are its decline). No two noisy months push the verdict the same way in
+the same or consecutive months: each is a single noisy month.
 
 `run(seeds)` builds many communities, takes the monthly snapshots of all of them at once
 (`service.take_snapshots`: a fixed number of queries per month, whatever the number of
@@ -59,14 +62,22 @@ from community.orgs.models import Organisation, Specialist
 
 TRAJECTORIES = ("forming", "formed", "growing", "declining", "self_running")
 # The stage the verdict must show at the end of each trajectory.
-EXPECTED = {"forming": FORMING, "formed": FORMED, "growing": GROWING, "declining": AT_RISK,
-            "self_running": SELF_RUNNING}
+EXPECTED = {
+    "forming": FORMING,
+    "formed": FORMED,
+    "growing": GROWING,
+    "declining": AT_RISK,
+    "self_running": SELF_RUNNING,
+}
 MONTHS = 18
-NOISE_FROM = 4     # no noise while a group forms …
+NOISE_FROM = 4  # no noise while a group forms …
 NOISE_BEFORE_END = 4  # … nor in the last four months
-# Meetings fall between the 10th and the 24th: each stays in its own 30-day bucket of A2
-# whatever the length of the months around it. Other activity: the 4th to the 26th, so that it
-# stays in its month's 30 days and its quarter's 90 days.
+# The indicators look back 30, 90 and 180 days from a snapshot, and A2 and the parent-only
+# months of L1 cut the 90 days into 30-day slices, not calendar months. Meetings on the 10th
+# to the 24th land in their own month's slice whatever the length of the months around them
+# (a meeting on the 1st or 2nd may not: its month would count as a month without a meeting);
+# other activity, from the 4th to the 26th, stays inside its month's 30 days and its
+# quarter's 90 days.
 MEETING_DAYS = (10, 24)
 ACTIVITY_DAYS = (4, 26)
 SEASONAL_MONTHS = (6, 7, 8, 12, 1)  # summer and New Year
@@ -79,35 +90,35 @@ SEASONAL_MONTHS = (6, 7, 8, 12, 1)  # summer and New Year
 class Month:
     """What happens in a group in one month."""
 
-    active: int                # families active this month (A1), if there are that many members
+    active: int  # families active this month (A1), if there are that many members
     meetings: int = 1
     attendees: int | None = None  # per meeting; None: about 70 % of the active, at least 3
-    bench: int = 2             # parents organising this month's meetings (0: the specialist alone)
-    specialist: bool = True    # the specialist co-organises, posts and sometimes answers
+    bench: int = 2  # parents organising this month's meetings (0: the specialist alone)
+    specialist: bool = True  # the specialist co-organises, posts and sometimes answers
     posts: int = 2
-    help: int = 2              # needs posted
-    answer: str = "fast"       # fast (within 40 h) | late (after the 72 h of P1) | never
-    reciprocity: float = 0.5   # chance that a need comes from someone who helped in the last half-year,
-                               # and that the helper is someone who was helped
+    help: int = 2  # needs posted
+    answered: bool = True  # needs are answered by another parent within 40 hours, or never
+    reciprocity: float = 0.5  # chance that a need comes from someone who helped in the last half-year,
+    # and that the helper is someone who was helped
     joiners: int = 0
-    activation: float = 0.5    # share of joiners active in their first month (G1)
+    activation: float = 0.5  # share of joiners active in their first month (G1)
     regular_share: float = 0.5  # share of activated joiners who become regulars
     leavers: int = 0
-    spell: int = 0             # occasional families come for a spell of `spell` months …
-    away: int = 0              # … then stay away this many months (0 for both: anyone, any month)
-    churn: bool = False        # the regulars stop coming; newcomers come once
+    spell: int = 0  # occasional families come for a spell of `spell` months …
+    away: int = 0  # … then stay away this many months (0 for both: anyone, any month)
+    churn: bool = False  # the regulars stop coming; newcomers come once
     noise: str = ""
 
 
 @dataclass
 class Plan:
     trajectory: str
-    start: int                 # the month the group is created
-    founders: int              # parents at the start: leader, co-leader, then members
-    regulars: int              # the first founders who come back month after month
+    start: int  # the month the group is created
+    founders: int  # parents at the start: leader, co-leader, then members
+    regulars: int  # the first founders who come back month after month
     specialist_until: int | None  # the month the specialist leaves; None: no specialist at all
     co_leader_until: int | None = None  # the month the co-leader leaves
-    welcomer: str = "leader"   # who admits newcomers: "leader" (L2 counts it) or "specialist"
+    welcomer: str = "leader"  # who admits newcomers: "leader" (L2 counts it) or "specialist"
     months: list = field(default_factory=list)
     noise: dict = field(default_factory=dict)
     detail: str = ""
@@ -120,17 +131,30 @@ def _plan_forming(rng, months):
     start = rng.randint(0, max(0, months - 10))
     variant = rng.choice(("small", "irregular", "ngo_led"))
     ngo_led = variant == "ngo_led"
-    plan = Plan("forming", start, founders=rng.randint(6, 8) if ngo_led else rng.randint(3, 4), regulars=2,
-                specialist_until=months, welcomer="specialist" if ngo_led else "leader", detail=variant)
-    plan.months = [Month(active=0)] * start
+    plan = Plan(
+        "forming",
+        start,
+        founders=rng.randint(6, 8) if ngo_led else rng.randint(3, 4),
+        regulars=2,
+        specialist_until=months,
+        welcomer="specialist" if ngo_led else "leader",
+        detail=variant,
+    )
+    plan.months = [Month(active=0) for _ in range(start)]
     members, cap, steady = plan.founders, rng.randint(5, 9) + (4 if ngo_led else 0), rng.randint(5, 7)
     good_run = 0
     for n in range(months - start):
         joiners = int(members < cap and rng.random() < 0.4)
         members += joiners
         # Slowly more families: three, then four, then five at most; or a steady handful.
-        month = Month(active=min(5, 3 + n // 5) if variant == "small" else steady, posts=rng.randint(1, 2),
-                      help=rng.randint(0, 1), joiners=joiners, activation=0.6, bench=0 if ngo_led else 2)
+        month = Month(
+            active=min(5, 3 + n // 5) if variant == "small" else steady,
+            posts=rng.randint(1, 2),
+            help=rng.randint(0, 1),
+            joiners=joiners,
+            activation=0.6,
+            bench=0 if ngo_led else 2,
+        )
         if variant == "irregular":
             # Meetings every month, but no three months in a row with three parents at one.
             good = rng.random() < 0.6 and good_run < 2
@@ -148,9 +172,20 @@ def _plan_formed(rng, months):
     base = regulars + 2
     plan = Plan("formed", 0, founders=regulars + rng.randint(16, 20), regulars=regulars, specialist_until=months)
     posts, help_ = rng.randint(2, 3), rng.randint(2, 3)
-    plan.months = [Month(active=base, posts=posts, help=help_, joiners=int(rng.random() < 0.5),
-                         leavers=int(rng.random() < 0.5), activation=0.4, regular_share=0.0, spell=1, away=6)
-                   for _ in range(months)]
+    plan.months = [
+        Month(
+            active=base,
+            posts=posts,
+            help=help_,
+            joiners=int(rng.random() < 0.5),
+            leavers=int(rng.random() < 0.5),
+            activation=0.4,
+            regular_share=0.0,
+            spell=1,
+            away=6,
+        )
+        for _ in range(months)
+    ]
     return plan
 
 
@@ -162,10 +197,19 @@ def _plan_growing(rng, months):
     slope = rng.uniform(0.7, 1.0)
     for i in range(months):
         active = round(regulars + 1 + slope * i)
-        plan.months.append(Month(
-            active=active, meetings=1 if active < 12 else 2, bench=2 if i < 6 else 3 if i < 12 else 4,
-            posts=max(2, active // 3), help=max(2, active // 4), joiners=rng.choice((2, 2, 3, 3, 4)) if i else 0,
-            activation=0.8, regular_share=0.6, leavers=int(rng.random() < 0.2)))
+        plan.months.append(
+            Month(
+                active=active,
+                meetings=1 if active < 12 else 2,
+                bench=2 if i < 6 else 3 if i < 12 else 4,
+                posts=max(2, active // 3),
+                help=max(2, active // 4),
+                joiners=rng.choice((2, 2, 3, 3, 4)) if i else 0,
+                activation=0.8,
+                regular_share=0.6,
+                leavers=int(rng.random() < 0.2),
+            )
+        )
     return plan
 
 
@@ -175,14 +219,30 @@ def _plan_self_running(rng, months):
     month, a bench of three, families who stay."""
     regulars = rng.randint(7, 8)
     until = months - rng.randint(7, 9)
-    plan = Plan("self_running", 0, founders=regulars + rng.randint(4, 6), regulars=regulars, specialist_until=until,
-                detail=f"specialist left in month {until}")
+    plan = Plan(
+        "self_running",
+        0,
+        founders=regulars + rng.randint(4, 6),
+        regulars=regulars,
+        specialist_until=until,
+        detail=f"specialist left in month {until}",
+    )
     active = regulars + rng.randint(2, 3)
     for i in range(months):
-        plan.months.append(Month(
-            active=active, meetings=rng.choice((1, 1, 2)), bench=3, specialist=i < until, posts=rng.randint(2, 4),
-            help=rng.randint(2, 3), joiners=int(rng.random() < 0.4), leavers=int(rng.random() < 0.3),
-            activation=0.6, regular_share=0.5))
+        plan.months.append(
+            Month(
+                active=active,
+                meetings=rng.choice((1, 1, 2)),
+                bench=3,
+                specialist=i < until,
+                posts=rng.randint(2, 4),
+                help=rng.randint(2, 3),
+                joiners=int(rng.random() < 0.4),
+                leavers=int(rng.random() < 0.3),
+                activation=0.6,
+                regular_share=0.5,
+            )
+        )
     return plan
 
 
@@ -195,27 +255,44 @@ def _plan_declining(rng, months):
     base = regulars + rng.randint(3, 5)
     modes = sorted(rng.sample(("drop", "stop", "single", "unanswered", "churn"), k=rng.choice((1, 1, 2))))
     decline = months - rng.randint(4, 5) if "single" in modes else months - rng.randint(3, 5)
-    plan = Plan("declining", 0, founders=regulars + rng.randint(10, 14), regulars=regulars, specialist_until=months,
-                co_leader_until=decline if "single" in modes else None,
-                detail=f"{'+'.join(modes)} from month {decline}")
+    plan = Plan(
+        "declining",
+        0,
+        founders=regulars + rng.randint(10, 14),
+        regulars=regulars,
+        specialist_until=months,
+        co_leader_until=decline if "single" in modes else None,
+        detail=f"{'+'.join(modes)} from month {decline}",
+    )
     for i in range(months):
-        month = Month(active=base, posts=rng.randint(2, 3), help=rng.randint(2, 3), joiners=int(rng.random() < 0.5),
-                      leavers=int(rng.random() < 0.3), activation=0.5)
+        month = Month(
+            active=base,
+            posts=rng.randint(2, 3),
+            help=rng.randint(2, 3),
+            joiners=int(rng.random() < 0.5),
+            leavers=int(rng.random() < 0.3),
+            activation=0.5,
+        )
         if i >= decline:
             month.active = max(3, round(base * (rng.uniform(0.3, 0.55) if "drop" in modes else 0.8)))
             month.joiners, month.posts = 0, 1
             month.meetings = 0 if "stop" in modes else 1
             month.bench = 1 if "single" in modes else 2
             if "unanswered" in modes:
-                month.answer, month.help = "never", max(1, month.help)
+                month.answered, month.help = False, max(1, month.help)
             if "churn" in modes:
                 month.churn, month.joiners, month.activation, month.regular_share = True, month.active, 1.0, 0.0
         plan.months.append(month)
     return plan
 
 
-PLANNERS = {"forming": _plan_forming, "formed": _plan_formed, "growing": _plan_growing,
-            "declining": _plan_declining, "self_running": _plan_self_running}
+PLANNERS = {
+    "forming": _plan_forming,
+    "formed": _plan_formed,
+    "growing": _plan_growing,
+    "declining": _plan_declining,
+    "self_running": _plan_self_running,
+}
 
 
 # --- noise ---------------------------------------------------------------------------------------------
@@ -257,20 +334,43 @@ def _pushes(kind, month):
 
 
 def _apart(pushes, noise, gap):
-    return all(abs(m - n) >= gap for j, kind in noise.items() for n, way in _pushes(kind, j) for m, same in pushes
-               if way == same)
+    return all(
+        abs(m - n) >= gap
+        for j, kind in noise.items()
+        for n, way in _pushes(kind, j)
+        for m, same in pushes
+        if way == same
+    )
 
 
 def _noisy(month, kind):
     if kind == "dip":
-        return replace(month, active=max(3, round(month.active * 0.5)), posts=month.posts // 2, help=month.help // 2,
-                       meetings=min(month.meetings, 1), noise=kind)
+        return replace(
+            month,
+            active=max(3, round(month.active * 0.5)),
+            posts=month.posts // 2,
+            help=month.help // 2,
+            meetings=min(month.meetings, 1),
+            noise=kind,
+        )
     if kind == "quiet":
-        return replace(month, active=max(3, round(month.active * 0.6)), posts=min(month.posts, 1),
-                       help=min(month.help, 1), meetings=min(month.meetings, 1), noise=kind)
+        return replace(
+            month,
+            active=max(3, round(month.active * 0.6)),
+            posts=min(month.posts, 1),
+            help=min(month.help, 1),
+            meetings=min(month.meetings, 1),
+            noise=kind,
+        )
     if kind == "burst":
-        return replace(month, active=round(month.active * 1.25), meetings=month.meetings + 1, posts=month.posts * 2,
-                       help=month.help + 2, noise=kind)
+        return replace(
+            month,
+            active=round(month.active * 1.25),
+            meetings=month.meetings + 1,
+            posts=month.posts * 2,
+            help=month.help + 2,
+            noise=kind,
+        )
     return month
 
 
@@ -285,8 +385,20 @@ class _Row(dict):
 
 
 # Insert order, and the tables whose ids other rows need.
-_TABLES = (User, Organisation, Specialist, Group, Membership, Event, EventOrganiser, Registration, Post, Comment,
-           HelpRequest, HelpResponse)
+_TABLES = (
+    User,
+    Organisation,
+    Specialist,
+    Group,
+    Membership,
+    Event,
+    EventOrganiser,
+    Registration,
+    Post,
+    Comment,
+    HelpRequest,
+    HelpResponse,
+)
 _REFERENCED = {User, Organisation, Group, Event, Post, HelpRequest}
 
 
@@ -328,7 +440,7 @@ class _Person:
     left: int | None = None
     last_active: int = -10
     spell_left: int = 0
-    helped_in: int = -100      # the last month this person helped someone …
+    helped_in: int = -100  # the last month this person helped someone …
     helped_by_others_in: int = -100  # … and was helped
 
 
@@ -355,24 +467,41 @@ class _Builder:
     def user(self, when, name):
         self.count += 1
         rng = self.rng
-        return self.add(User, email=f"sim-{self.token}-{self.count}@sim.krug", display_name=name,
-                        password_hash=self.password_hash, email_verified_at=when, consent_at=when,
-                        consent_version="simulated", family_form=rng.choice(FAMILY_FORMS + (None,)),
-                        experience_years=rng.choice((None, 1, 2, 4, 7, 12)), created_at=when)
+        return self.add(
+            User,
+            email=f"sim-{self.token}-{self.count}@sim.krug",
+            display_name=name,
+            password_hash=self.password_hash,
+            email_verified_at=when,
+            consent_at=when,
+            consent_version="simulated",
+            family_form=rng.choice(FAMILY_FORMS + (None,)),
+            experience_years=rng.choice((None, 1, 2, 4, 7, 12)),
+            created_at=when,
+        )
 
     def build(self):
         plan = self.plan
         created = self.at(plan.start, 1, 8)
         organisation = None
         if plan.specialist_until is not None:
-            organisation = self.add(Organisation, name=f"Фонд {self.token}", slug=f"sim-org-{self.token}",
-                                    created_at=created)
+            organisation = self.add(
+                Organisation, name=f"Фонд {self.token}", slug=f"sim-org-{self.token}", created_at=created
+            )
             self.specialist = self.user(created, "Специалист фонда")
             self.add(Specialist, organisation_id=organisation, user_id=self.specialist, joined_at=created)
-        self.group = self.add(Group, name=f"Круг {plan.trajectory} {self.token}",
-                              slug=f"sim-{plan.trajectory}-{self.token}", city="Симск", description=plan.detail,
-                              how_to_join="Симуляция", organisation_id=organisation, created_at=created,
-                              search_text=f"sim {self.token}", member_count=0)
+        self.group = self.add(
+            Group,
+            name=f"Круг {plan.trajectory} {self.token}",
+            slug=f"sim-{plan.trajectory}-{self.token}",
+            city="Симск",
+            description=plan.detail,
+            how_to_join="Симуляция",
+            organisation_id=organisation,
+            created_at=created,
+            search_text=f"sim {self.token}",
+            member_count=0,
+        )
         self.people = []
         self.leader = None
         for n in range(plan.founders):
@@ -389,16 +518,25 @@ class _Builder:
 
     def membership(self, user, role, when, decided=True):
         welcomer = self.specialist if self.plan.welcomer == "specialist" else self.leader and self.leader.user
-        return self.add(Membership, group_id=self.group, user_id=user, role=role, status=ACTIVE,
-                        requested_at=when - timedelta(hours=3), joined_at=when,
-                        decided_by_id=welcomer if decided else None, ended_at=None)
+        return self.add(
+            Membership,
+            group_id=self.group,
+            user_id=user,
+            role=role,
+            status=ACTIVE,
+            requested_at=when - timedelta(hours=3),
+            joined_at=when,
+            decided_by_id=welcomer if decided else None,
+            ended_at=None,
+        )
 
     def join(self, month, day, role=MEMBER, regular=False):
         """A parent joins; after the founders, a leader welcomes each newcomer (L2 counts that)."""
         when = self.at(month, day, 9)
         user = self.user(when, f"Родитель {self.count + 1}")
-        person = _Person(user, self.membership(user, role, when, decided=self.leader is not None), month, day,
-                         regular=regular)
+        person = _Person(
+            user, self.membership(user, role, when, decided=self.leader is not None), month, day, regular=regular
+        )
         self.people.append(person)
         return person
 
@@ -414,9 +552,15 @@ class _Builder:
             self.bench = [p for p in self.bench if p is not self.co_leader]
         if self.plan.specialist_until == i and self.specialist_membership is not None:
             self.leave(self.specialist_membership, i, 1)
-        specialist = self.specialist if (self.specialist is not None and plan.specialist
-                                         and (self.plan.specialist_until is None or i < self.plan.specialist_until)) \
+        specialist = (
+            self.specialist
+            if (
+                self.specialist is not None
+                and plan.specialist
+                and (self.plan.specialist_until is None or i < self.plan.specialist_until)
+            )
             else None
+        )
         joiners = [self.join(i, rng.randint(2, 8)) for _ in range(plan.joiners)]
         present = [p for p in self.people if p.left is None]
         if plan.churn:
@@ -429,10 +573,11 @@ class _Builder:
 
         # This month's organisers, from the bench.
         while len(self.bench) < min(plan.bench, len(present)):
-            candidates = [p for p in present if p.regular and p not in self.bench] or \
-                [p for p in present if p not in self.bench]
+            candidates = [p for p in present if p.regular and p not in self.bench] or [
+                p for p in present if p not in self.bench
+            ]
             self.bench.append(rng.choice(candidates))
-        bench = [p for p in self.bench if p.left is None or p.left >= i][:plan.bench]
+        bench = [p for p in self.bench if p.left is None or p.left >= i][: plan.bench]
         teams = []
         for j in range(plan.meetings):
             if len(bench) <= 2:
@@ -452,7 +597,7 @@ class _Builder:
         target = max(len(active), min(plan.active, len(present)))
         regulars = [p for p in present if p.regular and p not in active]
         rng.shuffle(regulars)
-        active += regulars[:max(0, target - len(active))]
+        active += regulars[: max(0, target - len(active))]
         others = [p for p in present if p not in active and p not in joiners]
         rng.shuffle(others)
         if plan.spell:
@@ -460,7 +605,7 @@ class _Builder:
             going_on = [p for p in others if p.spell_left > 0 and p.last_active == i - 1]
             fresh = [p for p in others if p not in going_on and p.last_active < i - plan.away]
             others = going_on + fresh + [p for p in others if p not in going_on and p not in fresh]
-        for person in others[:max(0, target - len(active))]:
+        for person in others[: max(0, target - len(active))]:
             active.append(person)
             if person.spell_left <= 0 or person.last_active != i - 1:
                 person.spell_left = plan.spell or 1
@@ -489,16 +634,40 @@ class _Builder:
             attendees = team + rng.sample(eligible, max(0, min(len(eligible), wanted - len(team))))
             creator = specialist if specialist is not None and (not team or rng.random() < 0.5) else team[0].user
             created = starts_at - timedelta(days=10)
-            event = self.add(Event, group_id=self.group, title="Встреча клуба", description="Разговор по кругу.",
-                             starts_at=starts_at, ends_at=starts_at + timedelta(hours=2), place="Семейный центр",
-                             status=PUBLISHED, created_by_id=creator, created_at=created, going_count=len(attendees))
+            event = self.add(
+                Event,
+                group_id=self.group,
+                title="Встреча клуба",
+                description="Разговор по кругу.",
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=2),
+                place="Семейный центр",
+                status=PUBLISHED,
+                created_by_id=creator,
+                created_at=created,
+                going_count=len(attendees),
+            )
             organisers = [(p.user, False) for p in team] + ([(specialist, True)] if specialist is not None else [])
             for user, is_specialist in organisers:
-                self.add(EventOrganiser, event_id=event, user_id=user, is_specialist=is_specialist, status=ACCEPTED,
-                         created_at=created, answered_at=created)
+                self.add(
+                    EventOrganiser,
+                    event_id=event,
+                    user_id=user,
+                    is_specialist=is_specialist,
+                    status=ACCEPTED,
+                    created_at=created,
+                    answered_at=created,
+                )
             for person in attendees:
-                self.add(Registration, event_id=event, user_id=person.user, status=GOING, attended=True,
-                         queued_at=created, created_at=created)
+                self.add(
+                    Registration,
+                    event_id=event,
+                    user_id=person.user,
+                    status=GOING,
+                    attended=True,
+                    queued_at=created,
+                    created_at=created,
+                )
                 done.add(person)
             done.update(team)
 
@@ -528,23 +697,53 @@ class _Builder:
             helper = rng.choice(receivers) if receivers and rng.random() < plan.reciprocity else someone(others, 3.0)
             day = rng.randint(max(first_day(author), first_day(helper), ACTIVITY_DAYS[0]), 20)
             created = self.at(i, day, rng.randint(8, 20))
-            request = self.add(HelpRequest, group_id=self.group, author_id=author.user, kind=NEED, title="Нужна помощь",
-                               details="", category=rng.choice(CATEGORIES), status=REQUEST_OPEN, created_at=created,
-                               first_response_at=None, response_count=0, resolved_at=None, thank_you="")
+            request = self.add(
+                HelpRequest,
+                group_id=self.group,
+                author_id=author.user,
+                kind=NEED,
+                title="Нужна помощь",
+                details="",
+                category=rng.choice(CATEGORIES),
+                status=REQUEST_OPEN,
+                created_at=created,
+                first_response_at=None,
+                response_count=0,
+                resolved_at=None,
+                thank_you="",
+            )
             done.add(author)
-            if plan.answer == "never":
+            if not plan.answered:
                 continue
-            hours = rng.randint(1, 40) if plan.answer == "fast" else rng.randint(80, 130)
-            answered = created + timedelta(hours=hours)
-            self.add(HelpResponse, request_id=request, helper_id=helper.user, message="Могу помочь.",
-                     created_at=answered, accepted_at=answered + timedelta(hours=1), helped=True)
+            answered = created + timedelta(hours=rng.randint(1, 40))
+            self.add(
+                HelpResponse,
+                request_id=request,
+                helper_id=helper.user,
+                message="Могу помочь.",
+                created_at=answered,
+                accepted_at=answered + timedelta(hours=1),
+                helped=True,
+            )
             responses = 1
             if specialist is not None and rng.random() < 0.3:
-                self.add(HelpResponse, request_id=request, helper_id=specialist, message="Подскажу, куда обратиться.",
-                         created_at=answered + timedelta(hours=2), accepted_at=None, helped=False)
+                self.add(
+                    HelpResponse,
+                    request_id=request,
+                    helper_id=specialist,
+                    message="Подскажу, куда обратиться.",
+                    created_at=answered + timedelta(hours=2),
+                    accepted_at=None,
+                    helped=False,
+                )
                 responses += 1
-            request.update(status=RESOLVED, resolved_at=answered + timedelta(days=1), first_response_at=answered,
-                           response_count=responses, thank_you="Спасибо!")
+            request.update(
+                status=RESOLVED,
+                resolved_at=answered + timedelta(days=1),
+                first_response_at=answered,
+                response_count=responses,
+                thank_you="Спасибо!",
+            )
             helper.helped_in, author.helped_by_others_in = i, i
             done.add(helper)
 
@@ -558,8 +757,16 @@ class _Builder:
                 posts.append(self.post(person.user, self.at(i, rng.randint(first_day(person), ACTIVITY_DAYS[1]), 18)))
 
     def post(self, author, when, kind=DISCUSSION):
-        return self.add(Post, group_id=self.group, author_id=author, kind=kind, title="Как у вас дела?",
-                        body="Делимся новостями.", created_at=when, comment_count=0)
+        return self.add(
+            Post,
+            group_id=self.group,
+            author_id=author,
+            kind=kind,
+            title="Как у вас дела?",
+            body="Делимся новостями.",
+            created_at=when,
+            comment_count=0,
+        )
 
     def comment(self, post, person, month, first_day):
         """A reply a few hours or days after the post (never before the person joined, never
@@ -624,10 +831,10 @@ def simulate_many(seeds, trajectories=TRAJECTORIES, months=MONTHS, now=None, noi
 
 class Outcome(NamedTuple):
     trajectory: str
-    stages: list       # the stage shown each month (after the two-snapshot rule), oldest first
-    raw_stages: list   # the stage the rules gave for each month alone
+    stages: list  # the stage shown each month (after the two-snapshot rule), oldest first
+    raw_stages: list  # the stage the rules gave for each month alone
     seed: int
-    noise: dict        # {month index: "dip" | "quiet" | "burst"}
+    noise: dict  # {month index: "dip" | "quiet" | "burst"}
     detail: str
 
     @property
@@ -671,4 +878,3 @@ def _unusable_password():
     from community.auth.service import hash_password
 
     return hash_password(secrets.token_urlsafe(24))
-

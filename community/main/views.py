@@ -16,7 +16,10 @@ def index():
     if current_user.is_authenticated:
         from community.groups.service import my_groups
 
-        return render_template("main/home.html", memberships=my_groups(current_user))
+        from community.orgs.service import organisations_of
+
+        return render_template("main/home.html", memberships=my_groups(current_user),
+                               organisations=organisations_of(current_user))
     return render_template("main/index.html")
 
 
