@@ -26,7 +26,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
     password_hash: Mapped[str] = mapped_column(String(256))
     email_verified_at: Mapped[datetime | None]
-    is_admin: Mapped[bool] = mapped_column(default=False)
+    # Indexed: the health indicators exclude staff (specialists and admins) in every query.
+    is_admin: Mapped[bool] = mapped_column(default=False, index=True)
     consent_at: Mapped[datetime]
     consent_version: Mapped[str] = mapped_column(String(20))
     email_notifications: Mapped[bool] = mapped_column(default=True)

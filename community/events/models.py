@@ -86,6 +86,8 @@ class Registration(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "user_id"),
         Index("ix_registration_event_status", "event_id", "status"),
+        # Who attended each event, read from the index alone (the health indicators).
+        Index("ix_registration_event_attended", "event_id", "attended", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -261,37 +261,52 @@ def helper_breadth(group_ids, at):
 
 
 def connectedness(group_ids, at):
-    """Share of active members tied to at least two other members (help, replies, shared events)."""
+    """Share of active members tied to at least two other members (help, replies, shared events).
+
+    A parent who attended an event with two or more other parents is tied to two people by that
+    event alone, so only events with exactly two parent attendees are paired up: pairing every
+    attendee with every other grows with the square of attendance (millions of rows at scale)."""
     start = at - QUARTER
+    attended = (
+        select(Event.group_id, Registration.event_id, Registration.user_id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Event.group_id.in_(group_ids), Event.starts_at >= start, Event.starts_at < at,
+               Event.status == "published", Registration.attended.is_(True), _parent(Registration.user_id))
+        .cte("attended")
+    )
+    sizes = select(attended.c.event_id, func.count().label("n")).group_by(attended.c.event_id).cte("sizes")
+    # Attendees of an event with 3+ parents: tied to two others already (and active: they attended).
+    crowd = select(attended.c.group_id, attended.c.user_id.label("a")) \
+        .join(sizes, sizes.c.event_id == attended.c.event_id).where(sizes.c.n >= 3)
+    a1, a2 = aliased(attended), aliased(attended)
+    pairs = select(a1.c.group_id, a1.c.user_id.label("a"), a2.c.user_id.label("b")) \
+        .join(a2, and_(a2.c.event_id == a1.c.event_id, a2.c.user_id != a1.c.user_id)) \
+        .join(sizes, sizes.c.event_id == a1.c.event_id).where(sizes.c.n == 2)
     help_rows = select(HelpRequest.group_id, HelpResponse.helper_id.label("a"), HelpRequest.author_id.label("b")) \
         .join(HelpRequest, HelpRequest.id == HelpResponse.request_id) \
         .where(HelpRequest.group_id.in_(group_ids), HelpResponse.created_at >= start, HelpResponse.created_at < at)
     replies = select(Post.group_id, Comment.author_id.label("a"), Post.author_id.label("b")) \
         .join(Post, Post.id == Comment.post_id) \
         .where(Post.group_id.in_(group_ids), Comment.created_at >= start, Comment.created_at < at)
-    r1, r2 = aliased(Registration), aliased(Registration)
-    together = select(Event.group_id, r1.user_id.label("a"), r2.user_id.label("b")) \
-        .join(r1, r1.event_id == Event.id).join(r2, r2.event_id == Event.id) \
-        .where(Event.group_id.in_(group_ids), Event.starts_at >= start, Event.starts_at < at,
-               Event.status == "published", r1.attended.is_(True), r2.attended.is_(True), r1.user_id != r2.user_id)
     base = union_all(help_rows, replies).subquery()
     both_ways = union(
         select(base.c.group_id, base.c.a, base.c.b),
         select(base.c.group_id, base.c.b.label("a"), base.c.a.label("b")),
-        together,
+        pairs,
     ).subquery()
     act = activity(group_ids, start, at)
     active_people = select(act.c.group_id, act.c.user_id).distinct().subquery()
     ties = (
-        select(both_ways.c.group_id, both_ways.c.a, func.count(func.distinct(both_ways.c.b)).label("partners"))
+        select(both_ways.c.group_id, both_ways.c.a)
         .join(active_people, and_(active_people.c.group_id == both_ways.c.group_id,
                                   active_people.c.user_id == both_ways.c.a))
         .where(both_ways.c.a != both_ways.c.b, _parent(both_ways.c.a), _parent(both_ways.c.b))
         .group_by(both_ways.c.group_id, both_ways.c.a)
-        .subquery()
+        .having(func.count(func.distinct(both_ways.c.b)) >= 2)
     )
+    people = union(ties, crowd).subquery()
     connected = _by_group(db.session.execute(
-        select(ties.c.group_id, func.count()).where(ties.c.partners >= 2).group_by(ties.c.group_id)).all())
+        select(people.c.group_id, func.count()).group_by(people.c.group_id)).all())
     active = active_counts(group_ids, start, at)
     return {g: (connected[g], active[g]) for g in group_ids}
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, null, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -60,15 +60,18 @@ def breaks_by_group(group_ids):
 
 
 def _history(group_ids, before):
-    """Earlier snapshots per group, newest first: {group_id: [snapshot, ...]}."""
-    rows = db.session.scalars(
-        select(HealthSnapshot)
+    """Earlier snapshots per group, newest first: {group_id: [row, ...]}. Rows carry `period`,
+    `raw_stage` and, for the last three months only (all the verdict reads), `values`: decoding
+    a year of JSON for every group was most of the cost of this query."""
+    recent = case((HealthSnapshot.period >= add_months(before, -3), HealthSnapshot.values), else_=null())
+    rows = db.session.execute(
+        select(HealthSnapshot.group_id, HealthSnapshot.period, HealthSnapshot.raw_stage, recent.label("values"))
         .where(HealthSnapshot.group_id.in_(group_ids), HealthSnapshot.period < before)
         .order_by(HealthSnapshot.period.desc())
     ).all()
     result = {g: [] for g in group_ids}
-    for snapshot in rows:
-        result[snapshot.group_id].append(snapshot)
+    for row in rows:
+        result[row.group_id].append(row)
     return result
 
 
@@ -115,15 +118,17 @@ def _snapshot_of(snapshots, period):
 
 
 def _upsert(rows):
+    """One executemany for all the rows, not one statement per group."""
+    if not rows:
+        return
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    for row in rows:
-        statement = insert(HealthSnapshot).values(**row)
-        statement = statement.on_conflict_do_update(
-            index_elements=["group_id", "period"],
-            set_={k: statement.excluded[k] for k in ("computed_at", "values", "raw_stage", "stage", "reasons")},
-        )
-        db.session.execute(statement)
+    statement = insert(HealthSnapshot.__table__)
+    statement = statement.on_conflict_do_update(
+        index_elements=["group_id", "period"],
+        set_={k: statement.excluded[k] for k in ("computed_at", "values", "raw_stage", "stage", "reasons")},
+    )
+    db.session.execute(statement, rows)
 
 
 def snapshot_latest(now=None):

@@ -15,7 +15,6 @@ bp = Blueprint("main", __name__)
 def index():
     if current_user.is_authenticated:
         from community.groups.service import my_groups
-
         from community.orgs.service import organisations_of
 
         return render_template("main/home.html", memberships=my_groups(current_user),
