@@ -24,7 +24,7 @@ def database_url(url):
     """Normalise a database URL so PostgreSQL always goes through psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -64,10 +64,10 @@ SPAN_DAYS = 365 + 31 + 30
 # posts and help requests per month, and who organises/answers.
 PROFILES = {
     #            share  events attend posts help  specialist_share  answer_rate
-    "lively":    (0.30, 5.0, 0.50, 10.0, 4.0, 0.05, 0.95),
-    "steady":    (0.45, 4.0, 0.45, 7.0, 3.0, 0.30, 0.85),
+    "lively": (0.30, 5.0, 0.50, 10.0, 4.0, 0.05, 0.95),
+    "steady": (0.45, 4.0, 0.45, 7.0, 3.0, 0.30, 0.85),
     "dependent": (0.15, 3.0, 0.38, 4.0, 2.5, 0.75, 0.60),
-    "fading":    (0.10, 3.5, 0.36, 6.0, 2.0, 0.20, 0.45),  # stops 70-120 days before now
+    "fading": (0.10, 3.5, 0.36, 6.0, 2.0, 0.20, 0.45),  # stops 70-120 days before now
 }
 
 
@@ -127,8 +127,20 @@ class Writer:
     PostgreSQL: COPY FROM STDIN through psycopg.
     """
 
-    ORDER = ("user", "organisation", "specialist", "group", "membership", "event", "event_organiser",
-             "registration", "post", "comment", "help_request", "help_response")
+    ORDER = (
+        "user",
+        "organisation",
+        "specialist",
+        "group",
+        "membership",
+        "event",
+        "event_organiser",
+        "registration",
+        "post",
+        "comment",
+        "help_request",
+        "help_response",
+    )
     CHUNK = 20_000
 
     def __init__(self, postgres):
@@ -185,15 +197,17 @@ class Writer:
                     copy.write_row([row[c] for c in columns])
         else:
             for start in range(0, len(rows), self.CHUNK):
-                db.session.execute(insert(table), rows[start:start + self.CHUNK])
+                db.session.execute(insert(table), rows[start : start + self.CHUNK])
 
     def fix_sequences(self):
         if not self.postgres:
             return
         for name in self.ORDER:
             if self.ids[name]:
-                db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), :n)"),  # noqa: S608
-                                   {"n": self.ids[name]})
+                db.session.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), :n)"),  # noqa: S608
+                    {"n": self.ids[name]},
+                )
         db.session.commit()
 
 
@@ -216,14 +230,25 @@ def build(args, now):
     forms = ("foster", "guardianship", "adoption", "kinship", None)
 
     def user(kind, n, **extra):
-        return w.add("user", email=f"{kind}-{n}@bench.krug", display_name=f"{kind.title()} {n}", city="Москва",
-                     password_hash=NO_LOGIN, consent_at=consent, consent_version="bench", created_at=consent,
-                     email_verified_at=consent, **extra)
+        return w.add(
+            "user",
+            email=f"{kind}-{n}@bench.krug",
+            display_name=f"{kind.title()} {n}",
+            city="Москва",
+            password_hash=NO_LOGIN,
+            consent_at=consent,
+            consent_version="bench",
+            created_at=consent,
+            email_verified_at=consent,
+            **extra,
+        )
 
     admin = user("admin", 0, is_admin=True)
     specialists = [user("specialist", n) for n in range(max(5, args.groups // 20))]
-    parents = [user("parent", n, family_form=rng.choice(forms), experience_years=rng.choice([None, 0, 1, 2, 3, 5, 8, 12]))
-               for n in range(args.members)]
+    parents = [
+        user("parent", n, family_form=rng.choice(forms), experience_years=rng.choice([None, 0, 1, 2, 3, 5, 8, 12]))
+        for n in range(args.members)
+    ]
     org = w.add("organisation", name="Bench organisation", slug=ORG_SLUG, region="Everywhere", created_at=consent)
     for s in specialists:
         w.add("specialist", organisation_id=org, user_id=s, joined_at=consent)
@@ -239,11 +264,26 @@ def build(args, now):
     for index, size in enumerate(sizes):
         created = now - rng.randint(30, 60) * DAY if index % 10 == 9 else now - rng.randint(430, 900) * DAY
         profile = rng.choices(profile_names, profile_weights)[0]
-        gid = w.add("group", name=f"Bench group {index}", slug=f"bench-{index}", city="Москва",
-                    join_policy="approval" if index % 2 else "open", organisation_id=org, member_count=size,
-                    search_text=f"bench group {index}", created_at=created)
-        groups.append({"id": gid, "created": created, "profile": profile, "home": order[cursor:cursor + size],
-                       "specialist": specialists[index % len(specialists)]})
+        gid = w.add(
+            "group",
+            name=f"Bench group {index}",
+            slug=f"bench-{index}",
+            city="Москва",
+            join_policy="approval" if index % 2 else "open",
+            organisation_id=org,
+            member_count=size,
+            search_text=f"bench group {index}",
+            created_at=created,
+        )
+        groups.append(
+            {
+                "id": gid,
+                "created": created,
+                "profile": profile,
+                "home": order[cursor : cursor + size],
+                "specialist": specialists[index % len(specialists)],
+            }
+        )
         cursor += size
     for person in rng.sample(parents, len(parents) // 10):
         target = rng.choice(groups)
@@ -260,8 +300,9 @@ def build(args, now):
             if role == "leader":
                 joined = g["created"] + n * DAY
             else:  # more joiners early on, a steady trickle after
-                joined = g["created"] + timedelta(days=min(lifetime - 1, int(rng.betavariate(0.8, 1.6) * lifetime)),
-                                                  hours=rng.randint(0, 23))
+                joined = g["created"] + timedelta(
+                    days=min(lifetime - 1, int(rng.betavariate(0.8, 1.6) * lifetime)), hours=rng.randint(0, 23)
+                )
             status, ended, decided = "active", None, None
             draw = rng.random()
             if role == "member" and draw < 0.03:
@@ -271,13 +312,28 @@ def build(args, now):
                 ended = min(ended, now - HOUR)
             if role == "member" and joined is not None and g["id"] % 2 == 0:
                 decided = leaders[0]
-            w.add("membership", group_id=g["id"], user_id=person, role=role, status=status,
-                  requested_at=(joined or now - 2 * DAY) - HOUR, joined_at=joined, decided_by_id=decided,
-                  ended_at=ended)
+            w.add(
+                "membership",
+                group_id=g["id"],
+                user_id=person,
+                role=role,
+                status=status,
+                requested_at=(joined or now - 2 * DAY) - HOUR,
+                joined_at=joined,
+                decided_by_id=decided,
+                ended_at=ended,
+            )
             if joined is not None:
                 g["members"].append((joined, person, ended))
-        w.add("membership", group_id=g["id"], user_id=g["specialist"], role="specialist", status="active",
-              requested_at=g["created"], joined_at=g["created"] + DAY)
+        w.add(
+            "membership",
+            group_id=g["id"],
+            user_id=g["specialist"],
+            role="specialist",
+            status="active",
+            requested_at=g["created"],
+            joined_at=g["created"] + DAY,
+        )
         g["members"].sort()
         g["leaders"] = leaders
         # A third of the members never take part; the rest form the pool each event draws from.
@@ -297,8 +353,9 @@ def build(args, now):
 def _pool(g, moment, joined_dates):
     """Parents of the group at `moment` who take part at all."""
     last = bisect.bisect_right(joined_dates, moment)
-    return [p for joined, p, ended in g["members"][:last]
-            if p not in g["dormant"] and (ended is None or ended > moment)]
+    return [
+        p for joined, p, ended in g["members"][:last] if p not in g["dormant"] and (ended is None or ended > moment)
+    ]
 
 
 def _poisson(rng, mean):
@@ -332,43 +389,86 @@ def _activity(rng, w, g, now, started, scale):
         created_at = starts_at - 14 * DAY
         going = rng.sample(pool, min(len(pool), _poisson(rng, attend * len(pool)))) if status != "draft" else []
         capacity = len(going) + 5 if rng.random() < 0.1 else None
-        eid = w.add("event", group_id=g["id"], title="Встреча", starts_at=starts_at, ends_at=starts_at + 2 * HOUR,
-                    status=status, created_by_id=organiser, created_at=created_at, capacity=capacity,
-                    going_count=0 if status == "cancelled" else len(going),
-                    cancelled_at=starts_at - 2 * DAY if status == "cancelled" else None, offline=rng.random() < 0.03)
+        eid = w.add(
+            "event",
+            group_id=g["id"],
+            title="Встреча",
+            starts_at=starts_at,
+            ends_at=starts_at + 2 * HOUR,
+            status=status,
+            created_by_id=organiser,
+            created_at=created_at,
+            capacity=capacity,
+            going_count=0 if status == "cancelled" else len(going),
+            cancelled_at=starts_at - 2 * DAY if status == "cancelled" else None,
+            offline=rng.random() < 0.03,
+        )
         organisers = {organiser: organiser == specialist}
         if not by_specialist and rng.random() < specialist_share:
             organisers[specialist] = True
         if pool and rng.random() < 0.4:
             organisers.setdefault(rng.choice(pool), False)
         for person, is_specialist in organisers.items():
-            w.add("event_organiser", event_id=eid, user_id=person, is_specialist=is_specialist,
-                  status="accepted" if person == organiser or rng.random() < 0.85 else "invited",
-                  created_at=created_at, answered_at=created_at + HOUR)
+            w.add(
+                "event_organiser",
+                event_id=eid,
+                user_id=person,
+                is_specialist=is_specialist,
+                status="accepted" if person == organiser or rng.random() < 0.85 else "invited",
+                created_at=created_at,
+                answered_at=created_at + HOUR,
+            )
         for person in going:
             if status == "cancelled":
                 reg_status, attended = "cancelled", None
             else:
                 reg_status = "going"
-                attended = None if future else (True if rng.random() < 0.85 else (False if rng.random() < 0.7 else None))
+                attended = (
+                    None if future else (True if rng.random() < 0.85 else (False if rng.random() < 0.7 else None))
+                )
             registered = created_at + timedelta(hours=rng.randint(1, 300))
-            w.add("registration", event_id=eid, user_id=person, status=reg_status, attended=attended,
-                  queued_at=registered, created_at=registered, show_name=rng.random() < 0.5)
+            w.add(
+                "registration",
+                event_id=eid,
+                user_id=person,
+                status=reg_status,
+                attended=attended,
+                queued_at=registered,
+                created_at=registered,
+                show_name=rng.random() < 0.5,
+            )
 
     # The feed: posts and their comments.
     for _ in range(_poisson(rng, posts_pm * months * scale)):
         created_at = moment()
         pool = _pool(g, created_at, joined_dates)
         draw = rng.random()
-        author = specialist if draw < specialist_share / 2 else rng.choice(leaders) if draw < 0.3 or not pool \
+        author = (
+            specialist
+            if draw < specialist_share / 2
+            else rng.choice(leaders)
+            if draw < 0.3 or not pool
             else rng.choice(pool)
+        )
         replies = [rng.choice(pool) for _ in range(_poisson(rng, 2.0))] if pool else []
-        pid = w.add("post", group_id=g["id"], author_id=author, kind=rng.choice(("discussion", "discussion",
-                    "announcement", "decision")), title="Пост", comment_count=len(replies), created_at=created_at,
-                    hidden_at=created_at + HOUR if rng.random() < 0.01 else None)
+        pid = w.add(
+            "post",
+            group_id=g["id"],
+            author_id=author,
+            kind=rng.choice(("discussion", "discussion", "announcement", "decision")),
+            title="Пост",
+            comment_count=len(replies),
+            created_at=created_at,
+            hidden_at=created_at + HOUR if rng.random() < 0.01 else None,
+        )
         for n, person in enumerate(replies):
-            w.add("comment", post_id=pid, author_id=person, body="Ответ",
-                  created_at=min(now, created_at + timedelta(hours=1 + 5 * n + rng.randint(0, 20))))
+            w.add(
+                "comment",
+                post_id=pid,
+                author_id=person,
+                body="Ответ",
+                created_at=min(now, created_at + timedelta(hours=1 + 5 * n + rng.randint(0, 20))),
+            )
 
     # Mutual help: needs and offers, answered (or not) by peers or the specialist.
     for _ in range(_poisson(rng, help_pm * months * scale)):
@@ -383,7 +483,7 @@ def _activity(rng, w, g, now, started, scale):
         helpers = []
         if answered:
             candidates = [p for p in rng.sample(pool, min(len(pool), 3)) if p != author]
-            helpers = candidates[:rng.choice((1, 1, 2, 3))]
+            helpers = candidates[: rng.choice((1, 1, 2, 3))]
             if rng.random() < specialist_share:
                 helpers = [specialist] + helpers[:1]
         first_at = created_at + timedelta(hours=rng.choice((1, 3, 8, 20, 40, 70, 100))) if helpers else None
@@ -395,28 +495,61 @@ def _activity(rng, w, g, now, started, scale):
             status, resolved_at, closed_at = "closed", None, created_at + 60 * DAY
         else:
             status, resolved_at, closed_at = ("in_progress" if helpers else "open"), None, None
-        rid = w.add("help_request", group_id=g["id"], author_id=author, kind=kind, title="Нужна помощь",
-                    category=rng.choice(("childcare", "transport", "advice", "documents", "things")), status=status,
-                    created_at=created_at, first_response_at=first_at, response_count=len(helpers),
-                    resolved_at=resolved_at, closed_at=closed_at, offline=rng.random() < 0.03,
-                    hidden_at=created_at + HOUR if rng.random() < 0.005 else None)
+        rid = w.add(
+            "help_request",
+            group_id=g["id"],
+            author_id=author,
+            kind=kind,
+            title="Нужна помощь",
+            category=rng.choice(("childcare", "transport", "advice", "documents", "things")),
+            status=status,
+            created_at=created_at,
+            first_response_at=first_at,
+            response_count=len(helpers),
+            resolved_at=resolved_at,
+            closed_at=closed_at,
+            offline=rng.random() < 0.03,
+            hidden_at=created_at + HOUR if rng.random() < 0.005 else None,
+        )
         for n, helper in enumerate(helpers):
             answered_at = min(now, first_at + timedelta(hours=3 * n))
-            w.add("help_response", request_id=rid, helper_id=helper, message="Могу помочь", created_at=answered_at,
-                  accepted_at=answered_at + HOUR if status != "open" else None,
-                  helped=status == "resolved" and (n == 0 or rng.random() < 0.5))
+            w.add(
+                "help_response",
+                request_id=rid,
+                helper_id=helper,
+                message="Могу помочь",
+                created_at=answered_at,
+                accepted_at=answered_at + HOUR if status != "open" else None,
+                helped=status == "resolved" and (n == 0 or rng.random() < 0.5),
+            )
 
 
 def seed_history(period):
     """Copy the snapshot of `period` to the 11 months before it: a full year for the pages."""
-    rows = db.session.execute(select(HealthSnapshot.group_id, HealthSnapshot.values, HealthSnapshot.raw_stage,
-                                     HealthSnapshot.stage, HealthSnapshot.reasons)
-                              .where(HealthSnapshot.period == period)).all()
-    history = [{"group_id": g, "period": service.add_months(period, -n), "computed_at": utcnow(), "values": values,
-                "raw_stage": raw, "stage": stage, "reasons": reasons}
-               for n in range(1, service.HISTORY_MONTHS) for g, values, raw, stage, reasons in rows]
+    rows = db.session.execute(
+        select(
+            HealthSnapshot.group_id,
+            HealthSnapshot.values,
+            HealthSnapshot.raw_stage,
+            HealthSnapshot.stage,
+            HealthSnapshot.reasons,
+        ).where(HealthSnapshot.period == period)
+    ).all()
+    history = [
+        {
+            "group_id": g,
+            "period": service.add_months(period, -n),
+            "computed_at": utcnow(),
+            "values": values,
+            "raw_stage": raw,
+            "stage": stage,
+            "reasons": reasons,
+        }
+        for n in range(1, service.HISTORY_MONTHS)
+        for g, values, raw, stage, reasons in rows
+    ]
     for start in range(0, len(history), 5000):
-        db.session.execute(insert(HealthSnapshot.__table__), history[start:start + 5000])
+        db.session.execute(insert(HealthSnapshot.__table__), history[start : start + 5000])
     db.session.commit()
     return len(history)
 
@@ -431,8 +564,10 @@ def breakdown_steps(group_ids, at):
     year_ago = [g for g in group_ids if created[g] <= at - year]
     i = indicators
     return [
-        ("created (groups)", lambda: db.session.execute(
-            select(Group.id, Group.created_at).where(Group.id.in_(group_ids))).all()),
+        (
+            "created (groups)",
+            lambda: db.session.execute(select(Group.id, Group.created_at).where(Group.id.in_(group_ids))).all(),
+        ),
         ("members_at", lambda: i.members_at(group_ids, at)),
         ("active_counts (A1)", lambda: i.active_counts(group_ids, at - i.MONTH, at)),
         ("active_counts (A1 year ago)", lambda: i.active_counts(year_ago, at - year - i.MONTH, at - year)),
@@ -467,8 +602,19 @@ def explain(statement, parameters):
 
 def fmt_table(rows):
     header = ("measurement", "groups", "best s", "median s", "runs", "queries", "reads", "writes")
-    body = [(r["label"], str(r["groups"]), f"{r['seconds']:.3f}", f"{r['median']:.3f}", str(r["runs"]),
-             str(r["queries"]), str(r["reads"]), str(r["writes"])) for r in rows]
+    body = [
+        (
+            r["label"],
+            str(r["groups"]),
+            f"{r['seconds']:.3f}",
+            f"{r['median']:.3f}",
+            str(r["runs"]),
+            str(r["queries"]),
+            str(r["reads"]),
+            str(r["writes"]),
+        )
+        for r in rows
+    ]
     widths = [max(len(x) for x in col) for col in zip(header, *body, strict=True)]
     line = "  ".join(("{:<%d}" if n == 0 else "{:>%d}") % w for n, w in enumerate(widths))
     out = [line.format(*header), "  ".join("-" * w for w in widths)]
@@ -498,18 +644,21 @@ def measure_and_report(args, url):
         engine = db.engine
         dialect = engine.dialect.name
         log(f"database: {engine.url.render_as_string(hide_password=True)} ({dialect})")
-        existing = db.session.scalar(select(Organisation.id).where(Organisation.slug == ORG_SLUG)) \
-            if inspect(engine).has_table("organisation") else None
+        existing = (
+            db.session.scalar(select(Organisation.id).where(Organisation.slug == ORG_SLUG))
+            if inspect(engine).has_table("organisation")
+            else None
+        )
         if args.reuse and existing:
             log("reusing the organisation already built; clearing its snapshots")
             db.session.execute(delete(HealthSnapshot))
             db.session.commit()
-            counts = {t: db.session.scalar(select(func.count()).select_from(db.metadata.tables[t]))
-                      for t in Writer.ORDER}
+            counts = {
+                t: db.session.scalar(select(func.count()).select_from(db.metadata.tables[t])) for t in Writer.ORDER
+            }
             build_seconds = None
         else:
-            if inspect(engine).has_table("user") and not existing and \
-                    db.session.scalar(select(func.count(User.id))):
+            if inspect(engine).has_table("user") and not existing and db.session.scalar(select(func.count(User.id))):
                 sys.exit("refusing: this database holds users that are not the benchmark's; use an empty database")
             db.session.remove()
             db.drop_all()
@@ -526,8 +675,10 @@ def measure_and_report(args, url):
                 db.session.commit()
             build_seconds = time.perf_counter() - started
             log(f"built in {build_seconds:.1f} s")
-        activity_rows = sum(counts[t] for t in ("event", "event_organiser", "registration", "post", "comment",
-                                                "help_request", "help_response"))
+        activity_rows = sum(
+            counts[t]
+            for t in ("event", "event_organiser", "registration", "post", "comment", "help_request", "help_response")
+        )
 
         queries = QueryLog(engine)
         org = db.session.scalar(select(Organisation).where(Organisation.slug == ORG_SLUG))
@@ -545,30 +696,49 @@ def measure_and_report(args, url):
                     action()
                 runs.append(m)
             best = min(runs, key=lambda r: r["seconds"])
-            best.update(label=label, groups=groups, median=statistics.median(r["seconds"] for r in runs),
-                        runs=len(runs))
+            best.update(
+                label=label, groups=groups, median=statistics.median(r["seconds"] for r in runs), runs=len(runs)
+            )
             results.append(best)
-            log(f"  {label} [{groups}]: " + ", ".join(f"{r['seconds']:.3f}" for r in runs)
-                + f" s, {best['queries']} queries")
+            log(
+                f"  {label} [{groups}]: "
+                + ", ".join(f"{r['seconds']:.3f}" for r in runs)
+                + f" s, {best['queries']} queries"
+            )
             return best
 
         log(f"(a) take_snapshots([{period}]) …")
-        record("(a) take_snapshots, no history (computes 2 periods)", len(group_ids),
-               lambda: service.take_snapshots([period], group_ids), repeat=1)
+        record(
+            "(a) take_snapshots, no history (computes 2 periods)",
+            len(group_ids),
+            lambda: service.take_snapshots([period], group_ids),
+            repeat=1,
+        )
         history_rows = seed_history(period)
         small_n = 50 if len(group_ids) > 50 else len(group_ids) // 5
         for subset in (group_ids, group_ids[:small_n]):
-            record("(a) take_snapshots, 12 months of history", len(subset),
-                   lambda subset=subset: service.take_snapshots([period], subset))
+            record(
+                "(a) take_snapshots, 12 months of history",
+                len(subset),
+                lambda subset=subset: service.take_snapshots([period], subset),
+            )
         dashboard = service.organisation_health(org)
         record("(b) organisation_health (dashboard read)", len(dashboard), lambda: service.organisation_health(org))
-        sizes = dict(db.session.execute(select(Membership.group_id, func.count(Membership.id))
-                                        .where(Membership.group_id.in_(group_ids)).group_by(Membership.group_id)).all())
+        sizes = dict(
+            db.session.execute(
+                select(Membership.group_id, func.count(Membership.id))
+                .where(Membership.group_id.in_(group_ids))
+                .group_by(Membership.group_id)
+            ).all()
+        )
         by_size = sorted(group_ids, key=lambda g: sizes.get(g, 0))
         for label, gid in (("median", by_size[len(by_size) // 2]), ("largest", by_size[-1])):
             group = db.session.get(Group, gid)
-            record(f"(c) group_health, {label} group ({sizes.get(gid, 0)} memberships)", 1,
-                   lambda group=group: service.group_health(group, now=now))
+            record(
+                f"(c) group_health, {label} group ({sizes.get(gid, 0)} memberships)",
+                1,
+                lambda group=group: service.group_health(group, now=now),
+            )
         compute_all = record("indicators.compute alone", len(group_ids), lambda: indicators.compute(group_ids, at))
 
         steps = []
@@ -594,26 +764,38 @@ def measure_and_report(args, url):
     # --- report ---
     print()
     parents = counts["user"] - counts["specialist"] - 1  # one admin
-    print(f"Krug health at scale — {dialect}, {len(group_ids)} groups, {parents} members, "
-          f"{activity_rows:,} activity rows, period {period} (at {at:%Y-%m-%d})")
+    print(
+        f"Krug health at scale — {dialect}, {len(group_ids)} groups, {parents} members, "
+        f"{activity_rows:,} activity rows, period {period} (at {at:%Y-%m-%d})"
+    )
     print("rows: " + ", ".join(f"{t} {counts[t]:,}" for t in Writer.ORDER if counts.get(t)))
-    print(f"snapshot history seeded: {history_rows:,} rows; load average at the end: "
-          f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"snapshot history seeded: {history_rows:,} rows; load average at the end: "
+        f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} CPUs"
+    )
     if build_seconds is not None:
         print(f"build: {build_seconds:.1f} s")
     print()
     print(fmt_table(results))
     full = next(r for r in results if r["label"].startswith("(a) take_snapshots, 12") and r["groups"] == len(group_ids))
-    small = next(r for r in results if r["label"].startswith("(a) take_snapshots, 12") and r["groups"] != len(group_ids))
+    small = next(
+        r for r in results if r["label"].startswith("(a) take_snapshots, 12") and r["groups"] != len(group_ids)
+    )
     print()
     verdict = "MET" if full["seconds"] < TARGET_SECONDS else "MISSED"
-    print(f"dashboard target (< {TARGET_SECONDS:.0f} s for the monthly take_snapshots of {len(group_ids)} groups): "
-          f"{verdict} (best {full['seconds']:.2f} s, median {full['median']:.2f} s)")
-    print(f"query count: {small['queries']} statements for {small['groups']} groups, {full['queries']} for "
-          f"{full['groups']} groups (reads {small['reads']} vs {full['reads']}, writes {small['writes']} vs "
-          f"{full['writes']})")
-    print(f"indicators.compute for {len(group_ids)} groups: {compute_all['seconds']:.2f} s, "
-          f"{compute_all['queries']} queries")
+    print(
+        f"dashboard target (< {TARGET_SECONDS:.0f} s for the monthly take_snapshots of {len(group_ids)} groups): "
+        f"{verdict} (best {full['seconds']:.2f} s, median {full['median']:.2f} s)"
+    )
+    print(
+        f"query count: {small['queries']} statements for {small['groups']} groups, {full['queries']} for "
+        f"{full['groups']} groups (reads {small['reads']} vs {full['reads']}, writes {small['writes']} vs "
+        f"{full['writes']})"
+    )
+    print(
+        f"indicators.compute for {len(group_ids)} groups: {compute_all['seconds']:.2f} s, "
+        f"{compute_all['queries']} queries"
+    )
     if steps:
         print()
         print(f"breakdown of indicators.compute (each function alone, same arguments, best of {args.repeat}):")
@@ -623,7 +805,7 @@ def measure_and_report(args, url):
             print(f"  {s['name']:<{width}}  {s['seconds']:8.3f} s  {share:6.1%}  {s['queries']:>2} queries")
         if args.explain:
             with app.test_request_context():
-                for s in sorted(steps, key=lambda s: -s["seconds"])[:args.explain]:
+                for s in sorted(steps, key=lambda s: -s["seconds"])[: args.explain]:
                     for statement, parameters, _many, seconds in s["statements"]:
                         print()
                         print(f"--- {s['name']}: statement took {seconds:.3f} s in execute ---")
@@ -640,17 +822,34 @@ def main(argv=None):
     parser.add_argument("--members", type=int, default=50_000)
     parser.add_argument("--scale", type=float, default=1.0, help="activity per group (1.0 ≈ 1 000 000 rows in all)")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the table shows the "
-                        "fastest and the median (the first take_snapshots, with no history, runs once)")
-    parser.add_argument("--no-breakdown", dest="breakdown", action="store_false",
-                        help="skip timing each indicator function")
-    parser.add_argument("--explain", type=int, default=0, metavar="N",
-                        help="print the query plans of the statements of the N slowest indicator functions")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each measurement; the table shows the "
+        "fastest and the median (the first take_snapshots, with no history, runs once)",
+    )
+    parser.add_argument(
+        "--no-breakdown", dest="breakdown", action="store_false", help="skip timing each indicator function"
+    )
+    parser.add_argument(
+        "--explain",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the query plans of the statements of the N slowest indicator functions",
+    )
     parser.add_argument("--show-sql", action="store_true", help="with --explain, print the statements too")
-    parser.add_argument("--analyze", action="store_true", help="SQLite: run ANALYZE after loading "
-                        "(PostgreSQL always gets VACUUM ANALYZE, as autovacuum would)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="reuse the organisation a previous run built in --database-url (skips the build)")
+    parser.add_argument(
+        "--analyze",
+        action="store_true",
+        help="SQLite: run ANALYZE after loading (PostgreSQL always gets VACUUM ANALYZE, as autovacuum would)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the organisation a previous run built in --database-url (skips the build)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite file (for --reuse)")
     args = parser.parse_args(argv)
     if args.groups < 10 or args.members < args.groups * 25:

@@ -54,7 +54,9 @@ def seed_demo(if_empty):
         if if_empty:
             click.echo("The database already holds data: the demo is not seeded again.")
             return
-        raise click.ClickException("The database already holds data; the demo is seeded only into an empty one.") from None
+        raise click.ClickException(
+            "The database already holds data; the demo is seeded only into an empty one."
+        ) from None
     click.echo(f"Demo ready. Log in with any of these (password: {demo.DEMO_PASSWORD}):")
     for email in emails:
         click.echo(f"  {email}")
@@ -68,7 +70,6 @@ def send_outbox(limit):
     with _request_context():
         sent, failed = deliver_pending(limit=limit)
     click.echo(f"sent {sent}, failed {failed}")
-
 
 
 @click.command("send-reminders")

@@ -45,9 +45,36 @@ KNOWN_ACCOUNTS = (
 )
 
 FIRST_NAMES = (
-    "Анна", "Елена", "Ольга", "Наталья", "Татьяна", "Светлана", "Юлия", "Екатерина", "Мария", "Ирина",
-    "Людмила", "Галина", "Дарья", "Ксения", "Вера", "Надежда", "Оксана", "Алина", "Полина", "Любовь",
-    "Сергей", "Андрей", "Дмитрий", "Михаил", "Игорь", "Павел", "Николай", "Владимир", "Олег", "Роман",
+    "Анна",
+    "Елена",
+    "Ольга",
+    "Наталья",
+    "Татьяна",
+    "Светлана",
+    "Юлия",
+    "Екатерина",
+    "Мария",
+    "Ирина",
+    "Людмила",
+    "Галина",
+    "Дарья",
+    "Ксения",
+    "Вера",
+    "Надежда",
+    "Оксана",
+    "Алина",
+    "Полина",
+    "Любовь",
+    "Сергей",
+    "Андрей",
+    "Дмитрий",
+    "Михаил",
+    "Игорь",
+    "Павел",
+    "Николай",
+    "Владимир",
+    "Олег",
+    "Роман",
 )
 LAST_INITIALS = "АБВГДЕЖЗИКЛМНОПРСТУФХЧШЮЯ"
 
@@ -82,17 +109,40 @@ HOW_TO_JOIN = {
 }
 
 POSTS = (
-    (DISCUSSION, "Как вы готовите детей к школе после лета?", "Делитесь, что помогает войти в ритм: режим, кружки, разговоры.",
-     ["Мы начинаем за две недели ложиться пораньше.", "Помогает заранее сходить в школу и погулять во дворе.", "Спасибо, попробуем!"]),
-    (ANNOUNCEMENT, "Встреча в субботу переносится", "Друзья, встреча переносится на следующую субботу, то же время и место. Компенсация проезда сохраняется.",
-     ["Спасибо, что предупредили!"]),
-    (DECISION, "Встречаемся по субботам, а не по будням",
-     "Решили: с нового месяца встречи проходят в первую субботу месяца с 11:00 до 13:00. С детьми занимаются волонтёры.",
-     ["Отлично, в будни никак не успевали."]),
-    (DISCUSSION, "Опыт с органами опеки: отчёт за год", "Кто уже сдавал годовой отчёт? Какие документы попросили в этот раз?",
-     ["У нас попросили акт обследования и справку из школы.", "Можно заранее позвонить и уточнить список."]),
-    (DISCUSSION, "Куда поехать на выходные с детьми", "Ищем идеи недорогих поездок на один день.",
-     ["Мы ездили в ботанический сад — всем понравилось."]),
+    (
+        DISCUSSION,
+        "Как вы готовите детей к школе после лета?",
+        "Делитесь, что помогает войти в ритм: режим, кружки, разговоры.",
+        [
+            "Мы начинаем за две недели ложиться пораньше.",
+            "Помогает заранее сходить в школу и погулять во дворе.",
+            "Спасибо, попробуем!",
+        ],
+    ),
+    (
+        ANNOUNCEMENT,
+        "Встреча в субботу переносится",
+        "Друзья, встреча переносится на следующую субботу, то же время и место. Компенсация проезда сохраняется.",
+        ["Спасибо, что предупредили!"],
+    ),
+    (
+        DECISION,
+        "Встречаемся по субботам, а не по будням",
+        "Решили: с нового месяца встречи проходят в первую субботу месяца с 11:00 до 13:00. С детьми занимаются волонтёры.",
+        ["Отлично, в будни никак не успевали."],
+    ),
+    (
+        DISCUSSION,
+        "Опыт с органами опеки: отчёт за год",
+        "Кто уже сдавал годовой отчёт? Какие документы попросили в этот раз?",
+        ["У нас попросили акт обследования и справку из школы.", "Можно заранее позвонить и уточнить список."],
+    ),
+    (
+        DISCUSSION,
+        "Куда поехать на выходные с детьми",
+        "Ищем идеи недорогих поездок на один день.",
+        ["Мы ездили в ботанический сад — всем понравилось."],
+    ),
 )
 MEMBERS_SAID = "На прошлой встрече большинство сказали, что в будни не успевают из-за работы. В опросе 9 из 12 семей выбрали субботу."
 
@@ -111,21 +161,36 @@ def seed_demo(config):
     other_hash = hash_password(secrets.token_urlsafe(24))
 
     def person(email, name, city, password_hash, **extra):
-        user = User(email=email, display_name=name, city=city, password_hash=password_hash,
-                    email_verified_at=now - timedelta(days=400), consent_at=now - timedelta(days=400),
-                    consent_version=config["CONSENT_VERSION"], **extra)
+        user = User(
+            email=email,
+            display_name=name,
+            city=city,
+            password_hash=password_hash,
+            email_verified_at=now - timedelta(days=400),
+            consent_at=now - timedelta(days=400),
+            consent_version=config["CONSENT_VERSION"],
+            **extra,
+        )
         db.session.add(user)
         return user
 
     known = {}
     for email, name, city, is_admin in KNOWN_ACCOUNTS:
-        known[email.split("@")[0]] = person(email, name, city, known_hash, is_admin=is_admin,
-                                            family_form=None if is_admin or email.startswith("specialist") else "foster",
-                                            experience_years=None if is_admin else 6)
+        known[email.split("@")[0]] = person(
+            email,
+            name,
+            city,
+            known_hash,
+            is_admin=is_admin,
+            family_form=None if is_admin or email.startswith("specialist") else "foster",
+            experience_years=None if is_admin else 6,
+        )
 
     orgs = {}
     for name, slug, region, tz in ORGANISATIONS:
-        orgs[slug] = Organisation(name=name, slug=slug, region=region, timezone=tz, created_at=now - timedelta(days=500))
+        orgs[slug] = Organisation(
+            name=name, slug=slug, region=region, timezone=tz, created_at=now - timedelta(days=500)
+        )
         db.session.add(orgs[slug])
     second_specialist = person("olga.kuznetsova@demo.krug", "Ольга Кузнецова", "Екатеринбург", other_hash)
     db.session.flush()
@@ -136,16 +201,31 @@ def seed_demo(config):
     family_forms = ("foster", "guardianship", "adoption", "kinship", None)
     for index, (name, city, policy, org_slug, size, leader_key) in enumerate(GROUPS):
         started = now - timedelta(days=rng.randint(300, 380) if size > 6 else rng.randint(40, 90))
-        group = Group(name=name, slug=_slug(index), city=city, description=DESCRIPTIONS[city],
-                      how_to_join=HOW_TO_JOIN[policy], join_policy=policy, search_text=search_key(name, city),
-                      organisation=orgs.get(org_slug), created_at=started)
+        group = Group(
+            name=name,
+            slug=_slug(index),
+            city=city,
+            description=DESCRIPTIONS[city],
+            how_to_join=HOW_TO_JOIN[policy],
+            join_policy=policy,
+            search_text=search_key(name, city),
+            organisation=orgs.get(org_slug),
+            created_at=started,
+        )
         db.session.add(group)
         parents = []
         for n in range(size):
             first = rng.choice(FIRST_NAMES)
-            parents.append(person(f"{_slug(index)}-{n}@demo.krug", f"{first} {rng.choice(LAST_INITIALS)}.", city,
-                                  other_hash, family_form=rng.choice(family_forms),
-                                  experience_years=rng.choice([None, 1, 2, 3, 5, 8, 12])))
+            parents.append(
+                person(
+                    f"{_slug(index)}-{n}@demo.krug",
+                    f"{first} {rng.choice(LAST_INITIALS)}.",
+                    city,
+                    other_hash,
+                    family_form=rng.choice(family_forms),
+                    experience_years=rng.choice([None, 1, 2, 3, 5, 8, 12]),
+                )
+            )
         leader = known.get(leader_key) if leader_key else parents[0]
         if leader_key == "leader":
             parents = [known["member"]] + parents
@@ -154,7 +234,9 @@ def seed_demo(config):
         db.session.flush()
 
         def join(user, role, when, group=group):
-            db.session.add(Membership(group=group, user=user, role=role, status=ACTIVE, requested_at=when, joined_at=when))
+            db.session.add(
+                Membership(group=group, user=user, role=role, status=ACTIVE, requested_at=when, joined_at=when)
+            )
 
         join(leader, LEADER, started)
         span = (now - started).days
@@ -173,17 +255,34 @@ def seed_demo(config):
         if index == 0:
             # Someone waiting for the leader's answer, and roles from the involvement framework.
             newcomer = person("newcomer-0@demo.krug", "Светлана К.", city, other_hash)
-            db.session.add(Membership(group=group, user=newcomer, role=MEMBER, status=PENDING, requested_at=now - timedelta(days=1),
-                                      request_message="Здравствуйте! Мы взяли под опеку двоих детей полгода назад, хотим познакомиться с другими семьями."))
+            db.session.add(
+                Membership(
+                    group=group,
+                    user=newcomer,
+                    role=MEMBER,
+                    status=PENDING,
+                    requested_at=now - timedelta(days=1),
+                    request_message="Здравствуйте! Мы взяли под опеку двоих детей полгода назад, хотим познакомиться с другими семьями.",
+                )
+            )
         db.session.flush()
         if index == 0:
-            member_ms = db.session.scalar(select(Membership).where(Membership.group_id == group.id, Membership.user_id == known["member"].id))
-            db.session.add(EngagementRole(membership=member_ms, role="consultant", status="offered", offered_by_id=leader.id))
+            member_ms = db.session.scalar(
+                select(Membership).where(Membership.group_id == group.id, Membership.user_id == known["member"].id)
+            )
+            db.session.add(
+                EngagementRole(membership=member_ms, role="consultant", status="offered", offered_by_id=leader.id)
+            )
             for user, role in ((members[2], "mentor"), (members[3], "ambassador"), (members[4], "critic")):
-                ms = db.session.scalar(select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id))
+                ms = db.session.scalar(
+                    select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
+                )
                 db.session.add(EngagementRole(membership=ms, role=role, status="accepted", offered_by_id=leader.id))
-        group.member_count = db.session.scalar(select(func.count(Membership.id)).where(
-            Membership.group_id == group.id, Membership.status == ACTIVE, Membership.role != SPECIALIST))
+        group.member_count = db.session.scalar(
+            select(func.count(Membership.id)).where(
+                Membership.group_id == group.id, Membership.status == ACTIVE, Membership.role != SPECIALIST
+            )
+        )
         _posts(rng, group, leader, members, started, now)
         _events(rng, group, leader, members, specialist, started, now, index)
         _help(rng, group, leader, members, started, now, index)
@@ -192,8 +291,15 @@ def seed_demo(config):
 
 
 def _slug(index):
-    return ("priemnye-semi-moskvy", "opekuny-kazani", "semi-ekaterinburga", "klub-usynovitelei-novosibirska",
-            "rodstvennaya-opeka-nn", "molodye-priemnye-semi-peterburga", "priemnye-roditeli-samary")[index]
+    return (
+        "priemnye-semi-moskvy",
+        "opekuny-kazani",
+        "semi-ekaterinburga",
+        "klub-usynovitelei-novosibirska",
+        "rodstvennaya-opeka-nn",
+        "molodye-priemnye-semi-peterburga",
+        "priemnye-roditeli-samary",
+    )[index]
 
 
 def _posts(rng, group, leader, members, started, now):
@@ -201,26 +307,46 @@ def _posts(rng, group, leader, members, started, now):
     for kind, title, body, replies in POSTS[: 2 + min(3, len(members) // 4)]:
         author = leader if kind != DISCUSSION else rng.choice(members or [leader])
         when = started + timedelta(days=rng.randint(1, span - 1), hours=rng.randint(8, 20))
-        post = Post(group_id=group.id, author_id=author.id, kind=kind, title=title, body=body,
-                    members_said=MEMBERS_SAID if kind == DECISION else "", created_at=when)
+        post = Post(
+            group_id=group.id,
+            author_id=author.id,
+            kind=kind,
+            title=title,
+            body=body,
+            members_said=MEMBERS_SAID if kind == DECISION else "",
+            created_at=when,
+        )
         db.session.add(post)
         db.session.flush()
         for i, text in enumerate(replies):
-            db.session.add(Comment(post_id=post.id, author_id=rng.choice(members or [leader]).id, body=text,
-                                   created_at=min(now, when + timedelta(hours=2 + i * 5))))
+            db.session.add(
+                Comment(
+                    post_id=post.id,
+                    author_id=rng.choice(members or [leader]).id,
+                    body=text,
+                    created_at=min(now, when + timedelta(hours=2 + i * 5)),
+                )
+            )
         post.comment_count = len(replies)
 
 
 EVENT_KINDS = (
     ("Встреча родительского клуба", "Чай, разговор по кругу и планы на месяц. С детьми занимаются волонтёры.", None),
     ("Пикник в парке", "Берём пледы и еду на всех. Если пойдёт дождь — переносим в семейный центр.", None),
-    ("Тренинг: школа и документы", "Специалист фонда расскажет о школьных вопросах и отчётах в опеку. Вопросы можно прислать заранее.", 12),
+    (
+        "Тренинг: школа и документы",
+        "Специалист фонда расскажет о школьных вопросах и отчётах в опеку. Вопросы можно прислать заранее.",
+        12,
+    ),
     ("Семейный праздник", "Игры, мастер-классы и угощение. Приходите всей семьёй.", 30),
 )
 PLACES = {
-    "Москва": "Семейный центр «Радуга», ул. Строителей, 7", "Казань": "Библиотека им. Тукая, ул. Баумана, 12",
-    "Екатеринбург": "Центр «Тёплый дом», ул. Малышева, 40", "Новосибирск": "Библиотека, Красный проспект, 20",
-    "Нижний Новгород": "Семейный клуб, ул. Рождественская, 3", "Санкт-Петербург": "Коворкинг «Сад», Литейный пр., 15",
+    "Москва": "Семейный центр «Радуга», ул. Строителей, 7",
+    "Казань": "Библиотека им. Тукая, ул. Баумана, 12",
+    "Екатеринбург": "Центр «Тёплый дом», ул. Малышева, 40",
+    "Новосибирск": "Библиотека, Красный проспект, 20",
+    "Нижний Новгород": "Семейный клуб, ул. Рождественская, 3",
+    "Санкт-Петербург": "Коворкинг «Сад», Литейный пр., 15",
     "Самара": "Семейный центр, ул. Ленинградская, 50",
 }
 
@@ -256,45 +382,104 @@ def _events(rng, group, leader, members, specialist, started, now, index):
             dates.append(day + timedelta(days=14))
     for weeks in (1, 3):
         if index != 6:
-            dates.append((now + timedelta(weeks=weeks)).astimezone(zone).replace(hour=11, minute=0, second=0, microsecond=0))
+            dates.append(
+                (now + timedelta(weeks=weeks)).astimezone(zone).replace(hour=11, minute=0, second=0, microsecond=0)
+            )
     for n, local_start in enumerate(dates):
         title, description, capacity = EVENT_KINDS[n % len(EVENT_KINDS)]
         future = local_start > now
         if index == 0 and future and n == len(dates) - 2:
             capacity = 3  # a small workshop that fills up, with a waiting list
         starts_at = local_start.astimezone(ZoneInfo("UTC"))
-        cancelled = (n == 3 and index in (0, 2))
-        event = Event(group_id=group.id, title=title, description=description, starts_at=starts_at,
-                      ends_at=starts_at + timedelta(hours=2), place=PLACES[group.city], capacity=capacity,
-                      travel_reimbursed=capacity is not None, travel_note="Компенсация проезда до 300 ₽" if capacity else "",
-                      status=CANCELLED if cancelled else PUBLISHED, created_by_id=leader.id,
-                      created_at=starts_at - timedelta(days=14), cancelled_at=starts_at - timedelta(days=2) if cancelled else None)
+        cancelled = n == 3 and index in (0, 2)
+        event = Event(
+            group_id=group.id,
+            title=title,
+            description=description,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            place=PLACES[group.city],
+            capacity=capacity,
+            travel_reimbursed=capacity is not None,
+            travel_note="Компенсация проезда до 300 ₽" if capacity else "",
+            status=CANCELLED if cancelled else PUBLISHED,
+            created_by_id=leader.id,
+            created_at=starts_at - timedelta(days=14),
+            cancelled_at=starts_at - timedelta(days=2) if cancelled else None,
+        )
         db.session.add(event)
         db.session.flush()
-        db.session.add(EventOrganiser(event_id=event.id, user_id=leader.id, status=ACCEPTED, is_specialist=leader is specialist,
-                                      created_at=event.created_at, answered_at=event.created_at))
+        db.session.add(
+            EventOrganiser(
+                event_id=event.id,
+                user_id=leader.id,
+                status=ACCEPTED,
+                is_specialist=leader is specialist,
+                created_at=event.created_at,
+                answered_at=event.created_at,
+            )
+        )
         if specialist is not None and specialist is not leader and n % 3 == 2:
-            db.session.add(EventOrganiser(event_id=event.id, user_id=specialist.id, status=ACCEPTED, is_specialist=True,
-                                          created_at=event.created_at, answered_at=event.created_at))
+            db.session.add(
+                EventOrganiser(
+                    event_id=event.id,
+                    user_id=specialist.id,
+                    status=ACCEPTED,
+                    is_specialist=True,
+                    created_at=event.created_at,
+                    answered_at=event.created_at,
+                )
+            )
         if members and n % 2 == 0:
             helper = members[n % len(members)]
-            db.session.add(EventOrganiser(event_id=event.id, user_id=helper.id, status=ACCEPTED, is_specialist=False,
-                                          created_at=event.created_at, answered_at=event.created_at))
+            db.session.add(
+                EventOrganiser(
+                    event_id=event.id,
+                    user_id=helper.id,
+                    status=ACCEPTED,
+                    is_specialist=False,
+                    created_at=event.created_at,
+                    answered_at=event.created_at,
+                )
+            )
         coming = [p for p in people if rng.random() < active_share]
         going = coming[:capacity] if capacity else coming
         waiting = coming[capacity:] if capacity else []
         for person in going:
             attended = None if future or cancelled else rng.random() < 0.85
-            db.session.add(Registration(event_id=event.id, user_id=person.id, status=GOING, attended=attended,
-                                        show_name=rng.random() < 0.5, queued_at=event.created_at, created_at=event.created_at))
+            db.session.add(
+                Registration(
+                    event_id=event.id,
+                    user_id=person.id,
+                    status=GOING,
+                    attended=attended,
+                    show_name=rng.random() < 0.5,
+                    queued_at=event.created_at,
+                    created_at=event.created_at,
+                )
+            )
             if attended and rng.random() < 0.5:
-                db.session.add(EventFeedback(event_id=event.id, user_id=person.id, feeling=rng.choice([3, 4, 4, 5, 5, 5]),
-                                             helped=rng.choice(["", "Тёплая атмосфера", "Можно было прийти с детьми", "Ответы специалиста"]),
-                                             change=rng.choice(["", "", "Начинать чуть позже", "Больше времени на общение"]),
-                                             anonymous=rng.random() < 0.7, created_at=event.ends_at + timedelta(hours=5)))
+                db.session.add(
+                    EventFeedback(
+                        event_id=event.id,
+                        user_id=person.id,
+                        feeling=rng.choice([3, 4, 4, 5, 5, 5]),
+                        helped=rng.choice(["", "Тёплая атмосфера", "Можно было прийти с детьми", "Ответы специалиста"]),
+                        change=rng.choice(["", "", "Начинать чуть позже", "Больше времени на общение"]),
+                        anonymous=rng.random() < 0.7,
+                        created_at=event.ends_at + timedelta(hours=5),
+                    )
+                )
         for person in waiting:
-            db.session.add(Registration(event_id=event.id, user_id=person.id, status=WAITLISTED,
-                                        queued_at=event.created_at + timedelta(hours=1), created_at=event.created_at))
+            db.session.add(
+                Registration(
+                    event_id=event.id,
+                    user_id=person.id,
+                    status=WAITLISTED,
+                    queued_at=event.created_at + timedelta(hours=1),
+                    created_at=event.created_at,
+                )
+            )
         event.going_count, event.waitlist_count = (0, 0) if cancelled else (len(going), len(waiting))
         if cancelled:
             for registration in db.session.scalars(select(Registration).where(Registration.event_id == event.id)):
@@ -331,16 +516,22 @@ def _help(rng, group, leader, members, started, now, index):
         offer = n % 5 == 4
         category, title, details = (HELP_OFFERS if offer else HELP_NEEDS)[n % (3 if offer else 7)]
         recent = n >= count - 3
-        created = now - (timedelta(days=rng.randint(0, 3), hours=rng.randint(1, 12)) if recent
-                         else timedelta(days=rng.randint(5, span - 1), hours=rng.randint(0, 12)))
+        created = now - (
+            timedelta(days=rng.randint(0, 3), hours=rng.randint(1, 12))
+            if recent
+            else timedelta(days=rng.randint(5, span - 1), hours=rng.randint(0, 12))
+        )
         author = rng.choice(people)
         if index == 6:
             helpers = [people[1]]  # the same person answers everything
         else:
             helpers = [p for p in people if p is not author]
         age = (now - created).days
-        unanswered = ((index in (0, 2) and n in (3, 11, count - 1)) or (index == 6 and n % 3 == 0)
-                      or (index != 3 and rng.random() < 0.08))
+        unanswered = (
+            (index in (0, 2) and n in (3, 11, count - 1))
+            or (index == 6 and n % 3 == 0)
+            or (index != 3 and rng.random() < 0.08)
+        )
         if unanswered and age > 60:
             status = CLOSED
         elif unanswered:
@@ -349,9 +540,18 @@ def _help(rng, group, leader, members, started, now, index):
             status = rng.choice([OPEN, IN_PROGRESS])
         else:
             status = RESOLVED
-        request = HelpRequest(group_id=group.id, author_id=author.id, kind="offer" if offer else "need", title=title,
-                              details=details, category=category, urgency=rng.choice(["today", "week", "whenever"]),
-                              status=status, created_at=created, sensitive=category == "emotional")
+        request = HelpRequest(
+            group_id=group.id,
+            author_id=author.id,
+            kind="offer" if offer else "need",
+            title=title,
+            details=details,
+            category=category,
+            urgency=rng.choice(["today", "week", "whenever"]),
+            status=status,
+            created_at=created,
+            sensitive=category == "emotional",
+        )
         db.session.add(request)
         db.session.flush()
         if unanswered:
@@ -365,9 +565,16 @@ def _help(rng, group, leader, members, started, now, index):
         for helper in chosen:
             if helper is author:
                 continue
-            db.session.add(HelpResponse(request_id=request.id, helper_id=helper.id, message="Могу помочь, напишите, когда удобно.",
-                                        created_at=answer_at, accepted_at=answer_at + timedelta(hours=1) if status != OPEN else None,
-                                        helped=status == RESOLVED))
+            db.session.add(
+                HelpResponse(
+                    request_id=request.id,
+                    helper_id=helper.id,
+                    message="Могу помочь, напишите, когда удобно.",
+                    created_at=answer_at,
+                    accepted_at=answer_at + timedelta(hours=1) if status != OPEN else None,
+                    helped=status == RESOLVED,
+                )
+            )
         request.response_count = len(chosen)
         request.first_response_at = answer_at
         if status == RESOLVED:

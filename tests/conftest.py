@@ -83,7 +83,10 @@ def mailbox(smtp_server):
 # --- databases ----------------------------------------------------------------------------
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
-DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL not set"))]
+DATABASES = [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL not set")),
+]
 
 
 @pytest.fixture(scope="session")

@@ -25,8 +25,9 @@ def build_group(app, make_user, members=3, timezone="Europe/Moscow"):
     make_user("specialist@example.org", name="Ирина")
     make_user("outsider@example.org", name="Чужой")
     with app.test_request_context():
-        group = groups.create_group(user("leader@example.org"), "Семьи Казани", "Казань", "О группе", "Как вступить",
-                                    "open", timezone)
+        group = groups.create_group(
+            user("leader@example.org"), "Семьи Казани", "Казань", "О группе", "Как вступить", "open", timezone
+        )
         for n in range(1, members + 1):
             groups.join_group(user(f"member{n}@example.org"), group)
         org = Organisation(name="Фонд", slug="fond")
@@ -34,8 +35,9 @@ def build_group(app, make_user, members=3, timezone="Europe/Moscow"):
         db.session.flush()
         specialist = user("specialist@example.org")
         db.session.add(Specialist(organisation_id=org.id, user_id=specialist.id))
-        db.session.add(Membership(group_id=group.id, user_id=specialist.id, role=SPECIALIST, status=ACTIVE,
-                                  joined_at=utcnow()))
+        db.session.add(
+            Membership(group_id=group.id, user_id=specialist.id, role=SPECIALIST, status=ACTIVE, joined_at=utcnow())
+        )
         group.organisation_id = org.id
         db.session.commit()
         return group.slug, group.id
@@ -47,7 +49,16 @@ def make_event(app, group_id, capacity=None, days=10, publish=True, hours=2, cre
     with app.test_request_context():
         group = db.session.get(Group, group_id)
         starts = utcnow().replace(microsecond=0) + timedelta(days=days)
-        data = {"title": "Встреча клуба", "description": "Чай и разговор", "starts_at": starts,
-                "ends_at": starts + timedelta(hours=hours), "place": "Казань, ул. Баумана, 1", "online_url": "",
-                "capacity": capacity, "travel_reimbursed": False, "travel_note": "", **extra}
+        data = {
+            "title": "Встреча клуба",
+            "description": "Чай и разговор",
+            "starts_at": starts,
+            "ends_at": starts + timedelta(hours=hours),
+            "place": "Казань, ул. Баумана, 1",
+            "online_url": "",
+            "capacity": capacity,
+            "travel_reimbursed": False,
+            "travel_note": "",
+            **extra,
+        }
         return events.create_event(user(creator), group, data, publish=publish).id

@@ -31,7 +31,12 @@ def test_profile_saves_name_city_language_timezone_and_preferences(app, browser,
     )
     assert response.status_code == 302
     user = user_by_id(app, user_id)
-    assert (user.display_name, user.city, user.locale, user.timezone) == ("Анна Викторовна", "Казань", "en", "Asia/Yekaterinburg")
+    assert (user.display_name, user.city, user.locale, user.timezone) == (
+        "Анна Викторовна",
+        "Казань",
+        "en",
+        "Asia/Yekaterinburg",
+    )
     assert user.email_notifications is False
     assert (user.family_form, user.experience_years) == ("guardianship", 7)
     # The page now speaks the chosen language.
@@ -43,8 +48,14 @@ def test_profile_rejects_bad_values_and_keeps_what_was_typed(app, browser, make_
     browser.login()
     response = browser.submit(
         "/auth/account",
-        {"display_name": "<b>Анна</b>", "city": "Казань", "locale": "xx", "timezone": "Mars/Olympus",
-         "family_form": "orphanage", "experience_years": "много"},
+        {
+            "display_name": "<b>Анна</b>",
+            "city": "Казань",
+            "locale": "xx",
+            "timezone": "Mars/Olympus",
+            "family_form": "orphanage",
+            "experience_years": "много",
+        },
     )
     body = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -120,4 +131,9 @@ def test_delete_account_removes_the_data_and_ends_every_session(app, browser, ma
     assert other_device.get("/auth/account").status_code == 302
     assert len(mailbox.to("parent@example.org")) == 1
     # The address is free again.
-    assert Browser(app.test_client()).submit("/auth/login", {"email": "parent@example.org", "password": PASSWORD}).status_code == 200
+    assert (
+        Browser(app.test_client())
+        .submit("/auth/login", {"email": "parent@example.org", "password": PASSWORD})
+        .status_code
+        == 200
+    )

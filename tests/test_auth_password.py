@@ -74,7 +74,9 @@ def test_change_password_logs_out_other_devices_but_not_this_one(app, browser, m
     other_device = Browser(app.test_client())
     other_device.login()
     browser.login()
-    response = browser.submit("/auth/password", {"current_password": PASSWORD, "password": NEW, "password_confirm": NEW})
+    response = browser.submit(
+        "/auth/password", {"current_password": PASSWORD, "password": NEW, "password_confirm": NEW}
+    )
     assert response.status_code == 302
     assert browser.get("/auth/account").status_code == 200
     assert other_device.get("/auth/account").status_code == 302

@@ -29,8 +29,10 @@ def test_seed_demo_refuses_a_database_with_other_data(runner, make_user):
 
 
 def test_create_admin_makes_a_verified_admin(app, runner):
-    result = runner.invoke(args=["create-admin", "--email", "Boss@Example.org", "--name", "Boss"],
-                           input="a fine long password\na fine long password\n")
+    result = runner.invoke(
+        args=["create-admin", "--email", "Boss@Example.org", "--name", "Boss"],
+        input="a fine long password\na fine long password\n",
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "boss@example.org"))
@@ -39,7 +41,9 @@ def test_create_admin_makes_a_verified_admin(app, runner):
 
 
 def test_create_admin_refuses_a_short_password(app, runner):
-    result = runner.invoke(args=["create-admin", "--email", "boss@example.org", "--name", "Boss"], input="short\nshort\n")
+    result = runner.invoke(
+        args=["create-admin", "--email", "boss@example.org", "--name", "Boss"], input="short\nshort\n"
+    )
     assert result.exit_code != 0
     with app.app_context():
         assert db.session.scalar(select(User)) is None

@@ -24,7 +24,9 @@ def test_email_is_delivered_by_smtp_after_the_request(app, make_user, mailbox):
     assert row.status == SENT and row.sent_at is not None
 
 
-def test_a_failing_mail_server_never_fails_the_request_and_loses_nothing(make_app, make_user, mailbox, smtp_server, runner):
+def test_a_failing_mail_server_never_fails_the_request_and_loses_nothing(
+    make_app, make_user, mailbox, smtp_server, runner
+):
     dead_port = free_port()
     broken = make_app(MAIL_PORT=dead_port)
     make_user()

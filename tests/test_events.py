@@ -35,8 +35,17 @@ def as_(app, email):
 
 def form(day=None, **overrides):
     day = day or (date.today() + timedelta(days=10)).isoformat()
-    return {"title": "Пикник", "description": "Берём пледы", "starts_date": day, "starts_time": "11:00",
-            "ends_time": "13:00", "place": "Парк Горького", "capacity": "", "publish": "1", **overrides}
+    return {
+        "title": "Пикник",
+        "description": "Берём пледы",
+        "starts_date": day,
+        "starts_time": "11:00",
+        "ends_time": "13:00",
+        "place": "Парк Горького",
+        "capacity": "",
+        "publish": "1",
+        **overrides,
+    }
 
 
 def event_row(app, event_id):
@@ -71,8 +80,10 @@ def test_event_times_are_safe_across_daylight_saving(app, make_user):
     assert summer_event.starts_at.hour == 9  # CEST, UTC+2
     assert winter_event.starts_at.hour == 10  # CET, UTC+1
     # 02:30 on the last Sunday of March does not exist in Berlin.
-    gap = leader.submit(f"/groups/{slug}/events/new", form(f"{year}-03-{_last_sunday(year, 3):02d}", starts_time="02:30",
-                                                              ends_time="04:00"))
+    gap = leader.submit(
+        f"/groups/{slug}/events/new",
+        form(f"{year}-03-{_last_sunday(year, 3):02d}", starts_time="02:30", ends_time="04:00"),
+    )
     assert gap.status_code == 200 and "field-error" in gap.get_data(as_text=True)
 
 
@@ -182,7 +193,9 @@ def register(app, email, event_id):
 def statuses(app, event_id):
     with app.app_context():
         rows = db.session.execute(
-            select(Registration.status, func.count()).where(Registration.event_id == event_id).group_by(Registration.status)
+            select(Registration.status, func.count())
+            .where(Registration.event_id == event_id)
+            .group_by(Registration.status)
         ).all()
         return dict(rows)
 
@@ -196,7 +209,9 @@ def test_full_event_waitlists_and_a_cancellation_promotes_the_first_waiting(app,
     first = as_(app, "member1@example.org")
     first.submit(f"/events/{event_id}/unregister", {}, page=f"/events/{event_id}")
     with app.app_context():
-        promoted = db.session.scalar(select(Registration).where(Registration.event_id == event_id, Registration.status == GOING))
+        promoted = db.session.scalar(
+            select(Registration).where(Registration.event_id == event_id, Registration.status == GOING)
+        )
         assert promoted.user.email == "member2@example.org"
     [message] = mailbox.to("member2@example.org")
     assert "мест" in message["Subject"].lower() or "place" in message["Subject"].lower()
@@ -282,10 +297,17 @@ def test_raising_capacity_promotes_people_from_the_waitlist(app, world):
     day = event.starts_at.astimezone().date().isoformat()
     local_start = events.local(event.starts_at, "Europe/Moscow")
     local_end = events.local(event.ends_at, "Europe/Moscow")
-    leader.submit(f"/events/{event_id}/edit", form(local_start.date().isoformat(), title="Встреча клуба",
-                                                   starts_time=local_start.strftime("%H:%M"),
-                                                   ends_time=local_end.strftime("%H:%M"),
-                                                   place="Казань, ул. Баумана, 1", capacity="2"))
+    leader.submit(
+        f"/events/{event_id}/edit",
+        form(
+            local_start.date().isoformat(),
+            title="Встреча клуба",
+            starts_time=local_start.strftime("%H:%M"),
+            ends_time=local_end.strftime("%H:%M"),
+            place="Казань, ул. Баумана, 1",
+            capacity="2",
+        ),
+    )
     assert day
     assert statuses(app, event_id) == {GOING: 2}
 
@@ -310,7 +332,11 @@ def test_attendance_and_feedback_with_small_numbers_shown_only_as_counts(app, wo
         ids = [str(user(f"member{n}@example.org").id) for n in (1, 2)]
     leader.submit(f"/events/{event_id}/attendance", {"attended": ids})
     with app.app_context():
-        marks = dict(db.session.execute(select(Registration.user_id, Registration.attended).where(Registration.event_id == event_id)).all())
+        marks = dict(
+            db.session.execute(
+                select(Registration.user_id, Registration.attended).where(Registration.event_id == event_id)
+            ).all()
+        )
         assert sorted(marks.values()) == [False, True, True]
     # Someone who did not come cannot answer.
     absent = as_(app, "member3@example.org")
@@ -330,10 +356,16 @@ def test_feedback_details_appear_from_three_answers_and_anonymity_holds(app, mak
     for n in (1, 2, 3):
         register(app, f"member{n}@example.org", event_id)
     _finish(app, event_id)
-    as_(app, "member1@example.org").submit(f"/events/{event_id}/feedback", {"feeling": "5", "helped": "Тёплая атмосфера", "anonymous": "y"})
-    as_(app, "member2@example.org").submit(f"/events/{event_id}/feedback", {"feeling": "3", "change": "Позже начинать", "anonymous": ""})
+    as_(app, "member1@example.org").submit(
+        f"/events/{event_id}/feedback", {"feeling": "5", "helped": "Тёплая атмосфера", "anonymous": "y"}
+    )
+    as_(app, "member2@example.org").submit(
+        f"/events/{event_id}/feedback", {"feeling": "3", "change": "Позже начинать", "anonymous": ""}
+    )
     as_(app, "member3@example.org").submit(f"/events/{event_id}/feedback", {"feeling": "4", "anonymous": "y"})
-    summary = in_english(as_(app, "leader@example.org")).get(f"/events/{event_id}/feedback/summary").get_data(as_text=True)
+    summary = (
+        in_english(as_(app, "leader@example.org")).get(f"/events/{event_id}/feedback/summary").get_data(as_text=True)
+    )
     assert "3 answers" in summary and "Median feeling: 4 of 5" in summary
     assert "Тёплая атмосфера" in summary and "Позже начинать" in summary
     assert "Участник 2" in summary and "Участник 1" not in summary

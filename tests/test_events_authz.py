@@ -13,9 +13,13 @@ from tests.events_helpers import build_group, make_event, user
 
 ROLES = ["anonymous", "non-member", "pending", "member", "leader", "specialist", "other-specialist", "admin"]
 EMAILS = {
-    "non-member": "outsider@example.org", "pending": "pending@example.org", "member": "member1@example.org",
-    "leader": "leader@example.org", "specialist": "specialist@example.org",
-    "other-specialist": "other-spec@example.org", "admin": "admin@example.org",
+    "non-member": "outsider@example.org",
+    "pending": "pending@example.org",
+    "member": "member1@example.org",
+    "leader": "leader@example.org",
+    "specialist": "specialist@example.org",
+    "other-specialist": "other-spec@example.org",
+    "admin": "admin@example.org",
 }
 
 
@@ -77,7 +81,10 @@ def build(app, make_user):
         db.session.flush()
         db.session.add(Specialist(organisation_id=other.id, user_id=user("other-spec@example.org").id))
         db.session.commit()
-        assert db.session.scalar(select(Membership.role).where(Membership.user_id == user("specialist@example.org").id)) == SPECIALIST
+        assert (
+            db.session.scalar(select(Membership.role).where(Membership.user_id == user("specialist@example.org").id))
+            == SPECIALIST
+        )
     event_id = make_event(app, group_id)
     with app.app_context():
         organiser = db.session.scalar(select(EventOrganiser.id).where(EventOrganiser.event_id == event_id))
@@ -108,4 +115,3 @@ def test_every_events_route_is_in_the_matrix(app):
         if rule.endpoint.startswith("events."):
             prefix = rule.rule.split("<")[0]
             assert any(c.startswith(prefix) or prefix.startswith(c) for c in covered), rule.rule
-

@@ -48,9 +48,13 @@ def run_together(app, func, args):
 
 def counts(app, event_id):
     with app.app_context():
-        rows = dict(db.session.execute(
-            select(Registration.status, func.count()).where(Registration.event_id == event_id).group_by(Registration.status)
-        ).all())
+        rows = dict(
+            db.session.execute(
+                select(Registration.status, func.count())
+                .where(Registration.event_id == event_id)
+                .group_by(Registration.status)
+            ).all()
+        )
         event = db.session.get(Event, event_id)
         return rows, (event.going_count, event.waitlist_count)
 
@@ -70,11 +74,15 @@ def test_fifty_people_at_once_on_ten_places(app, make_user):
 
     # Five people with places cancel at the same moment: five waiting people move up, in order.
     with app.app_context():
-        going = db.session.scalars(select(Registration.user_id).where(
-            Registration.event_id == event_id, Registration.status == GOING).limit(5)).all()
-        first_waiting = db.session.scalars(select(Registration.user_id).where(
-            Registration.event_id == event_id, Registration.status == WAITLISTED
-        ).order_by(Registration.queued_at, Registration.id).limit(5)).all()
+        going = db.session.scalars(
+            select(Registration.user_id).where(Registration.event_id == event_id, Registration.status == GOING).limit(5)
+        ).all()
+        first_waiting = db.session.scalars(
+            select(Registration.user_id)
+            .where(Registration.event_id == event_id, Registration.status == WAITLISTED)
+            .order_by(Registration.queued_at, Registration.id)
+            .limit(5)
+        ).all()
 
     def give_up(uid):
         registration.cancel_registration(db.session.get(User, uid), db.session.get(Event, event_id))
@@ -85,7 +93,9 @@ def test_fifty_people_at_once_on_ten_places(app, make_user):
     assert rows == {GOING: 10, WAITLISTED: 35, "cancelled": 5}
     assert counters == (10, 35)
     with app.app_context():
-        promoted = set(db.session.scalars(select(Registration.user_id).where(
-            Registration.event_id == event_id, Registration.status == GOING)))
+        promoted = set(
+            db.session.scalars(
+                select(Registration.user_id).where(Registration.event_id == event_id, Registration.status == GOING)
+            )
+        )
         assert set(first_waiting) <= promoted
-

@@ -45,8 +45,9 @@ def group_by_slug(slug):
     return db.session.scalar(select(Group).where(Group.slug == slug))
 
 
-def write(app, slug, user_id, kind=DISCUSSION, title="Как прошла неделя?", body="Расскажите, как дела.",
-          members_said=""):
+def write(
+    app, slug, user_id, kind=DISCUSSION, title="Как прошла неделя?", body="Расскажите, как дела.", members_said=""
+):
     """Publish a post through the service, as `user_id`; returns its id."""
     with app.test_request_context():
         user, group = db.session.get(User, user_id), group_by_slug(slug)
@@ -283,8 +284,10 @@ def test_author_edits_their_post(app, circle):
     boris = signed_in(app, "member@example.org")
     assert boris.get(f"/groups/{circle.slug}/posts/{post_id}/edit").status_code == 200
 
-    response = boris.submit(f"/groups/{circle.slug}/posts/{post_id}/edit",
-                            {"kind": DISCUSSION, "title": "Новый заголовок", "body": "Новый текст"})
+    response = boris.submit(
+        f"/groups/{circle.slug}/posts/{post_id}/edit",
+        {"kind": DISCUSSION, "title": "Новый заголовок", "body": "Новый текст"},
+    )
 
     assert response.status_code == 302
     post = get(app, Post, post_id)

@@ -303,8 +303,17 @@ def add_many_groups(app, count, city="Казань"):
     with app.app_context():
         for i in range(count):
             name = f"Группа {i:02d}"
-            db.session.add(Group(name=name, slug=f"gruppa-{i:02d}", city=city, description="О нас",
-                                 how_to_join="Пишите", join_policy=OPEN, search_text=service.search_key(name, city)))
+            db.session.add(
+                Group(
+                    name=name,
+                    slug=f"gruppa-{i:02d}",
+                    city=city,
+                    description="О нас",
+                    how_to_join="Пишите",
+                    join_policy=OPEN,
+                    search_text=service.search_key(name, city),
+                )
+            )
         db.session.commit()
 
 
@@ -517,8 +526,9 @@ def test_declining_an_approved_request_is_refused(app, approval_group, mailbox):
     leader = signed_in(app, "leader@example.org")
     leader.submit(f"/groups/{g.slug}/requests/{membership_id}/approve", page=f"/groups/{g.slug}/requests")
 
-    response = leader.submit(f"/groups/{g.slug}/requests/{membership_id}/decline", {"reason": "нет"},
-                             follow_redirects=True)
+    response = leader.submit(
+        f"/groups/{g.slug}/requests/{membership_id}/decline", {"reason": "нет"}, follow_redirects=True
+    )
 
     assert shown(app, "Someone has already answered this request.") in response.get_data(as_text=True)
     assert get_membership(app, g.slug, g.applicant_id).status == ACTIVE
@@ -608,8 +618,9 @@ def test_the_last_leader_cannot_leave_and_is_sent_to_hand_over(app, circle):
 def test_leader_appoints_a_co_leader_who_is_told(app, circle, mailbox):
     browser = signed_in(app, "leader@example.org")
 
-    response = browser.submit(f"/groups/{circle.slug}/members/{circle.membership_id}/leader",
-                              page=f"/groups/{circle.slug}/members")
+    response = browser.submit(
+        f"/groups/{circle.slug}/members/{circle.membership_id}/leader", page=f"/groups/{circle.slug}/members"
+    )
 
     assert response.status_code == 302
     assert get_membership(app, circle.slug, circle.member_id).role == LEADER
@@ -631,8 +642,11 @@ def test_stepping_down_always_leaves_one_leader(app, circle):
     anna.submit(f"/groups/{circle.slug}/members/{circle.membership_id}/step-down", page=members_page)
     assert get_membership(app, circle.slug, circle.member_id).role == MEMBER
 
-    response = anna.submit(f"/groups/{circle.slug}/members/{anna_membership}/step-down",
-                           page=f"/groups/{circle.slug}/members", follow_redirects=True)
+    response = anna.submit(
+        f"/groups/{circle.slug}/members/{anna_membership}/step-down",
+        page=f"/groups/{circle.slug}/members",
+        follow_redirects=True,
+    )
     assert flash_error(response.get_data(as_text=True)) == [
         shown(app, "A group needs at least one leader. Name another leader first.")
     ]
@@ -704,7 +718,9 @@ def test_removing_a_member_is_audited_and_the_person_told_why(app, circle, mailb
     assert response.status_code == 302
     membership = get_membership(app, circle.slug, circle.member_id)
     assert (membership.status, membership.reason, membership.decided_by_id) == (
-        REMOVED, "Грубил другим участникам.", circle.leader_id
+        REMOVED,
+        "Грубил другим участникам.",
+        circle.leader_id,
     )
     assert get_group(app, circle.slug).member_count == 1
     [event] = audits(app, "member.remove")
@@ -758,7 +774,8 @@ def test_a_removed_member_must_ask_again_even_in_an_open_group(app, circle, mail
 
 def offer_mentor(app, circle):
     signed_in(app, "leader@example.org").submit(
-        f"/groups/{circle.slug}/members/{circle.membership_id}/engagement", {"role": "mentor"},
+        f"/groups/{circle.slug}/members/{circle.membership_id}/engagement",
+        {"role": "mentor"},
         page=f"/groups/{circle.slug}/members",
     )
     with app.app_context():
@@ -800,8 +817,9 @@ def test_an_answered_role_cannot_be_answered_again(app, circle):
     offer = offer_mentor(app, circle)
     boris = signed_in(app, "member@example.org")
     boris.submit(f"/groups/{circle.slug}/roles/{offer.id}/decline", page=f"/groups/{circle.slug}/my-roles")
-    response = boris.submit(f"/groups/{circle.slug}/roles/{offer.id}/accept", page=f"/groups/{circle.slug}/my-roles",
-                            follow_redirects=True)
+    response = boris.submit(
+        f"/groups/{circle.slug}/roles/{offer.id}/accept", page=f"/groups/{circle.slug}/my-roles", follow_redirects=True
+    )
     assert flash_error(response.get_data(as_text=True)) == [shown(app, "Someone has already answered this request.")]
     with app.app_context():
         assert db.session.get(EngagementRole, offer.id).status == "declined"
@@ -821,8 +839,12 @@ def test_only_the_person_offered_a_role_may_accept_it(app, circle, make_user):
 def test_offering_a_role_not_on_the_list_is_refused(app, circle):
     browser = signed_in(app, "leader@example.org")
     for role in ("boss", "", "<script>"):
-        response = browser.submit(f"/groups/{circle.slug}/members/{circle.membership_id}/engagement", {"role": role},
-                                  page=f"/groups/{circle.slug}/members", follow_redirects=True)
+        response = browser.submit(
+            f"/groups/{circle.slug}/members/{circle.membership_id}/engagement",
+            {"role": role},
+            page=f"/groups/{circle.slug}/members",
+            follow_redirects=True,
+        )
         assert flash_error(response.get_data(as_text=True)) == [shown(app, "Please choose a role from the list.")]
     with app.app_context():
         assert db.session.scalar(select(func.count(EngagementRole.id))) == 0

@@ -96,15 +96,18 @@ def build_world(app, make_user):
         home, elsewhere = Organisation(name="Фонд «Дом»", slug="dom"), Organisation(name="Другой фонд", slug="drugoi")
         db.session.add_all([home, elsewhere])
         db.session.flush()
-        db.session.add_all([
-            Specialist(organisation_id=home.id, user_id=ids[SPECIALIST_HERE]),
-            Specialist(organisation_id=elsewhere.id, user_id=ids[SPECIALIST_ELSEWHERE]),
-        ])
+        db.session.add_all(
+            [
+                Specialist(organisation_id=home.id, user_id=ids[SPECIALIST_HERE]),
+                Specialist(organisation_id=elsewhere.id, user_id=ids[SPECIALIST_ELSEWHERE]),
+            ]
+        )
         db.session.commit()
         group = service.create_group(user[LEADER], "Опекуны Казани", "Казань", "О нас", "Пишите", APPROVAL)
         group.organisation_id = home.id
-        db.session.add(Membership(group=group, user=user[SPECIALIST_HERE], role=SPECIALIST, status=ACTIVE,
-                                  joined_at=utcnow()))
+        db.session.add(
+            Membership(group=group, user=user[SPECIALIST_HERE], role=SPECIALIST, status=ACTIVE, joined_at=utcnow())
+        )
         db.session.commit()
         memberships = {}
         for key in (MEMBER, "victim", "co-leader", PENDING, "applicant"):
@@ -163,8 +166,9 @@ def test_authorization_matrix(app, world, role):
 def test_every_group_message_and_notification_route_is_in_the_matrix(app):
     """A new route in these blueprints must be added to MATRIX (a GET row if it answers GET)."""
     adapter = app.url_map.bind("localhost")
-    sample = {key: 1 for key in ("applicant", "victim", "co_leader", "peer", "post", "member_post", "member_comment",
-                                 "offer")}
+    sample = {
+        key: 1 for key in ("applicant", "victim", "co_leader", "peer", "post", "member_post", "member_comment", "offer")
+    }
     covered = set()
     for method, template, _ in MATRIX:
         endpoint, _args = adapter.match(template.format(slug="s", **sample), method=method)
@@ -208,8 +212,9 @@ def two_groups(app, make_user, world):
         comment = feed.add_comment(user, theirs, access_for(user, theirs), post, "Ответ")
         own = db.session.scalar(select(Membership).where(Membership.user_id == stranger))
         offer = service.offer_engagement_role(user, own, "critic")
-        return SimpleNamespace(slug=theirs.slug, request=request.id, own=own.id, post=post.id, comment=comment.id,
-                               offer=offer.id)
+        return SimpleNamespace(
+            slug=theirs.slug, request=request.id, own=own.id, post=post.id, comment=comment.id, offer=offer.id
+        )
 
 
 CROSS = [
@@ -242,6 +247,12 @@ def test_a_leader_cannot_reach_another_groups_objects_through_their_own_group(ap
 
 def test_unknown_groups_are_not_found_for_signed_in_people(app, world):
     member = browser_for(app, MEMBER)
-    for url in ("/groups/no-such/edit", "/groups/no-such/members", "/groups/no-such/posts/1", "/groups/no-such/join",
-                "/groups/no-such/leave", "/messages/with/999999"):
+    for url in (
+        "/groups/no-such/edit",
+        "/groups/no-such/members",
+        "/groups/no-such/posts/1",
+        "/groups/no-such/join",
+        "/groups/no-such/leave",
+        "/messages/with/999999",
+    ):
         assert member.get(url).status_code == 404, url

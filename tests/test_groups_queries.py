@@ -72,27 +72,60 @@ def community(app, make_user):
             group = db.session.scalar(select(Group).where(Group.slug == slug))
             now = utcnow()
             for i in range(added[0], added[0] + count):
-                member = User(email=f"m{i}@example.org", display_name=f"Участник {i}", city="Казань",
-                              password_hash=password_hash, email_verified_at=now, consent_at=now, consent_version="1")
-                waiting = User(email=f"w{i}@example.org", display_name=f"Ждёт {i}", password_hash=password_hash,
-                               email_verified_at=now, consent_at=now, consent_version="1")
-                own = Group(name=f"Группа {i}", slug=f"gruppa-{i}", city="Казань", description=f"Группа номер {i}",
-                            how_to_join="Пишите", join_policy=OPEN, member_count=1,
-                            search_text=service.search_key(f"Группа {i}", "Казань"))
+                member = User(
+                    email=f"m{i}@example.org",
+                    display_name=f"Участник {i}",
+                    city="Казань",
+                    password_hash=password_hash,
+                    email_verified_at=now,
+                    consent_at=now,
+                    consent_version="1",
+                )
+                waiting = User(
+                    email=f"w{i}@example.org",
+                    display_name=f"Ждёт {i}",
+                    password_hash=password_hash,
+                    email_verified_at=now,
+                    consent_at=now,
+                    consent_version="1",
+                )
+                own = Group(
+                    name=f"Группа {i}",
+                    slug=f"gruppa-{i}",
+                    city="Казань",
+                    description=f"Группа номер {i}",
+                    how_to_join="Пишите",
+                    join_policy=OPEN,
+                    member_count=1,
+                    search_text=service.search_key(f"Группа {i}", "Казань"),
+                )
                 db.session.add_all([member, waiting, own])
                 db.session.flush()
                 membership = Membership(group_id=group.id, user_id=member.id, role=MEMBER, status=ACTIVE, joined_at=now)
-                db.session.add_all([
-                    membership,
-                    Membership(group_id=group.id, user_id=waiting.id, role=MEMBER, status=PENDING, request_message="Я"),
-                    Membership(group_id=own.id, user_id=member.id, role=LEADER, status=ACTIVE, joined_at=now),
-                    Post(group_id=group.id, author_id=member.id, kind=DISCUSSION, title=f"Тема {i}", body="Текст",
-                         comment_count=1),
-                    Comment(post_id=post_id, author_id=member.id, body=f"Ответ {i}"),
-                ])
+                db.session.add_all(
+                    [
+                        membership,
+                        Membership(
+                            group_id=group.id, user_id=waiting.id, role=MEMBER, status=PENDING, request_message="Я"
+                        ),
+                        Membership(group_id=own.id, user_id=member.id, role=LEADER, status=ACTIVE, joined_at=now),
+                        Post(
+                            group_id=group.id,
+                            author_id=member.id,
+                            kind=DISCUSSION,
+                            title=f"Тема {i}",
+                            body="Текст",
+                            comment_count=1,
+                        ),
+                        Comment(post_id=post_id, author_id=member.id, body=f"Ответ {i}"),
+                    ]
+                )
                 db.session.flush()
-                db.session.add(EngagementRole(membership_id=membership.id, role="mentor", status="accepted",
-                                              offered_by_id=leader_id))
+                db.session.add(
+                    EngagementRole(
+                        membership_id=membership.id, role="mentor", status="accepted", offered_by_id=leader_id
+                    )
+                )
             added[0] += count
             group.member_count = added[0] + 1
             db.session.get(Post, post_id).comment_count = added[0]

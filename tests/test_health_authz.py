@@ -38,16 +38,21 @@ EMAILS = {
     PENDING: "pending@example.org",
     MEMBER: "member1@example.org",
     LEADER_ROLE: "leader@example.org",
-    SPECIALIST: "specialist@example.org",          # the linked organisation's specialist, a member (role specialist)
+    SPECIALIST: "specialist@example.org",  # the linked organisation's specialist, a member (role specialist)
     ORG_SPECIALIST: "org-specialist@example.org",  # the linked organisation's specialist, not a member
-    OTHER_SPECIALIST: "other-spec@example.org",    # another organisation's specialist
+    OTHER_SPECIALIST: "other-spec@example.org",  # another organisation's specialist
     ADMIN: "admin@example.org",
 }
 
 
 def expect(anon, outsider, pending, member, leader, specialist, org_specialist, other_specialist, admin):
-    return dict(zip(ROLES, (anon, outsider, pending, member, leader, specialist, org_specialist, other_specialist,
-                            admin), strict=True))
+    return dict(
+        zip(
+            ROLES,
+            (anon, outsider, pending, member, leader, specialist, org_specialist, other_specialist, admin),
+            strict=True,
+        )
+    )
 
 
 GROUP_VIEW = expect(302, 404, 404, 200, 200, 200, 200, 404, 200)
@@ -96,8 +101,10 @@ def build_world(app, make_user):
         service.declare_break(user("leader@example.org"), group, date(2026, 12, 30), date(2027, 1, 8), "Новый год")
         break_id = db.session.scalar(select(HealthBreak.id).where(HealthBreak.group_id == group_id))
         org_slug = db.session.get(Organisation, group.organisation_id).slug
-        assert db.session.scalar(select(Membership.status).where(
-            Membership.user_id == user("pending@example.org").id)) == "pending"
+        assert (
+            db.session.scalar(select(Membership.status).where(Membership.user_id == user("pending@example.org").id))
+            == "pending"
+        )
     return {"slug": slug, "group_id": group_id, "org": org_slug, "other_org": "drugoi", "break": break_id}
 
 
@@ -157,7 +164,10 @@ def test_a_leader_cannot_delete_another_groups_break(app, make_user):
         groups.create_group(user("other-leader@example.org"), "Другая группа", "Самара", "О нас", "Для всех", "open")
         other_slug = db.session.scalar(select(Group.slug).where(Group.name == "Другая группа"))
     browser = signed_in(app, LEADER_ROLE)
-    assert browser.submit(f"/groups/{other_slug}/health/breaks/{ids['break']}/delete", {}, page="/privacy").status_code == 404
+    assert (
+        browser.submit(f"/groups/{other_slug}/health/breaks/{ids['break']}/delete", {}, page="/privacy").status_code
+        == 404
+    )
     browser = Browser(app.test_client())
     browser.login("other-leader@example.org")
     response = browser.submit(f"/groups/{other_slug}/health/breaks/{ids['break']}/delete", {}, page="/privacy")
@@ -179,8 +189,15 @@ def test_specialists_who_are_not_members_see_fewer_than_5_instead_of_small_count
     with app.app_context():
         leader, member = user("leader@example.org"), user("member1@example.org")
         starts = utcnow().replace(microsecond=0) - timedelta(days=5)
-        event = Event(group_id=ids["group_id"], title="Чай", starts_at=starts, ends_at=starts + timedelta(hours=2),
-                      status=PUBLISHED, created_by_id=leader.id, created_at=starts - timedelta(days=10))
+        event = Event(
+            group_id=ids["group_id"],
+            title="Чай",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            status=PUBLISHED,
+            created_by_id=leader.id,
+            created_at=starts - timedelta(days=10),
+        )
         db.session.add(event)
         db.session.flush()
         db.session.add(EventOrganiser(event_id=event.id, user_id=leader.id, status=ACCEPTED))
@@ -216,8 +233,9 @@ def test_csv_exports_have_a_header_and_one_row_per_snapshot(app, make_user):
     ids = build_world(app, make_user)
     make_user("second-leader@example.org")
     with app.test_request_context():
-        second = groups.create_group(user("second-leader@example.org"), "Вторая группа", "Самара", "О нас",
-                                     "Для всех", "open")
+        second = groups.create_group(
+            user("second-leader@example.org"), "Вторая группа", "Самара", "О нас", "Для всех", "open"
+        )
         second.organisation_id = db.session.get(Group, ids["group_id"]).organisation_id
         for membership in db.session.scalars(select(Membership).where(Membership.joined_at.is_not(None))):
             membership.joined_at -= timedelta(days=400)  # members for a year, so each month counts them
@@ -238,7 +256,8 @@ def test_csv_exports_have_a_header_and_one_row_per_snapshot(app, make_user):
     org_rows = rows_of(signed_in(app, ORG_SPECIALIST).get(f"/orgs/{ids['org']}/health.csv"))
     assert org_rows[0] == HEADER
     assert sorted((r[0], r[1]) for r in org_rows[1:]) == sorted(
-        (name, p.isoformat()) for name in ("Семьи Казани", "Вторая группа") for p in periods)
+        (name, p.isoformat()) for name in ("Семьи Казани", "Вторая группа") for p in periods
+    )
 
 
 def test_csv_cells_cannot_start_a_spreadsheet_formula(app, make_user):
@@ -246,8 +265,14 @@ def test_csv_cells_cannot_start_a_spreadsheet_formula(app, make_user):
     make_user("leader@example.org")
     make_user("specialist@example.org")
     with app.test_request_context():
-        group = groups.create_group(user("leader@example.org"), '=HYPERLINK("http://evil.example","Отчёт")', "Казань",
-                                    "О нас", "Для всех", "open")
+        group = groups.create_group(
+            user("leader@example.org"),
+            '=HYPERLINK("http://evil.example","Отчёт")',
+            "Казань",
+            "О нас",
+            "Для всех",
+            "open",
+        )
         org = Organisation(name="Фонд", slug="fond")
         db.session.add(org)
         db.session.flush()
@@ -289,14 +314,21 @@ def add_linked_groups(app, make_user, org_id, first, last):
         with app.test_request_context():
             from community.auth.models import User
 
-            group = groups.create_group(db.session.get(User, leader_id), f"Группа номер {n}", f"Город {n}", "О нас",
-                                        "Для всех", "open")
+            group = groups.create_group(
+                db.session.get(User, leader_id), f"Группа номер {n}", f"Город {n}", "О нас", "Для всех", "open"
+            )
             for member_id in member_ids:
                 groups.join_group(db.session.get(User, member_id), group)
             group.organisation_id = org_id
             starts = utcnow().replace(microsecond=0) - timedelta(days=10)
-            event = Event(group_id=group.id, title="Встреча", starts_at=starts, ends_at=starts + timedelta(hours=2),
-                          status=PUBLISHED, created_by_id=leader_id)
+            event = Event(
+                group_id=group.id,
+                title="Встреча",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                status=PUBLISHED,
+                created_by_id=leader_id,
+            )
             db.session.add(event)
             db.session.flush()
             db.session.add(EventOrganiser(event_id=event.id, user_id=leader_id, status=ACCEPTED))

@@ -68,8 +68,15 @@ class Builder:
         self.count = 0
 
     def person(self, key, **fields):
-        user = User(email=f"{key}@example.org", display_name=key, password_hash="!", consent_at=ago(500),
-                    consent_version="test", email_verified_at=ago(500), **fields)
+        user = User(
+            email=f"{key}@example.org",
+            display_name=key,
+            password_hash="!",
+            consent_at=ago(500),
+            consent_version="test",
+            email_verified_at=ago(500),
+            **fields,
+        )
         db.session.add(user)
         db.session.flush()
         return user
@@ -88,33 +95,85 @@ class Builder:
 
     def group(self, name, created, org=None, policy=APPROVAL):
         self.count += 1
-        group = Group(name=name, slug=f"g{self.count}-{created.date()}", city="Казань", join_policy=policy,
-                      organisation_id=org.id if org else None, created_at=created)
+        group = Group(
+            name=name,
+            slug=f"g{self.count}-{created.date()}",
+            city="Казань",
+            join_policy=policy,
+            organisation_id=org.id if org else None,
+            created_at=created,
+        )
         db.session.add(group)
         db.session.flush()
         return group
 
     def member(self, group, user, role=MEMBER, status=ACTIVE, joined=None, ended=None, decided_by=None):
-        db.session.add(Membership(group_id=group.id, user_id=user.id, role=role, status=status,
-                                  requested_at=joined or ago(400), joined_at=joined, ended_at=ended,
-                                  decided_by_id=decided_by.id if decided_by else None))
+        db.session.add(
+            Membership(
+                group_id=group.id,
+                user_id=user.id,
+                role=role,
+                status=status,
+                requested_at=joined or ago(400),
+                joined_at=joined,
+                ended_at=ended,
+                decided_by_id=decided_by.id if decided_by else None,
+            )
+        )
         db.session.flush()
 
-    def event(self, group, starts, created_by, created=None, status=PUBLISHED, organisers=(), specialists=(),
-              invited=(), attended=(), not_attended=(), unmarked=()):
-        event = Event(group_id=group.id, title="Встреча", starts_at=starts, ends_at=starts + timedelta(hours=2),
-                      status=status, created_by_id=created_by.id, created_at=created or starts - timedelta(days=14))
+    def event(
+        self,
+        group,
+        starts,
+        created_by,
+        created=None,
+        status=PUBLISHED,
+        organisers=(),
+        specialists=(),
+        invited=(),
+        attended=(),
+        not_attended=(),
+        unmarked=(),
+    ):
+        event = Event(
+            group_id=group.id,
+            title="Встреча",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            status=status,
+            created_by_id=created_by.id,
+            created_at=created or starts - timedelta(days=14),
+        )
         db.session.add(event)
         db.session.flush()
-        for user, is_specialist, state in ([(u, False, ACCEPTED) for u in organisers]
-                                           + [(u, True, ACCEPTED) for u in specialists]
-                                           + [(u, False, INVITED) for u in invited]):
-            db.session.add(EventOrganiser(event_id=event.id, user_id=user.id, is_specialist=is_specialist,
-                                          status=state, created_at=event.created_at, answered_at=event.created_at))
+        for user, is_specialist, state in (
+            [(u, False, ACCEPTED) for u in organisers]
+            + [(u, True, ACCEPTED) for u in specialists]
+            + [(u, False, INVITED) for u in invited]
+        ):
+            db.session.add(
+                EventOrganiser(
+                    event_id=event.id,
+                    user_id=user.id,
+                    is_specialist=is_specialist,
+                    status=state,
+                    created_at=event.created_at,
+                    answered_at=event.created_at,
+                )
+            )
         for users, mark in ((attended, True), (not_attended, False), (unmarked, None)):
             for user in users:
-                db.session.add(Registration(event_id=event.id, user_id=user.id, status=GOING, attended=mark,
-                                            queued_at=event.created_at, created_at=event.created_at))
+                db.session.add(
+                    Registration(
+                        event_id=event.id,
+                        user_id=user.id,
+                        status=GOING,
+                        attended=mark,
+                        queued_at=event.created_at,
+                        created_at=event.created_at,
+                    )
+                )
         db.session.flush()
         return event
 
@@ -127,25 +186,63 @@ class Builder:
         db.session.flush()
         return post
 
-    def request(self, group, author, when, responses=(), kind=NEED, status=OPEN, resolved=None, closed=None,
-                offline=False, hidden=None):
+    def request(
+        self,
+        group,
+        author,
+        when,
+        responses=(),
+        kind=NEED,
+        status=OPEN,
+        resolved=None,
+        closed=None,
+        offline=False,
+        hidden=None,
+    ):
         """`responses`: (helper, moment, helped)."""
-        help_request = HelpRequest(group_id=group.id, author_id=author.id, kind=kind, title="Просьба",
-                                   category="other", status=status, created_at=when, resolved_at=resolved,
-                                   closed_at=closed, offline=offline, hidden_at=hidden)
+        help_request = HelpRequest(
+            group_id=group.id,
+            author_id=author.id,
+            kind=kind,
+            title="Просьба",
+            category="other",
+            status=status,
+            created_at=when,
+            resolved_at=resolved,
+            closed_at=closed,
+            offline=offline,
+            hidden_at=hidden,
+        )
         db.session.add(help_request)
         db.session.flush()
         for helper, moment, helped in responses:
-            db.session.add(HelpResponse(request_id=help_request.id, helper_id=helper.id, created_at=moment,
-                                        helped=helped))
+            db.session.add(
+                HelpResponse(request_id=help_request.id, helper_id=helper.id, created_at=moment, helped=helped)
+            )
         db.session.flush()
         return help_request
 
 
 EMPTY = {
-    "members": 0, "A1": 0, "A1_year_ago": None, "A2": 0, "last_event_at": None, "A3": [0, 0], "P1": [0, 0],
-    "P1_median_hours": None, "unanswered_7d": 0, "P2": [0, 0], "exchanges": 0, "P3": [0, 0, 0], "P4": [0, 0],
-    "L1": [0, 0], "L1_parent_only_months": 0, "L2": 0, "L3": [0, 0], "G1": [0, 0], "G2": [0, 0],
+    "members": 0,
+    "A1": 0,
+    "A1_year_ago": None,
+    "A2": 0,
+    "last_event_at": None,
+    "A3": [0, 0],
+    "P1": [0, 0],
+    "P1_median_hours": None,
+    "unanswered_7d": 0,
+    "P2": [0, 0],
+    "exchanges": 0,
+    "P3": [0, 0, 0],
+    "P4": [0, 0],
+    "L1": [0, 0],
+    "L1_parent_only_months": 0,
+    "L2": 0,
+    "L3": [0, 0],
+    "G1": [0, 0],
+    "G2": [0, 0],
     "I1": {"members": {}, "active": {}, "leaders": {}},
 }
 
@@ -159,17 +256,17 @@ def build_community():
     b = Builder()
     org = b.organisation()
     # Parents, with family form and years of experience (< 2 years = newcomer).
-    L = b.person("L", family_form="foster", experience_years=6)           # leader
+    L = b.person("L", family_form="foster", experience_years=6)  # leader
     A = b.person("A", family_form="foster", experience_years=1)
-    B = b.person("B", family_form="guardianship", experience_years=3)     # co-leader
+    B = b.person("B", family_form="guardianship", experience_years=3)  # co-leader
     C = b.person("C", family_form="adoption")
     D = b.person("D", family_form="kinship", experience_years=10)
     E = b.person("E", experience_years=0)
-    F = b.person("F", family_form="foster", experience_years=2)           # newcomer, joined 100 days ago
-    G = b.person("G", family_form="guardianship")                         # newcomer, joined 50 days ago, silent
-    H = b.person("H", family_form="adoption", experience_years=4)         # left 10 days ago
-    Q = b.person("Q", family_form="foster", experience_years=5)           # still pending
-    S = b.specialist("S", org)                                            # the organisation's specialist
+    F = b.person("F", family_form="foster", experience_years=2)  # newcomer, joined 100 days ago
+    G = b.person("G", family_form="guardianship")  # newcomer, joined 50 days ago, silent
+    H = b.person("H", family_form="adoption", experience_years=4)  # left 10 days ago
+    Q = b.person("Q", family_form="foster", experience_years=5)  # still pending
+    S = b.specialist("S", org)  # the organisation's specialist
     M = b.person("M", is_admin=True, family_form="foster", experience_years=9)  # an admin who is a member
 
     group = b.group("Круг", created=ago(400), org=org)
@@ -185,41 +282,109 @@ def build_community():
     b.member(group, Q, status=PENDING)
 
     # Events.
-    b.event(group, ago(10), created_by=L, created=ago(24), organisers=[L], specialists=[S],    # E1
-            attended=[L, A, B, S, M], not_attended=[C], unmarked=[D])
-    b.event(group, ago(40), created_by=A, created=ago(50), organisers=[A], invited=[C],        # E2
-            attended=[L, A, C])
+    b.event(
+        group,
+        ago(10),
+        created_by=L,
+        created=ago(24),
+        organisers=[L],
+        specialists=[S],  # E1
+        attended=[L, A, B, S, M],
+        not_attended=[C],
+        unmarked=[D],
+    )
+    b.event(
+        group,
+        ago(40),
+        created_by=A,
+        created=ago(50),
+        organisers=[A],
+        invited=[C],  # E2
+        attended=[L, A, C],
+    )
     b.event(group, ago(70), created_by=L, created=ago(85), organisers=[L], attended=[L, A, S])  # E3
-    b.event(group, ago(75), created_by=D, created=ago(100), status=CANCELLED, organisers=[D],   # E4
-            attended=[B, C, D, E])
-    b.event(group, ago(100), created_by=L, created=ago(110), organisers=[B],                   # E5
-            attended=[A, B, C, D, H])
-    b.event(group, ago(380), created_by=L, created=ago(390), organisers=[L],                   # E6
-            attended=[L, A, B, C, D, E])
-    b.event(group, AT + timedelta(days=5), created_by=B, created=ago(3), organisers=[B])       # E7 (future)
+    b.event(
+        group,
+        ago(75),
+        created_by=D,
+        created=ago(100),
+        status=CANCELLED,
+        organisers=[D],  # E4
+        attended=[B, C, D, E],
+    )
+    b.event(
+        group,
+        ago(100),
+        created_by=L,
+        created=ago(110),
+        organisers=[B],  # E5
+        attended=[A, B, C, D, H],
+    )
+    b.event(
+        group,
+        ago(380),
+        created_by=L,
+        created=ago(390),
+        organisers=[L],  # E6
+        attended=[L, A, B, C, D, E],
+    )
+    b.event(group, AT + timedelta(days=5), created_by=B, created=ago(3), organisers=[B])  # E7 (future)
 
     # Posts and comments.
-    b.post(group, C, ago(5), comments=[(D, ago(4)), (E, ago(4))])                             # Post1
-    b.post(group, S, ago(20), comments=[(A, ago(19))])                                         # Post2
-    b.post(group, L, ago(150), comments=[(H, ago(149))])                                       # Post3
-    b.post(group, F, ago(80))                                                                  # Post5
+    b.post(group, C, ago(5), comments=[(D, ago(4)), (E, ago(4))])  # Post1
+    b.post(group, S, ago(20), comments=[(A, ago(19))])  # Post2
+    b.post(group, L, ago(150), comments=[(H, ago(149))])  # Post3
+    b.post(group, F, ago(80))  # Post5
 
     # Mutual help.
-    b.request(group, C, ago(10), [(D, ago(10) + timedelta(hours=2), True)],                    # R1
-              status=RESOLVED, resolved=ago(9))
-    b.request(group, D, ago(20), [(S, ago(20) + timedelta(hours=1), True),                     # R2
-                                  (E, ago(20) + timedelta(hours=80), True)],
-              status=RESOLVED, resolved=ago(16))
-    b.request(group, E, ago(29), status=CLOSED, closed=ago(25))                                # R3
-    b.request(group, C, ago(1))                                                                # R4
-    b.request(group, A, ago(12))                                                               # R5
-    b.request(group, B, ago(40), [(C, ago(40) + timedelta(hours=10), True)],                   # R6
-              status=RESOLVED, resolved=ago(39))
-    b.request(group, L, ago(15), [(A, ago(15) + timedelta(hours=5), False)], kind=OFFER)      # R7
-    b.request(group, A, ago(100), [(B, ago(100) + timedelta(hours=3), True)],                  # R8
-              status=RESOLVED, resolved=ago(99))
-    b.request(group, D, ago(50), [(A, ago(50), True)], status=RESOLVED, resolved=ago(50),     # R9 (offline)
-              offline=True)
+    b.request(
+        group,
+        C,
+        ago(10),
+        [(D, ago(10) + timedelta(hours=2), True)],  # R1
+        status=RESOLVED,
+        resolved=ago(9),
+    )
+    b.request(
+        group,
+        D,
+        ago(20),
+        [
+            (S, ago(20) + timedelta(hours=1), True),  # R2
+            (E, ago(20) + timedelta(hours=80), True),
+        ],
+        status=RESOLVED,
+        resolved=ago(16),
+    )
+    b.request(group, E, ago(29), status=CLOSED, closed=ago(25))  # R3
+    b.request(group, C, ago(1))  # R4
+    b.request(group, A, ago(12))  # R5
+    b.request(
+        group,
+        B,
+        ago(40),
+        [(C, ago(40) + timedelta(hours=10), True)],  # R6
+        status=RESOLVED,
+        resolved=ago(39),
+    )
+    b.request(group, L, ago(15), [(A, ago(15) + timedelta(hours=5), False)], kind=OFFER)  # R7
+    b.request(
+        group,
+        A,
+        ago(100),
+        [(B, ago(100) + timedelta(hours=3), True)],  # R8
+        status=RESOLVED,
+        resolved=ago(99),
+    )
+    b.request(
+        group,
+        D,
+        ago(50),
+        [(A, ago(50), True)],
+        status=RESOLVED,
+        resolved=ago(50),  # R9 (offline)
+        offline=True,
+    )
 
     # A group with nothing in it, and another group's busy life that must not leak into ours.
     empty = b.group("Пустая", created=ago(10))
@@ -293,12 +458,26 @@ EXPECTED = {
     "G2": [5, 6],
     # Members now (active status): L A B C D E F G. Active in 180 d: L A B C D E F H. Leaders: L B.
     "I1": {
-        "members": {"form:foster": 3, "form:guardianship": 2, "form:adoption": 1, "form:kinship": 1,
-                    "form:unknown": 1, "experience:experienced": 4, "experience:newcomer": 2,
-                    "experience:unknown": 2},
-        "active": {"form:foster": 3, "form:guardianship": 1, "form:adoption": 2, "form:kinship": 1,
-                   "form:unknown": 1, "experience:experienced": 5, "experience:newcomer": 2,
-                   "experience:unknown": 1},
+        "members": {
+            "form:foster": 3,
+            "form:guardianship": 2,
+            "form:adoption": 1,
+            "form:kinship": 1,
+            "form:unknown": 1,
+            "experience:experienced": 4,
+            "experience:newcomer": 2,
+            "experience:unknown": 2,
+        },
+        "active": {
+            "form:foster": 3,
+            "form:guardianship": 1,
+            "form:adoption": 2,
+            "form:kinship": 1,
+            "form:unknown": 1,
+            "experience:experienced": 5,
+            "experience:newcomer": 2,
+            "experience:unknown": 1,
+        },
         "leaders": {"form:foster": 1, "form:guardianship": 1, "experience:experienced": 2},
     },
 }
@@ -317,7 +496,8 @@ def test_every_indicator_of_the_hand_built_community(app, community):
     assert set(got) == set(EXPECTED)
     mismatches = {key: (got[key], EXPECTED[key]) for key in EXPECTED if got[key] != EXPECTED[key]}
     assert not mismatches, "indicator: (computed, worked out by hand)\n" + "\n".join(
-        f"{key}: {pair}" for key, pair in mismatches.items())
+        f"{key}: {pair}" for key, pair in mismatches.items()
+    )
 
 
 def test_a_group_with_no_data_gives_zeros_and_none(app, community):
@@ -364,7 +544,9 @@ def test_peer_answers_skip_self_answers_staff_answers_and_young_requests(app):
         # Q2 one minute younger than 72 h: not yet judged, even though answered.
         b.request(group, K, ago(3) + timedelta(minutes=1), [(N, ago(2), True)])
         # Q3 answered only by the author herself, a specialist and an admin: unanswered.
-        b.request(group, K, ago(5), [(K, ago(5) + HOUR, True), (S, ago(5) + 2 * HOUR, True), (ADM, ago(5) + 3 * HOUR, True)])
+        b.request(
+            group, K, ago(5), [(K, ago(5) + HOUR, True), (S, ago(5) + 2 * HOUR, True), (ADM, ago(5) + 3 * HOUR, True)]
+        )
         # Q4 self-answer after 1 h, first peer answer after 100 h: not within 72 h.
         b.request(group, K, ago(6), [(K, ago(6) + HOUR, False), (N, ago(6) + 100 * HOUR, False)])
         # Q5 asked by the specialist: not a parent's request.
@@ -403,16 +585,16 @@ def test_the_week_without_an_answer_alarm(app):
         K, N = b.person("K"), b.person("N")
         S = b.specialist("S", org)
         group = b.group("Тишина", created=ago(300), org=org)
-        b.request(group, K, ago(8))                                                  # U1 counts
-        b.request(group, K, ago(8), hidden=ago(7))                                   # U2 hidden by a leader
-        b.request(group, K, ago(6))                                                  # U3 not a week old yet
-        b.request(group, K, ago(61))                                                 # U4 older than 60 days
+        b.request(group, K, ago(8))  # U1 counts
+        b.request(group, K, ago(8), hidden=ago(7))  # U2 hidden by a leader
+        b.request(group, K, ago(6))  # U3 not a week old yet
+        b.request(group, K, ago(61))  # U4 older than 60 days
         b.request(group, K, ago(8), status=RESOLVED, resolved=AT + timedelta(days=1))  # U5 still open at AT: counts
-        b.request(group, K, ago(8), status=CLOSED, closed=ago(1))                    # U6 closed
-        b.request(group, K, ago(8), kind=OFFER)                                      # U7 an offer
+        b.request(group, K, ago(8), status=CLOSED, closed=ago(1))  # U6 closed
+        b.request(group, K, ago(8), kind=OFFER)  # U7 an offer
         b.request(group, K, ago(8), [(N, ago(8), True)], status=RESOLVED, resolved=ago(8), offline=True)  # U8
-        b.request(group, K, ago(8), [(N, AT + timedelta(hours=1), False)])           # U9 answered after AT: counts
-        b.request(group, K, ago(8), [(S, ago(7), False)])                            # U10 a specialist answered
+        b.request(group, K, ago(8), [(N, AT + timedelta(hours=1), False)])  # U9 answered after AT: counts
+        b.request(group, K, ago(8), [(S, ago(7), False)])  # U10 a specialist answered
         db.session.commit()
         values = indicators.compute([group.id], AT)[group.id]
     assert values["unanswered_7d"] == 3
@@ -446,11 +628,11 @@ def test_a_small_quiet_group_is_not_called_at_risk_until_it_has_five_members(app
             "L3": [0, 3],
             # K N V active last quarter, nobody this quarter.
             "G2": [0, 3],
-            "I1": {"members": {"form:kinship": 2, "form:unknown": 1, "experience:newcomer": 2,
-                               "experience:unknown": 1},
-                   "active": {"form:kinship": 2, "form:unknown": 1, "experience:newcomer": 2,
-                              "experience:unknown": 1},
-                   "leaders": {"form:kinship": 1, "experience:newcomer": 1}},
+            "I1": {
+                "members": {"form:kinship": 2, "form:unknown": 1, "experience:newcomer": 2, "experience:unknown": 1},
+                "active": {"form:kinship": 2, "form:unknown": 1, "experience:newcomer": 2, "experience:unknown": 1},
+                "leaders": {"form:kinship": 1, "experience:newcomer": 1},
+            },
         }
         verdict = evaluate(values, AT)
         assert verdict.stage == FORMING, verdict.reasons
@@ -459,9 +641,16 @@ def test_a_small_quiet_group_is_not_called_at_risk_until_it_has_five_members(app
         for key in ("P", "R"):
             user = b.person(key)
             b.member(group, user, joined=ago(200))
-            db.session.add(Registration(event_id=db.session.scalar(db.select(Event.id).where(Event.group_id == group.id)),
-                                        user_id=user.id, status=GOING, attended=True, queued_at=ago(160),
-                                        created_at=ago(160)))
+            db.session.add(
+                Registration(
+                    event_id=db.session.scalar(db.select(Event.id).where(Event.group_id == group.id)),
+                    user_id=user.id,
+                    status=GOING,
+                    attended=True,
+                    queued_at=ago(160),
+                    created_at=ago(160),
+                )
+            )
         db.session.commit()
         values = indicators.compute([group.id], AT)[group.id]
     assert values["members"] == 5
@@ -540,10 +729,26 @@ def test_a_draft_that_never_happened_is_not_organising(app):
 def formed(**changes):
     """Values that meet every condition of *formed* and fire no risk, with `changes` applied."""
     values = {
-        "members": 10, "A1": 7, "A1_year_ago": None, "A2": 3, "last_event_at": ago(10).isoformat(),
-        "A3": [3, 5], "P1": [3, 4], "P1_median_hours": 5.0, "unanswered_7d": 0, "P2": [2, 6], "exchanges": 6,
-        "P3": [2, 5, 8], "P4": [4, 7], "L1": [6, 10], "L1_parent_only_months": 1, "L2": 2, "L3": [1, 0],
-        "G1": [1, 2], "G2": [4, 6], "I1": {},
+        "members": 10,
+        "A1": 7,
+        "A1_year_ago": None,
+        "A2": 3,
+        "last_event_at": ago(10).isoformat(),
+        "A3": [3, 5],
+        "P1": [3, 4],
+        "P1_median_hours": 5.0,
+        "unanswered_7d": 0,
+        "P2": [2, 6],
+        "exchanges": 6,
+        "P3": [2, 5, 8],
+        "P4": [4, 7],
+        "L1": [6, 10],
+        "L1_parent_only_months": 1,
+        "L2": 2,
+        "L3": [1, 0],
+        "G1": [1, 2],
+        "G2": [4, 6],
+        "I1": {},
     }
     values.update(changes)
     return values
@@ -565,74 +770,86 @@ def test_formed_when_every_condition_holds():
     assert verdict.next_step[0] == "welcome_newcomers"
 
 
-@pytest.mark.parametrize(("changes", "missing"), [
-    ({"A1": 5}, "missing_active"),
-    ({"A2": 2}, "missing_rhythm"),
-    ({"P1": [2, 3]}, "missing_answers"),            # 67 % of 3 requests
-    ({"L2": 1, "members": 5}, "missing_bench"),     # (5 members: the single-organiser risk needs 6)
-    ({"L1": [4, 9]}, "missing_independence"),       # 44 %
-    ({"P2": [1, 5], "exchanges": 5}, "missing_reciprocity"),  # 20 % of 5 exchanges
-])
+@pytest.mark.parametrize(
+    ("changes", "missing"),
+    [
+        ({"A1": 5}, "missing_active"),
+        ({"A2": 2}, "missing_rhythm"),
+        ({"P1": [2, 3]}, "missing_answers"),  # 67 % of 3 requests
+        ({"L2": 1, "members": 5}, "missing_bench"),  # (5 members: the single-organiser risk needs 6)
+        ({"L1": [4, 9]}, "missing_independence"),  # 44 %
+        ({"P2": [1, 5], "exchanges": 5}, "missing_reciprocity"),  # 20 % of 5 exchanges
+    ],
+)
 def test_forming_names_the_condition_that_is_missing(changes, missing):
     verdict = evaluate(formed(**changes), AT)
     assert verdict.stage == FORMING
     assert codes(verdict) == [missing]
 
 
-@pytest.mark.parametrize("changes", [
-    {"P1": [0, 2]},                        # P1 is judged from 3 requests on (SPEC §4)
-    {"P1": [0, 0]},
-    {"L1": [0, 0]},                        # nothing started by anyone: independence is not judged
-    {"P2": [0, 4], "exchanges": 4},        # P2 is judged from 5 exchanges on
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"P1": [0, 2]},  # P1 is judged from 3 requests on (SPEC §4)
+        {"P1": [0, 0]},
+        {"L1": [0, 0]},  # nothing started by anyone: independence is not judged
+        {"P2": [0, 4], "exchanges": 4},  # P2 is judged from 5 exchanges on
+    ],
+)
 def test_formed_conditions_that_wait_for_enough_cases(changes):
     assert evaluate(formed(**changes), AT).stage == FORMED
 
 
-@pytest.mark.parametrize(("changes", "code", "numbers"), [
-    ({"last_event_at": ago(60).isoformat()}, "risk_no_event", {"days": 60}),
-    ({"last_event_at": None}, "risk_no_event", {"days": 999}),
-    ({"unanswered_7d": 1}, "risk_unanswered", {"count": 1}),
-    ({"L2": 1, "members": 6}, "risk_single_organiser", {"members": 6}),
-    ({"A1": 7, "A1_year_ago": 10}, "risk_active_drop", {"now": 7, "before": 10}),
-    ({"G2": [1, 5]}, "risk_retention", {"stayed": 1, "total": 5}),
-])
+@pytest.mark.parametrize(
+    ("changes", "code", "numbers"),
+    [
+        ({"last_event_at": ago(60).isoformat()}, "risk_no_event", {"days": 60}),
+        ({"last_event_at": None}, "risk_no_event", {"days": 999}),
+        ({"unanswered_7d": 1}, "risk_unanswered", {"count": 1}),
+        ({"L2": 1, "members": 6}, "risk_single_organiser", {"members": 6}),
+        ({"A1": 7, "A1_year_ago": 10}, "risk_active_drop", {"now": 7, "before": 10}),
+        ({"G2": [1, 5]}, "risk_retention", {"stayed": 1, "total": 5}),
+    ],
+)
 def test_each_at_risk_signal(changes, code, numbers):
     verdict = evaluate(formed(**changes), AT)
     assert verdict.stage == AT_RISK
     assert verdict.reasons == [(code, numbers)]
 
 
-@pytest.mark.parametrize("changes", [
-    {"last_event_at": ago(59).isoformat()},                          # 59 days is not 60
-    {"last_event_at": None, "members": 4},                           # no event ever, but only 4 members
-    {"last_event_at": ago(300).isoformat(), "members": 4, "A1": 4, "L2": 0},
-    {"L2": 1, "members": 5},                                         # a single organiser in a group of 5
-    {"A1": 8, "A1_year_ago": 11},                                    # down 27 %
-    {"A1": 0, "A1_year_ago": 4},                                     # down 100 %, but of 4
-    {"G2": [1, 4]},                                                  # 25 % kept, but of 4
-    {"G2": [2, 5]},                                                  # exactly 40 % kept
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"last_event_at": ago(59).isoformat()},  # 59 days is not 60
+        {"last_event_at": None, "members": 4},  # no event ever, but only 4 members
+        {"last_event_at": ago(300).isoformat(), "members": 4, "A1": 4, "L2": 0},
+        {"L2": 1, "members": 5},  # a single organiser in a group of 5
+        {"A1": 8, "A1_year_ago": 11},  # down 27 %
+        {"A1": 0, "A1_year_ago": 4},  # down 100 %, but of 4
+        {"G2": [1, 4]},  # 25 % kept, but of 4
+        {"G2": [2, 5]},  # exactly 40 % kept
+    ],
+)
 def test_no_threshold_fires_on_a_denominator_under_five_or_short_of_its_line(changes):
     assert evaluate(formed(**changes), AT).stage != AT_RISK
 
 
 def test_declared_break_days_do_not_count_towards_sixty_days_without_a_meeting():
-    quiet = formed(last_event_at=ago(80).isoformat())               # 13 March → 1 June: 80 days
+    quiet = formed(last_event_at=ago(80).isoformat())  # 13 March → 1 June: 80 days
     assert codes(evaluate(quiet, AT)) == ["risk_no_event"]
-    summer = (date(2026, 4, 2), date(2026, 5, 1))                    # 30 days inside the quiet spell
-    assert evaluate(quiet, AT, breaks=[summer]).stage == FORMED      # 80 − 30 = 50 days
-    half_inside = (date(2026, 2, 1), date(2026, 3, 22))              # only 13–22 March (10 days) count
+    summer = (date(2026, 4, 2), date(2026, 5, 1))  # 30 days inside the quiet spell
+    assert evaluate(quiet, AT, breaks=[summer]).stage == FORMED  # 80 − 30 = 50 days
+    half_inside = (date(2026, 2, 1), date(2026, 3, 22))  # only 13–22 March (10 days) count
     verdict = evaluate(quiet, AT, breaks=[half_inside])
     assert verdict.reasons == [("risk_no_event", {"days": 70})]
-    before = (date(2026, 1, 1), date(2026, 2, 28))                   # before the last meeting: no effect
+    before = (date(2026, 1, 1), date(2026, 2, 28))  # before the last meeting: no effect
     assert evaluate(quiet, AT, breaks=[before]).reasons == [("risk_no_event", {"days": 80})]
 
 
 def test_overlapping_breaks_are_counted_once():
     """Two overlapping declared breaks must not hide a real 60-day silence."""
     quiet = formed(last_event_at=ago(100).isoformat())
-    summer = (date(2026, 4, 2), date(2026, 5, 1))                    # 30 days
+    summer = (date(2026, 4, 2), date(2026, 5, 1))  # 30 days
     verdict = evaluate(quiet, AT, breaks=[summer, summer])
     assert verdict.reasons == [("risk_no_event", {"days": 70})]
 
@@ -661,9 +878,13 @@ def test_growing_needs_two_signals():
     assert evaluate(formed(G1=[3, 3], G2=[5, 7]), AT).stage == FORMED
     # Connectedness rising counts only on 5 or more people.
     assert codes(evaluate(formed(A1=8, P4=[4, 5]), AT, previous_quarter=formed(A1=6, P4=[1, 5]))) == [
-        "active_rising", "ties_rising"]
-    assert evaluate(formed(A1=8, P4=[4, 4], P2=[1, 4]), AT,
-                    previous_quarter=formed(A1=6, P4=[1, 4], P2=[0, 4])).stage == FORMED
+        "active_rising",
+        "ties_rising",
+    ]
+    assert (
+        evaluate(formed(A1=8, P4=[4, 4], P2=[1, 4]), AT, previous_quarter=formed(A1=6, P4=[1, 4], P2=[0, 4])).stage
+        == FORMED
+    )
 
 
 def test_runs_without_the_ngo_needs_three_months_of_parents_leading():
@@ -672,10 +893,10 @@ def test_runs_without_the_ngo_needs_three_months_of_parents_leading():
     verdict = evaluate(running, AT, recent=months)
     assert verdict.stage == SELF_RUNNING
     assert codes(verdict)[0] == "self_running"
-    assert evaluate(running, AT, recent=months[:1]).stage == FORMED                     # only two months known
+    assert evaluate(running, AT, recent=months[:1]).stage == FORMED  # only two months known
     assert evaluate(running, AT, recent=[months[0], formed(L1=[17, 20])]).stage == FORMED  # 85 % one month
     assert evaluate({**running, "L1_parent_only_months": 2}, AT, recent=months).stage == FORMED
-    assert evaluate({**running, "G2": [3, 6]}, AT, recent=months).stage == FORMED       # 50 % kept
+    assert evaluate({**running, "G2": [3, 6]}, AT, recent=months).stage == FORMED  # 50 % kept
     assert evaluate({**running, "G2": [1, 4]}, AT, recent=months).stage == SELF_RUNNING  # … of 4: not judged
 
 
@@ -687,16 +908,19 @@ def test_thresholds_are_the_ones_of_the_spec():
     assert THRESHOLDS["min_denominator"] == 5
 
 
-@pytest.mark.parametrize(("raw", "shown"), [
-    ([], []),
-    ([FORMING], [FORMING]),
-    ([AT_RISK], [AT_RISK]),
-    ([FORMING, FORMED, FORMED], [FORMING, FORMING, FORMED]),
-    ([FORMING, FORMED, FORMING, FORMED], [FORMING] * 4),
-    ([FORMED, AT_RISK, FORMED, FORMED], [FORMED, AT_RISK, AT_RISK, FORMED]),
-    ([FORMING, GROWING, FORMED, FORMED], [FORMING, FORMING, FORMING, FORMED]),
-    ([FORMED, GROWING, GROWING, SELF_RUNNING, SELF_RUNNING], [FORMED, FORMED, GROWING, GROWING, SELF_RUNNING]),
-    ([GROWING, AT_RISK, AT_RISK, GROWING], [GROWING, AT_RISK, AT_RISK, AT_RISK]),
-])
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ([], []),
+        ([FORMING], [FORMING]),
+        ([AT_RISK], [AT_RISK]),
+        ([FORMING, FORMED, FORMED], [FORMING, FORMING, FORMED]),
+        ([FORMING, FORMED, FORMING, FORMED], [FORMING] * 4),
+        ([FORMED, AT_RISK, FORMED, FORMED], [FORMED, AT_RISK, AT_RISK, FORMED]),
+        ([FORMING, GROWING, FORMED, FORMED], [FORMING, FORMING, FORMING, FORMED]),
+        ([FORMED, GROWING, GROWING, SELF_RUNNING, SELF_RUNNING], [FORMED, FORMED, GROWING, GROWING, SELF_RUNNING]),
+        ([GROWING, AT_RISK, AT_RISK, GROWING], [GROWING, AT_RISK, AT_RISK, AT_RISK]),
+    ],
+)
 def test_settle_needs_two_months_except_for_at_risk(raw, shown):
     assert settle(raw) == shown

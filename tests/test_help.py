@@ -28,8 +28,14 @@ def as_(app, email):
     return browser
 
 
-NEED = {"kind": "need", "title": "Подвезти до поликлиники", "details": "В четверг к 9:00", "category": "transport",
-        "urgency": "week", "needed_by": ""}
+NEED = {
+    "kind": "need",
+    "title": "Подвезти до поликлиники",
+    "details": "В четверг к 9:00",
+    "category": "transport",
+    "urgency": "week",
+    "needed_by": "",
+}
 
 
 def post_need(app, slug, email="member1@example.org", **overrides):
@@ -61,8 +67,14 @@ def test_a_need_reaches_members_who_opted_in_to_its_category(app, world, mailbox
 def test_sensitive_details_stay_out_of_emails(app, world, mailbox):
     subscribe(app, "member2@example.org", "emotional")
     mailbox.clear()
-    post_need(app, world["slug"], title="Очень тяжело после суда", details="Подробности только для группы",
-              category="emotional", sensitive="y")
+    post_need(
+        app,
+        world["slug"],
+        title="Очень тяжело после суда",
+        details="Подробности только для группы",
+        category="emotional",
+        sensitive="y",
+    )
     [message] = mailbox.to("member2@example.org")
     text = mailbox.text(message) + message["Subject"]
     assert "суда" not in text and "Подробности" not in text
@@ -94,15 +106,18 @@ def test_answer_accept_thread_resolve_and_thank(app, world, mailbox):
 
 def test_email_and_phone_are_never_shown(app, world):
     request_id = post_need(app, world["slug"])
-    as_(app, "member2@example.org").submit(f"/help/{request_id}/respond", {"message": "Могу"}, page=f"/help/{request_id}")
+    as_(app, "member2@example.org").submit(
+        f"/help/{request_id}/respond", {"message": "Могу"}, page=f"/help/{request_id}"
+    )
     page = as_(app, "member1@example.org").get(f"/help/{request_id}").get_data(as_text=True)
     assert "member2@example.org" not in page and "member1@example.org" not in page
 
 
 def test_answering_your_own_request_or_twice_is_refused(app, world):
     request_id = post_need(app, world["slug"])
-    own = as_(app, "member1@example.org").submit(f"/help/{request_id}/respond", {"message": "Сам себе"},
-                                                 page=f"/help/{request_id}", follow_redirects=True)
+    own = as_(app, "member1@example.org").submit(
+        f"/help/{request_id}/respond", {"message": "Сам себе"}, page=f"/help/{request_id}", follow_redirects=True
+    )
     assert "flash-error" in own.get_data(as_text=True)
     helper = as_(app, "member2@example.org")
     helper.submit(f"/help/{request_id}/respond", {"message": "Могу"}, page=f"/help/{request_id}")
@@ -110,8 +125,11 @@ def test_answering_your_own_request_or_twice_is_refused(app, world):
         csrf_page = helper.get("/privacy").get_data(as_text=True)
     from tests.conftest import csrf_from
 
-    again = helper.client.post(f"/help/{request_id}/respond", data={"csrf_token": csrf_from(csrf_page), "message": "Ещё раз"},
-                               follow_redirects=True)
+    again = helper.client.post(
+        f"/help/{request_id}/respond",
+        data={"csrf_token": csrf_from(csrf_page), "message": "Ещё раз"},
+        follow_redirects=True,
+    )
     assert "flash-error" in again.get_data(as_text=True)
     assert row(app, request_id).response_count == 1
 
@@ -130,8 +148,9 @@ def test_close_and_reopen_and_no_actions_on_a_closed_request(app, world):
     author = as_(app, "member1@example.org")
     author.submit(f"/help/{request_id}/close", {"note": "Уже не нужно"})
     assert row(app, request_id).status == CLOSED
-    late = as_(app, "member2@example.org").submit(f"/help/{request_id}/respond", {"message": "Могу"},
-                                                  page=f"/help/{request_id}", follow_redirects=True)
+    late = as_(app, "member2@example.org").submit(
+        f"/help/{request_id}/respond", {"message": "Могу"}, page=f"/help/{request_id}", follow_redirects=True
+    )
     assert "flash-error" in late.get_data(as_text=True)
     author.submit(f"/help/{request_id}/reopen", {}, page=f"/help/{request_id}")
     assert row(app, request_id).status == OPEN
@@ -161,8 +180,15 @@ def test_board_filters_by_kind_and_category_and_sorts_urgent_first(app, world):
 
 @pytest.mark.parametrize(
     "overrides",
-    [{"title": ""}, {"title": "x" * 10_000}, {"category": "weapons"}, {"details": "я" * 6000},
-     {"needed_by": (date.today() - timedelta(days=2)).isoformat()}, {"needed_by": "32.13.2026"}, {"kind": "sell"}],
+    [
+        {"title": ""},
+        {"title": "x" * 10_000},
+        {"category": "weapons"},
+        {"details": "я" * 6000},
+        {"needed_by": (date.today() - timedelta(days=2)).isoformat()},
+        {"needed_by": "32.13.2026"},
+        {"kind": "sell"},
+    ],
 )
 def test_bad_help_input_gets_a_clear_message_and_keeps_what_was_typed(app, world, overrides):
     response = as_(app, "member1@example.org").submit(f"/groups/{world['slug']}/help/new", {**NEED, **overrides})
@@ -190,9 +216,16 @@ def test_leaders_hide_requests_and_record_offline_help(app, world):
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(AuditEvent.action == "help.hide")) == 1
         helper, helped = user("member2@example.org").id, user("member3@example.org").id
-    response = leader.submit(f"/groups/{world['slug']}/help/record",
-                             {"helper_id": str(helper), "helped_id": str(helped), "category": "childcare",
-                              "when": date.today().isoformat(), "note": "Посидела с детьми"})
+    response = leader.submit(
+        f"/groups/{world['slug']}/help/record",
+        {
+            "helper_id": str(helper),
+            "helped_id": str(helped),
+            "category": "childcare",
+            "when": date.today().isoformat(),
+            "note": "Посидела с детьми",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         offline = db.session.scalar(select(HelpRequest).where(HelpRequest.offline.is_(True)))
@@ -207,7 +240,11 @@ def test_nudges_flag_unanswered_needs_ask_authors_and_close_old_requests(app, wo
     month = post_need(app, world["slug"], title="Месяц")
     old = post_need(app, world["slug"], title="Два месяца")
     with app.app_context():
-        for request_id, age in ((two_days, timedelta(hours=50)), (month, timedelta(days=31)), (old, timedelta(days=61))):
+        for request_id, age in (
+            (two_days, timedelta(hours=50)),
+            (month, timedelta(days=31)),
+            (old, timedelta(days=61)),
+        ):
             db.session.get(HelpRequest, request_id).created_at = utcnow() - age
         db.session.commit()
     mailbox.clear()
@@ -225,5 +262,14 @@ def test_service_refuses_unknown_categories(app, world):
         from community.groups.models import Group
 
         with pytest.raises(help_service.HelpError):
-            help_service.create_request(user("member1@example.org"), db.session.get(Group, world["group_id"]),
-                                        "need", "t", "", "weapons", "today", None, False)
+            help_service.create_request(
+                user("member1@example.org"),
+                db.session.get(Group, world["group_id"]),
+                "need",
+                "t",
+                "",
+                "weapons",
+                "today",
+                None,
+                False,
+            )

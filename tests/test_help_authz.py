@@ -14,9 +14,13 @@ from tests.events_helpers import build_group, user
 
 ROLES = ["anonymous", "non-member", "pending", "member", "leader", "specialist", "other-specialist", "admin"]
 EMAILS = {
-    "non-member": "outsider@example.org", "pending": "pending@example.org", "member": "member2@example.org",
-    "leader": "leader@example.org", "specialist": "specialist@example.org",
-    "other-specialist": "other-spec@example.org", "admin": "admin@example.org",
+    "non-member": "outsider@example.org",
+    "pending": "pending@example.org",
+    "member": "member2@example.org",
+    "leader": "leader@example.org",
+    "specialist": "specialist@example.org",
+    "other-specialist": "other-spec@example.org",
+    "admin": "admin@example.org",
 }
 
 
@@ -60,8 +64,9 @@ def build(app, make_user):
         db.session.flush()
         db.session.add(Specialist(organisation_id=other.id, user_id=user("other-spec@example.org").id))
         db.session.commit()
-        help_request = help_service.create_request(user("member1@example.org"), group, "need", "Подвезти", "",
-                                                   "transport", "week", None, False)
+        help_request = help_service.create_request(
+            user("member1@example.org"), group, "need", "Подвезти", "", "transport", "week", None, False
+        )
         help_service.respond(user("leader@example.org"), help_request, "Могу")
         response_id = db.session.scalar(select(HelpResponse.id))
         return {"slug": slug, "request": help_request.id, "response": response_id}
@@ -76,7 +81,9 @@ def test_help_authorization_matrix(app, make_user, role):
     failures = []
     for method, template, expected in MATRIX:
         url = template.format(**ids)
-        status = browser.get(url).status_code if method == "GET" else browser.submit(url, {}, page="/privacy").status_code
+        status = (
+            browser.get(url).status_code if method == "GET" else browser.submit(url, {}, page="/privacy").status_code
+        )
         if status != expected[role]:
             failures.append(f"{method} {url}: {status}, expected {expected[role]}")
     assert not failures, f"{role}:\n" + "\n".join(failures)
@@ -89,5 +96,7 @@ def test_every_help_route_is_in_the_matrix(app):
             shape = rule.rule
             for name in ("slug", "int:request_id", "int:response_id"):
                 shape = shape.replace(f"<{name}>", "{}")
-            assert any(template.replace("{slug}", "{}").replace("{request}", "{}").replace("{response}", "{}") == shape
-                       for template in covered), rule.rule
+            assert any(
+                template.replace("{slug}", "{}").replace("{request}", "{}").replace("{response}", "{}") == shape
+                for template in covered
+            ), rule.rule

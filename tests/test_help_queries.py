@@ -37,8 +37,9 @@ def build(app, make_user, size):
         group = db.session.get(Group, group.id)
         first = None
         for n in range(size):
-            request = help_service.create_request(user("leader@example.org"), group, "need", f"Нужда {n}", "",
-                                                  "transport", "week", None, False)
+            request = help_service.create_request(
+                user("leader@example.org"), group, "need", f"Нужда {n}", "", "transport", "week", None, False
+            )
             first = first or request
         for uid in ids:
             help_service.respond(db.session.get(User, uid), first, "Могу помочь")

@@ -174,7 +174,7 @@ def test_inbox_lists_conversations_newest_first_and_marks_unread(app, circle):
     vera.get(f"/messages/with/{circle.boris}")
     inbox = vera.get("/messages/").get_data(as_text=True)
     assert inbox.count('class="unread"') == 1
-    anna_item = inbox[inbox.index('<li class="unread">'):]
+    anna_item = inbox[inbox.index('<li class="unread">') :]
     assert "От Анны" in anna_item.split("</li>")[0]
 
 
@@ -198,8 +198,14 @@ def test_opening_a_thread_marks_only_what_i_received_as_read(app, circle):
 
 def test_empty_inbox_explains_how_to_write(app, circle):
     body = signed_in(app, "boris@example.org").get("/messages/").get_data(as_text=True)
-    assert shown(app, "No messages yet. To write to someone, open a group you are in, go to Members and press "
-                      "“Write”. Your email address stays hidden.") in body
+    assert (
+        shown(
+            app,
+            "No messages yet. To write to someone, open a group you are in, go to Members and press "
+            "“Write”. Your email address stays hidden.",
+        )
+        in body
+    )
 
 
 HOSTILE = {

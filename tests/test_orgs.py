@@ -59,8 +59,14 @@ def make_user(make_user):
 def build_world(app, make_user):
     """Group `g` is linked to organisation A (spec-a is its specialist there); group `h` has an
     open offer from organisation B (spec-b); leader, member and pending person are in both."""
-    for email, name in [(LEADER_EMAIL, "Лена"), (MEMBER_EMAIL, "Маша"), (PENDING_EMAIL, "Петя"),
-                        (OUTSIDER_EMAIL, "Оля"), (SPEC_A_EMAIL, "Анна Сергеевна"), (SPEC_B_EMAIL, "Борис")]:
+    for email, name in [
+        (LEADER_EMAIL, "Лена"),
+        (MEMBER_EMAIL, "Маша"),
+        (PENDING_EMAIL, "Петя"),
+        (OUTSIDER_EMAIL, "Оля"),
+        (SPEC_A_EMAIL, "Анна Сергеевна"),
+        (SPEC_B_EMAIL, "Борис"),
+    ]:
         make_user(email, name=name)
     make_user(ADMIN_EMAIL, name="Админ", is_admin=True)
     with app.test_request_context():
@@ -81,11 +87,17 @@ def build_world(app, make_user):
         invitation = service.invite_specialist(admin, org_a, INVITED_EMAIL)
         specialist_a = db.session.scalar(select(Specialist).where(Specialist.user_id == spec_a.id))
         return {
-            "org_a": org_a.id, "org_b": org_b.id, "g": g.slug, "h": h.slug, "g_id": g.id, "h_id": h.id,
-            "offer_b": offer_b.id, "token": invitation.token, "invitation": invitation.id,
+            "org_a": org_a.id,
+            "org_b": org_b.id,
+            "g": g.slug,
+            "h": h.slug,
+            "g_id": g.id,
+            "h_id": h.id,
+            "offer_b": offer_b.id,
+            "token": invitation.token,
+            "invitation": invitation.id,
             "specialist_a": specialist_a.id,
         }
-
 
 
 @pytest.fixture
@@ -130,11 +142,13 @@ def audit_actions(app):
 def test_admin_creates_an_organisation_with_a_slug_made_from_the_name(app, make_user):
     make_user(ADMIN_EMAIL, is_admin=True)
     admin = as_user(app, ADMIN_EMAIL)
-    response = admin.submit("/admin/orgs/new", {"name": "Родник", "slug": "", "region": "Татарстан",
-                                                "timezone": "Europe/Moscow"})
+    response = admin.submit(
+        "/admin/orgs/new", {"name": "Родник", "slug": "", "region": "Татарстан", "timezone": "Europe/Moscow"}
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/admin/orgs/rodnik"
-    again = admin.submit("/admin/orgs/new", {"name": "Родник", "slug": "", "region": "Казань",
-                                             "timezone": "Asia/Yekaterinburg"})
+    again = admin.submit(
+        "/admin/orgs/new", {"name": "Родник", "slug": "", "region": "Казань", "timezone": "Asia/Yekaterinburg"}
+    )
     assert again.headers["Location"] == "/admin/orgs/rodnik-2"
     with app.app_context():
         org = db.session.scalar(select(Organisation).where(Organisation.slug == "rodnik-2"))
@@ -148,14 +162,16 @@ def test_organisation_form_shows_errors_next_to_fields_and_keeps_the_input(app, 
     make_user(ADMIN_EMAIL, is_admin=True)
     admin = as_user(app, ADMIN_EMAIL)
     admin.submit("/admin/orgs/new", {"name": "Опора", "slug": "opora", "region": "Самара", "timezone": "Europe/Samara"})
-    response = admin.submit("/admin/orgs/new", {"name": "Вторая <b>", "slug": "Not a slug!", "region": "",
-                                                "timezone": "Mars/Olympus"})
+    response = admin.submit(
+        "/admin/orgs/new", {"name": "Вторая <b>", "slug": "Not a slug!", "region": "", "timezone": "Mars/Olympus"}
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert body.count('class="field-error"') == 4
     assert 'value="Not a slug!"' in body and "Вторая &lt;b&gt;" in body
-    taken = admin.submit("/admin/orgs/new", {"name": "Опора-2", "slug": "opora", "region": "Самара",
-                                             "timezone": "Europe/Samara"})
+    taken = admin.submit(
+        "/admin/orgs/new", {"name": "Опора-2", "slug": "opora", "region": "Самара", "timezone": "Europe/Samara"}
+    )
     body = taken.get_data(as_text=True)
     assert taken.status_code == 200 and "already used by another organisation" in body
     assert 'value="Опора-2"' in body
@@ -165,11 +181,15 @@ def test_organisation_form_shows_errors_next_to_fields_and_keeps_the_input(app, 
 
 def test_admin_edits_an_organisation(app, make_user, world):
     admin = as_user(app, ADMIN_EMAIL)
-    response = admin.submit("/admin/orgs/rodnik/edit", {"name": "Родник+", "slug": "rodnik-kazan",
-                                                        "region": "Казань", "timezone": "Europe/Moscow"})
+    response = admin.submit(
+        "/admin/orgs/rodnik/edit",
+        {"name": "Родник+", "slug": "rodnik-kazan", "region": "Казань", "timezone": "Europe/Moscow"},
+    )
     assert response.headers["Location"] == "/admin/orgs/rodnik-kazan"
-    clash = admin.submit("/admin/orgs/rodnik-kazan/edit", {"name": "Родник", "slug": "opora", "region": "Казань",
-                                                           "timezone": "Europe/Moscow"})
+    clash = admin.submit(
+        "/admin/orgs/rodnik-kazan/edit",
+        {"name": "Родник", "slug": "opora", "region": "Казань", "timezone": "Europe/Moscow"},
+    )
     assert clash.status_code == 200 and "already used" in clash.get_data(as_text=True)
 
 
@@ -193,9 +213,16 @@ def test_invited_person_follows_the_email_link_and_becomes_a_specialist(app, mak
     newcomer = Browser(app.test_client())
     newcomer.get("/?lang=en")  # registers in English
     assert newcomer.get(path).headers["Location"].startswith("/auth/login?next=%2Forgs%2Finvitations%2F")
-    registered = newcomer.submit("/auth/register", {"email": "anna.spec@example.org", "display_name": "Анна",
-                                                    "password": PASSWORD, "password_confirm": PASSWORD,
-                                                    "consent": "y"})
+    registered = newcomer.submit(
+        "/auth/register",
+        {
+            "email": "anna.spec@example.org",
+            "display_name": "Анна",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+            "consent": "y",
+        },
+    )
     assert registered.status_code == 302
     page = newcomer.get(path)
     assert page.status_code == 200 and "Join Родник" in page.get_data(as_text=True)
@@ -282,7 +309,7 @@ def test_specialist_offers_support_and_the_leaders_are_told(app, make_user, mail
         assert kinds == ["support.offered"]
     again = spec.submit(f"/orgs/offer/{slug}", {"organisation": org_id, "message": "Ещё раз"})
     assert again.status_code == 200 and "already offered" in again.get_data(as_text=True)
-    assert 'Ещё раз' in again.get_data(as_text=True)
+    assert "Ещё раз" in again.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(SupportOffer.id))) == 1
 
@@ -292,9 +319,12 @@ def test_offer_form_refuses_a_choice_of_another_organisation(app, world):
     response = spec.submit(f"/orgs/offer/{world['h']}", {"organisation": world["org_b"], "message": ""})
     assert response.status_code == 200
     with app.app_context():
-        assert db.session.scalar(
-            select(func.count(SupportOffer.id)).where(SupportOffer.specialist_id == _user(SPEC_A_EMAIL).id)
-        ) == 1  # only the accepted offer to `g` from the world
+        assert (
+            db.session.scalar(
+                select(func.count(SupportOffer.id)).where(SupportOffer.specialist_id == _user(SPEC_A_EMAIL).id)
+            )
+            == 1
+        )  # only the accepted offer to `g` from the world
 
 
 def test_offers_are_refused_for_linked_and_archived_groups(app, world):
@@ -303,8 +333,9 @@ def test_offers_are_refused_for_linked_and_archived_groups(app, world):
     assert "already supported by Родник" in linked.get_data(as_text=True)
     with app.test_request_context():
         with pytest.raises(service.OrgError) as error:
-            service.offer_support(_user(SPEC_B_EMAIL), db.session.get(Organisation, world["org_b"]),
-                                  db.session.get(Group, world["g_id"]))
+            service.offer_support(
+                _user(SPEC_B_EMAIL), db.session.get(Organisation, world["org_b"]), db.session.get(Group, world["g_id"])
+            )
         assert error.value.code == "already-linked"
         groups.archive_group(_user(LEADER_EMAIL), db.session.get(Group, world["h_id"]))
     assert spec_b.get(f"/orgs/offer/{world['h']}").status_code == 404
@@ -320,8 +351,9 @@ def test_leader_accepts_an_offer_the_group_is_linked_and_the_specialist_joins(ap
         group = db.session.get(Group, world["h_id"])
         spec_b = _user(SPEC_B_EMAIL)
         assert group.organisation_id == world["org_b"]
-        membership = db.session.scalar(select(Membership).where(Membership.group_id == group.id,
-                                                                Membership.user_id == spec_b.id))
+        membership = db.session.scalar(
+            select(Membership).where(Membership.group_id == group.id, Membership.user_id == spec_b.id)
+        )
         assert (membership.role, membership.status) == (SPECIALIST, ACTIVE)
         assert group.member_count == count_before  # specialists are not counted as members
         assert db.session.get(SupportOffer, world["offer_b"]).status == "accepted"
@@ -351,8 +383,9 @@ def test_accepting_one_offer_answers_the_other_organisations_offers(app, world, 
 
 
 def test_leader_declines_an_offer_and_the_specialist_is_told(app, world, mailbox):
-    response = as_user(app, LEADER_EMAIL).submit(f"/orgs/offers/{world['offer_b']}/decline", page="/",
-                                                 follow_redirects=True)
+    response = as_user(app, LEADER_EMAIL).submit(
+        f"/orgs/offers/{world['offer_b']}/decline", page="/", follow_redirects=True
+    )
     assert any("declined" in f for f in flashes(response))
     with app.app_context():
         assert db.session.get(SupportOffer, world["offer_b"]).status == "declined"
@@ -367,8 +400,9 @@ def test_specialist_withdraws_an_offer_from_the_organisation_page(app, world):
     spec_b.submit(f"/orgs/offers/{world['offer_b']}/withdraw", page="/orgs/opora/")
     with app.app_context():
         assert db.session.get(SupportOffer, world["offer_b"]).status == "withdrawn"
-    refused = as_user(app, LEADER_EMAIL).submit(f"/orgs/offers/{world['offer_b']}/accept", page="/",
-                                                follow_redirects=True)
+    refused = as_user(app, LEADER_EMAIL).submit(
+        f"/orgs/offers/{world['offer_b']}/accept", page="/", follow_redirects=True
+    )
     assert "Someone has already answered this offer." in flashes(refused)
 
 
@@ -398,8 +432,9 @@ def test_leader_ends_the_link_after_confirming(app, world, mailbox):
     with app.app_context():
         group = db.session.get(Group, world["g_id"])
         spec_a = _user(SPEC_A_EMAIL)
-        membership = db.session.scalar(select(Membership).where(Membership.group_id == group.id,
-                                                                Membership.user_id == spec_a.id))
+        membership = db.session.scalar(
+            select(Membership).where(Membership.group_id == group.id, Membership.user_id == spec_a.id)
+        )
         assert group.organisation_id is None and membership.status == LEFT
         kinds = db.session.scalars(select(Notification.kind).where(Notification.user_id == spec_a.id))
         assert "support.ended" in list(kinds)

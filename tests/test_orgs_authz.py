@@ -25,8 +25,15 @@ from tests.test_orgs import (
 ANON, OUTSIDER, PENDING, MEMBER, LEADER = "anonymous", "outsider", "pending", "member", "leader"
 SPEC_LINKED, SPEC_OTHER, ADMIN = "spec_linked", "spec_other", "admin"
 ROLES = [ANON, OUTSIDER, PENDING, MEMBER, LEADER, SPEC_LINKED, SPEC_OTHER, ADMIN]
-EMAILS = {OUTSIDER: OUTSIDER_EMAIL, PENDING: PENDING_EMAIL, MEMBER: MEMBER_EMAIL, LEADER: LEADER_EMAIL,
-          SPEC_LINKED: SPEC_A_EMAIL, SPEC_OTHER: SPEC_B_EMAIL, ADMIN: ADMIN_EMAIL}
+EMAILS = {
+    OUTSIDER: OUTSIDER_EMAIL,
+    PENDING: PENDING_EMAIL,
+    MEMBER: MEMBER_EMAIL,
+    LEADER: LEADER_EMAIL,
+    SPEC_LINKED: SPEC_A_EMAIL,
+    SPEC_OTHER: SPEC_B_EMAIL,
+    ADMIN: ADMIN_EMAIL,
+}
 LOGIN = "login"  # a redirect to the login page with the way back
 
 
@@ -76,7 +83,6 @@ MATRIX = [
 ]
 
 
-
 @pytest.mark.parametrize("role", ROLES)
 def test_orgs_and_admin_authorization_matrix(app, make_user, role):
     world = build_world(app, make_user)
@@ -101,8 +107,10 @@ def test_orgs_and_admin_authorization_matrix(app, make_user, role):
 def test_every_orgs_and_admin_route_is_in_the_matrix(app):
     adapter = app.url_map.bind("localhost")
     world = dict.fromkeys(["token", "g", "h", "offer_b", "invitation", "specialist_a"], "1")
-    covered = {(adapter.match(template.format(**world), method=method)[0], method)
-               for method, template, _data, _expected in MATRIX}
+    covered = {
+        (adapter.match(template.format(**world), method=method)[0], method)
+        for method, template, _data, _expected in MATRIX
+    }
     for rule in app.url_map.iter_rules():
         # The organisation's health dashboard has its own matrix in test_health_authz.py.
         if rule.rule.startswith(("/orgs/", "/admin/")) and not rule.endpoint.startswith("health."):

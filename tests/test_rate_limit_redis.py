@@ -26,11 +26,15 @@ def test_login_limit_counts_in_redis_across_processes(make_app, make_user):
         first = make_app(**settings)
         make_user()
         for _ in range(5):
-            Browser(first.test_client()).submit("/auth/login", {"email": "parent@example.org", "password": "wrong one!"})
+            Browser(first.test_client()).submit(
+                "/auth/login", {"email": "parent@example.org", "password": "wrong one!"}
+            )
         assert client.keys(f"*{prefix}*"), "no rate-limit counters were written to Redis"
         # A second process (a new app on the same Redis) sees the same counters.
         second = make_app(**settings)
-        response = Browser(second.test_client()).submit("/auth/login", {"email": "parent@example.org", "password": "wrong one!"})
+        response = Browser(second.test_client()).submit(
+            "/auth/login", {"email": "parent@example.org", "password": "wrong one!"}
+        )
         assert response.status_code == 429
     finally:
         for key in client.keys(f"*{prefix}*"):

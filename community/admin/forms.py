@@ -16,8 +16,11 @@ class OrganisationForm(FlaskForm):
     name = StringField(
         _l("Name of the organisation"),
         filters=[stripped],
-        validators=[DataRequired(_l("Please enter the name.")), Length(max=120, message=_l("At most 120 characters.")),
-                    no_markup],
+        validators=[
+            DataRequired(_l("Please enter the name.")),
+            Length(max=120, message=_l("At most 120 characters.")),
+            no_markup,
+        ],
     )
     slug = StringField(
         _l("Short address (optional)"),
@@ -32,8 +35,11 @@ class OrganisationForm(FlaskForm):
     region = StringField(
         _l("Region"),
         filters=[stripped],
-        validators=[DataRequired(_l("Please say where the organisation works.")),
-                    Length(max=120, message=_l("At most 120 characters.")), no_markup],
+        validators=[
+            DataRequired(_l("Please say where the organisation works.")),
+            Length(max=120, message=_l("At most 120 characters.")),
+            no_markup,
+        ],
         description=_l("For example: Republic of Tatarstan"),
     )
     timezone = SelectField(

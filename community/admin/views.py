@@ -16,7 +16,6 @@ from community.security import admin_required
 bp = Blueprint("admin", __name__)
 
 
-
 @bp.route("/")
 @admin_required
 def index():
@@ -29,8 +28,9 @@ def create_organisation():
     form = OrganisationForm()
     if form.validate_on_submit():
         try:
-            organisation = service.create_organisation(current_user, form.name.data, form.slug.data,
-                                                       form.region.data, form.timezone.data)
+            organisation = service.create_organisation(
+                current_user, form.name.data, form.slug.data, form.region.data, form.timezone.data
+            )
         except OrgError as error:
             show_error(form, error.field, error_message(error))
         else:
@@ -46,8 +46,9 @@ def edit_organisation(slug):
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
         try:
-            service.update_organisation(current_user, organisation, form.name.data, form.slug.data,
-                                        form.region.data, form.timezone.data)
+            service.update_organisation(
+                current_user, organisation, form.name.data, form.slug.data, form.region.data, form.timezone.data
+            )
         except OrgError as error:
             show_error(form, error.field, error_message(error))
         else:
@@ -67,15 +68,27 @@ def organisation(slug):
         except OrgError as error:
             show_error(form, error.field, error_message(error))
         else:
-            flash(_("The invitation is sent to %(email)s. It works for %(days)d days.", email=form.email.data.lower(),
-                    days=service.INVITATION_LIFETIME.days), "success")
+            flash(
+                _(
+                    "The invitation is sent to %(email)s. It works for %(days)d days.",
+                    email=form.email.data.lower(),
+                    days=service.INVITATION_LIFETIME.days,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.organisation", slug=organisation.slug))
     groups, parent_led = service.supported_groups(organisation)
-    return render_template("admin/organisation.html", organisation=organisation, form=form,
-                           specialists=service.specialists_of(organisation),
-                           invitations=service.open_invitations(organisation),
-                           expired=service.invitation_expired, groups=groups, parent_led=parent_led,
-                           days=service.INVITATION_LIFETIME.days)
+    return render_template(
+        "admin/organisation.html",
+        organisation=organisation,
+        form=form,
+        specialists=service.specialists_of(organisation),
+        invitations=service.open_invitations(organisation),
+        expired=service.invitation_expired,
+        groups=groups,
+        parent_led=parent_led,
+        days=service.INVITATION_LIFETIME.days,
+    )
 
 
 @bp.post(f"/orgs/<slug>/invitations/<int(max={MAX_ID}):invitation_id>/cancel")
@@ -105,9 +118,14 @@ def remove_specialist(slug, specialist_id):
         flash(_("%(name)s is no longer a specialist of %(org)s.", name=name, org=organisation.name), "success")
         return redirect(url_for("admin.organisation", slug=organisation.slug))
     return render_template(
-        "admin/confirm.html", form=form, back_url=url_for("admin.organisation", slug=organisation.slug),
+        "admin/confirm.html",
+        form=form,
+        back_url=url_for("admin.organisation", slug=organisation.slug),
         title=_("Remove %(name)s from %(org)s?", name=name, org=organisation.name),
-        text=_("%(name)s will leave the groups the organisation supports and will no longer be able to offer "
-               "its support. Their account stays.", name=name),
+        text=_(
+            "%(name)s will leave the groups the organisation supports and will no longer be able to offer "
+            "its support. Their account stays.",
+            name=name,
+        ),
         button=_("Remove the specialist"),
     )

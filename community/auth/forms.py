@@ -63,7 +63,9 @@ def new_password_fields():
             Length(
                 min=MIN_PASSWORD,
                 max=MAX_PASSWORD,
-                message=_l("The password must be from %(min)d to %(max)d characters long.", min=MIN_PASSWORD, max=MAX_PASSWORD),
+                message=_l(
+                    "The password must be from %(min)d to %(max)d characters long.", min=MIN_PASSWORD, max=MAX_PASSWORD
+                ),
             ),
             strong_password,
         ],

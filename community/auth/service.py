@@ -191,9 +191,7 @@ def load_user(user_id):
     token = session.get("sid")
     if not token or not str(user_id).isdigit():
         return None
-    return db.session.scalar(
-        select(User).join(UserSession).where(User.id == int(user_id), UserSession.token == token)
-    )
+    return db.session.scalar(select(User).join(UserSession).where(User.id == int(user_id), UserSession.token == token))
 
 
 # --- passwords and email -------------------------------------------------------------
@@ -278,8 +276,15 @@ class _Recipient:
 
 
 def update_profile(user, **fields):
-    for name in ("display_name", "city", "locale", "timezone", "email_notifications",
-                 "family_form", "experience_years"):
+    for name in (
+        "display_name",
+        "city",
+        "locale",
+        "timezone",
+        "email_notifications",
+        "family_form",
+        "experience_years",
+    ):
         if name in fields:
             value = fields[name]
             setattr(user, name, value.strip() if isinstance(value, str) else value)

@@ -58,7 +58,13 @@ def register():
             _field_error(form, error)
         else:
             service.start_session(user, request.user_agent.string)
-            flash(_("Welcome to Krug! We have sent a link to %(email)s. Open it to confirm your address.", email=user.email), "success")
+            flash(
+                _(
+                    "Welcome to Krug! We have sent a link to %(email)s. Open it to confirm your address.",
+                    email=user.email,
+                ),
+                "success",
+            )
             return redirect(url_for("main.index"))
     return render_template("auth/register.html", form=form)
 
@@ -187,7 +193,13 @@ def change_email():
         except AccountError as error:
             _field_error(form, error)
         else:
-            flash(_("We have sent a link to %(email)s. Your address changes when you open it.", email=service.normalise_email(form.email.data)), "success")
+            flash(
+                _(
+                    "We have sent a link to %(email)s. Your address changes when you open it.",
+                    email=service.normalise_email(form.email.data),
+                ),
+                "success",
+            )
             return redirect(url_for("auth.account"))
     return render_template("auth/email.html", form=form)
 

@@ -66,8 +66,13 @@ class EventAccess:
 
     @property
     def can_register(self):
-        return (self.group.is_member and not self.is_registered and self.event.status == "published"
-                and self.event.starts_at > utcnow() and not self.group.is_archived)
+        return (
+            self.group.is_member
+            and not self.is_registered
+            and self.event.status == "published"
+            and self.event.starts_at > utcnow()
+            and not self.group.is_archived
+        )
 
     @property
     def can_see_names(self):
@@ -75,8 +80,12 @@ class EventAccess:
 
 
 def event_access(user, event):
-    return EventAccess(event, access_for(user, event.group), service.my_organiser_row(user, event),
-                       service.my_registration(user, event))
+    return EventAccess(
+        event,
+        access_for(user, event.group),
+        service.my_organiser_row(user, event),
+        service.my_registration(user, event),
+    )
 
 
 def get_event_for(user, event_id, need="view"):

@@ -37,7 +37,9 @@ def register(user, event):
     status = GOING if took_place else WAITLISTED
     if not took_place:
         db.session.execute(
-            update(Event).where(Event.id == event.id).values(waitlist_count=Event.waitlist_count + 1)
+            update(Event)
+            .where(Event.id == event.id)
+            .values(waitlist_count=Event.waitlist_count + 1)
             .execution_options(synchronize_session=False)
         )
     now = utcnow()
@@ -74,7 +76,9 @@ def cancel_registration(user, event):
         raise EventError("not-registered")
     counter = Event.going_count if previous == GOING else Event.waitlist_count
     db.session.execute(
-        update(Event).where(Event.id == event.id).values({counter: counter - 1})
+        update(Event)
+        .where(Event.id == event.id)
+        .values({counter: counter - 1})
         .execution_options(synchronize_session=False)
     )
     if previous == GOING and event.starts_at > utcnow():
@@ -99,14 +103,22 @@ def fill_from_waitlist(event):
         if promoted is None:
             # Nobody was actually waiting: undo the place we took.
             db.session.execute(
-                update(Event).where(Event.id == event.id)
+                update(Event)
+                .where(Event.id == event.id)
                 .values(going_count=Event.going_count - 1, waitlist_count=0)
                 .execution_options(synchronize_session=False)
             )
             return
-        notify(promoted.user, "event.promoted", url_for("events.detail", event_id=event.id),
-               email_template="events/promoted", force_email=True, title=event.title,
-               group=event.group.name, when=when_text(event, promoted.user))
+        notify(
+            promoted.user,
+            "event.promoted",
+            url_for("events.detail", event_id=event.id),
+            email_template="events/promoted",
+            force_email=True,
+            title=event.title,
+            group=event.group.name,
+            when=when_text(event, promoted.user),
+        )
 
 
 def _promote_first_waiting(event):
@@ -168,8 +180,16 @@ def submit_feedback(user, event, feeling, helped, change, anonymous):
     registration = my_registration(user, event)
     if not can_give_feedback(user, event, registration):
         raise EventError("no-feedback")
-    db.session.add(EventFeedback(event_id=event.id, user_id=user.id, feeling=feeling, helped=(helped or "").strip(),
-                                 change=(change or "").strip(), anonymous=bool(anonymous)))
+    db.session.add(
+        EventFeedback(
+            event_id=event.id,
+            user_id=user.id,
+            feeling=feeling,
+            helped=(helped or "").strip(),
+            change=(change or "").strip(),
+            anonymous=bool(anonymous),
+        )
+    )
     try:
         db.session.commit()
     except IntegrityError:
@@ -178,9 +198,12 @@ def submit_feedback(user, event, feeling, helped, change, anonymous):
 
 
 def has_given_feedback(user, event):
-    return db.session.scalar(
-        select(EventFeedback.id).where(EventFeedback.event_id == event.id, EventFeedback.user_id == user.id)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(EventFeedback.id).where(EventFeedback.event_id == event.id, EventFeedback.user_id == user.id)
+        )
+        is not None
+    )
 
 
 def feedback_summary(event):
@@ -208,8 +231,16 @@ def message_registered(actor, event, text):
     """Organisers write to everyone going or waiting (by email and in-app)."""
     people = registrations(event)
     for registration in people:
-        notify(registration.user, "event.message", url_for("events.detail", event_id=event.id),
-               email_template="events/organiser_message", force_email=True, title=event.title,
-               group=event.group.name, name=actor.display_name, body=text.strip())
+        notify(
+            registration.user,
+            "event.message",
+            url_for("events.detail", event_id=event.id),
+            email_template="events/organiser_message",
+            force_email=True,
+            title=event.title,
+            group=event.group.name,
+            name=actor.display_name,
+            body=text.strip(),
+        )
     db.session.commit()
     return len(people)

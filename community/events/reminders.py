@@ -1,6 +1,5 @@
 """Reminders before an event, and each person's private calendar feed."""
 
-
 from flask import url_for
 from sqlalchemy import select, update
 
@@ -16,17 +15,21 @@ def send_reminders(now=None):
     """Email everyone going to an event that starts within 24 hours, once. Idempotent:
     each reminder is claimed with a conditional update before it is queued."""
     now = now or utcnow()
-    due = db.session.execute(
-        select(Registration.id)
-        .join(Event, Event.id == Registration.event_id)
-        .where(
-            Registration.status == GOING,
-            Registration.reminded_at.is_(None),
-            Event.status == PUBLISHED,
-            Event.starts_at > now,
-            Event.starts_at <= now + REMINDER_WINDOW,
+    due = (
+        db.session.execute(
+            select(Registration.id)
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                Registration.status == GOING,
+                Registration.reminded_at.is_(None),
+                Event.status == PUBLISHED,
+                Event.starts_at > now,
+                Event.starts_at <= now + REMINDER_WINDOW,
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     sent = 0
     for registration_id in due:
         claimed = db.session.execute(
@@ -39,9 +42,16 @@ def send_reminders(now=None):
             continue
         registration = db.session.get(Registration, registration_id)
         event = registration.event
-        email.send("events/reminder", registration.user, title=event.title, group=event.group.name,
-                   when=when_text(event, registration.user), place=event.place, online_url=event.online_url,
-                   link=url_for("events.detail", event_id=event.id, _external=True))
+        email.send(
+            "events/reminder",
+            registration.user,
+            title=event.title,
+            group=event.group.name,
+            when=when_text(event, registration.user),
+            place=event.place,
+            online_url=event.online_url,
+            link=url_for("events.detail", event_id=event.id, _external=True),
+        )
         db.session.commit()
         sent += 1
     return sent

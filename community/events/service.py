@@ -130,7 +130,10 @@ def my_upcoming_events(user, limit=50):
     return db.session.execute(
         select(Event, Registration)
         .join(Group, Group.id == Event.group_id)
-        .join(Membership, and_(Membership.group_id == Group.id, Membership.user_id == user.id, Membership.status == ACTIVE))
+        .join(
+            Membership,
+            and_(Membership.group_id == Group.id, Membership.user_id == user.id, Membership.status == ACTIVE),
+        )
         .outerjoin(Registration, and_(Registration.event_id == Event.id, Registration.user_id == user.id))
         .where(Event.status == PUBLISHED, Event.ends_at >= now)
         .options(joinedload(Event.group))
@@ -180,8 +183,15 @@ def create_event(user, group, data, publish):
     event = Event(group_id=group.id, created_by_id=user.id, status=PUBLISHED if publish else DRAFT, **data)
     db.session.add(event)
     db.session.flush()
-    db.session.add(EventOrganiser(event_id=event.id, user_id=user.id, status=ACCEPTED, answered_at=utcnow(),
-                                  is_specialist=_counts_as_specialist(user, group)))
+    db.session.add(
+        EventOrganiser(
+            event_id=event.id,
+            user_id=user.id,
+            status=ACCEPTED,
+            answered_at=utcnow(),
+            is_specialist=_counts_as_specialist(user, group),
+        )
+    )
     audit(user, "event.create", event, group_id=group.id)
     db.session.commit()
     return event
@@ -201,7 +211,11 @@ def update_event(user, event, data, publish=False):
     if data["capacity"] is not None and data["capacity"] < event.going_count:
         raise EventError("capacity-below-going", field="capacity")
     moved = (data["starts_at"], data["ends_at"], data["place"], data["online_url"]) != (
-        event.starts_at, event.ends_at, event.place, event.online_url)
+        event.starts_at,
+        event.ends_at,
+        event.place,
+        event.online_url,
+    )
     old_capacity = event.capacity
     for key, value in data.items():
         setattr(event, key, value)
@@ -210,9 +224,17 @@ def update_event(user, event, data, publish=False):
     event.updated_at = utcnow()
     if moved and event.status == PUBLISHED:
         for registration in registrations(event):
-            notify(registration.user, "event.changed", url_for("events.detail", event_id=event.id),
-                   email_template="events/changed", force_email=True, title=event.title, group=event.group.name,
-                   when=when_text(event, registration.user), place=event.place)
+            notify(
+                registration.user,
+                "event.changed",
+                url_for("events.detail", event_id=event.id),
+                email_template="events/changed",
+                force_email=True,
+                title=event.title,
+                group=event.group.name,
+                when=when_text(event, registration.user),
+                place=event.place,
+            )
     db.session.flush()
     if event.capacity is None or (old_capacity is not None and event.capacity > old_capacity):
         from community.events.registration import fill_from_waitlist
@@ -238,9 +260,17 @@ def cancel_event(user, event, reason=""):
     audit(user, "event.cancel", event, group_id=event.group_id)
     if was_published:
         for registration in registrations(event):
-            notify(registration.user, "event.cancelled", url_for("events.detail", event_id=event.id),
-                   email_template="events/cancelled", force_email=True, title=event.title,
-                   group=event.group.name, when=when_text(event, registration.user), reason=(reason or "").strip())
+            notify(
+                registration.user,
+                "event.cancelled",
+                url_for("events.detail", event_id=event.id),
+                email_template="events/cancelled",
+                force_email=True,
+                title=event.title,
+                group=event.group.name,
+                when=when_text(event, registration.user),
+                reason=(reason or "").strip(),
+            )
     db.session.commit()
 
 
@@ -252,8 +282,17 @@ def when_text(event, user):
         return format_datetime(local(event.starts_at, event.group.timezone).replace(tzinfo=None), "d MMMM, HH:mm")
 
 
-EDITABLE = ("title", "description", "starts_at", "ends_at", "place", "online_url", "capacity",
-            "travel_reimbursed", "travel_note")
+EDITABLE = (
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "place",
+    "online_url",
+    "capacity",
+    "travel_reimbursed",
+    "travel_note",
+)
 
 
 def event_values(event, shift=timedelta(0)):
@@ -292,17 +331,27 @@ def invite_organiser(actor, event, user_id):
     if row is None:
         raise EventError("not-member", field="user_id")
     user, role = row
-    organiser = EventOrganiser(event_id=event.id, user_id=user.id, invited_by_id=actor.id,
-                               is_specialist=role == SPECIALIST or is_specialist_user(user))
+    organiser = EventOrganiser(
+        event_id=event.id,
+        user_id=user.id,
+        invited_by_id=actor.id,
+        is_specialist=role == SPECIALIST or is_specialist_user(user),
+    )
     db.session.add(organiser)
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise EventError("already-organiser", field="user_id") from None
-    notify(user, "event.organiser_invited", url_for("events.detail", event_id=event.id),
-           email_template="events/organiser_invited", title=event.title, group=event.group.name,
-           name=actor.display_name)
+    notify(
+        user,
+        "event.organiser_invited",
+        url_for("events.detail", event_id=event.id),
+        email_template="events/organiser_invited",
+        title=event.title,
+        group=event.group.name,
+        name=actor.display_name,
+    )
     db.session.commit()
     return organiser
 

@@ -1,7 +1,5 @@
 """Event pages. Thin: load the event for the viewer, check access, call the service."""
 
-
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,7 +16,9 @@ from community.security import public
 bp = Blueprint("events", __name__)
 
 ERRORS = {
-    "time-gap": lambda: _("This time does not exist on that day because the clocks change. Please choose another time."),
+    "time-gap": lambda: _(
+        "This time does not exist on that day because the clocks change. Please choose another time."
+    ),
     "ends-before-start": lambda: _("The end must be after the start."),
     "in-the-past": lambda: _("This date is in the past. Please choose a future date."),
     "too-long": lambda: _("An event can last at most 14 days."),
@@ -72,8 +72,6 @@ def _fill_form(form, values, timezone):
     form.travel_reimbursed.data, form.travel_note.data = values["travel_reimbursed"], values["travel_note"]
 
 
-
-
 @bp.route("/groups/<slug>/events/new", methods=["GET", "POST"])
 def create(slug):
     group, access = get_group_for(current_user, slug, need="organise_events")
@@ -84,21 +82,27 @@ def create(slug):
             _fill_form(form, service.duplicate_values(source), group.timezone)
     if form.validate_on_submit():
         try:
-            event = service.create_event(current_user, group, _event_values(form, group.timezone),
-                                         publish="draft" not in request.form)
+            event = service.create_event(
+                current_user, group, _event_values(form, group.timezone), publish="draft" not in request.form
+            )
         except EventError as error:
             show_error(form, error.field, _message(error))
         else:
-            flash(_("The event is published. Members can register now.") if event.status == "published"
-                  else _("The event is saved as a draft. Only organisers see it."), "success")
+            flash(
+                _("The event is published. Members can register now.")
+                if event.status == "published"
+                else _("The event is saved as a draft. Only organisers see it."),
+                "success",
+            )
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/form.html", form=form, group=group, event=None)
 
 
 @bp.route("/events/")
 def mine():
-    return render_template("events/mine.html", rows=service.my_upcoming_events(current_user),
-                           calendar_token=current_user.calendar_token)
+    return render_template(
+        "events/mine.html", rows=service.my_upcoming_events(current_user), calendar_token=current_user.calendar_token
+    )
 
 
 @bp.route("/events/<int:event_id>")
@@ -107,8 +111,13 @@ def detail(event_id):
     organisers = service.organisers(event)
     people = service.registrations(event) if access.can_edit or access.is_going else []
     return render_template(
-        "events/detail.html", event=event, access=access, group=event.group, organisers=organisers,
-        co_organised=service.is_co_organised_with_parents(organisers), people=people,
+        "events/detail.html",
+        event=event,
+        access=access,
+        group=event.group,
+        organisers=organisers,
+        co_organised=service.is_co_organised_with_parents(organisers),
+        people=people,
         feedback_open=registration.can_give_feedback(current_user, event, access.registration)
         and not registration.has_given_feedback(current_user, event),
     )
@@ -118,8 +127,11 @@ def detail(event_id):
 def ics_file(event_id):
     event, access = get_event_for(current_user, event_id)
     body = ics.event_calendar(event, url_for("events.detail", event_id=event.id, _external=True), access.can_see_link)
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": f"attachment; filename=krug-event-{event.id}.ics"})
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f"attachment; filename=krug-event-{event.id}.ics"},
+    )
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -133,8 +145,9 @@ def edit(event_id):
         _fill_form(form, service.event_values(event), event.group.timezone)
     if form.validate_on_submit():
         try:
-            service.update_event(current_user, event, _event_values(form, event.group.timezone),
-                                 publish="publish" in request.form)
+            service.update_event(
+                current_user, event, _event_values(form, event.group.timezone), publish="publish" in request.form
+            )
         except EventError as error:
             show_error(form, error.field, _message(error))
         else:
@@ -184,9 +197,14 @@ def register(event_id):
         except EventError as error:
             flash(_message(error), "error")
         else:
-            flash(_("You are registered. See you there!") if place.status == GOING
-                  else _("All places are taken, so you are on the waiting list. If a place frees up, it is yours and we will tell you by email."),
-                  "success")
+            flash(
+                _("You are registered. See you there!")
+                if place.status == GOING
+                else _(
+                    "All places are taken, so you are on the waiting list. If a place frees up, it is yours and we will tell you by email."
+                ),
+                "success",
+            )
     return redirect(url_for("events.detail", event_id=event.id))
 
 
@@ -219,8 +237,10 @@ def organisers(event_id):
     event, access = get_event_for(current_user, event_id, need="edit")
     form = forms.InviteOrganiserForm()
     candidates = service.organiser_candidates(event)
-    form.user_id.choices = [(user.id, user.display_name + (" · " + _("specialist") if role == "specialist" else ""))
-                            for user, role in candidates]
+    form.user_id.choices = [
+        (user.id, user.display_name + (" · " + _("specialist") if role == "specialist" else ""))
+        for user, role in candidates
+    ]
     if form.validate_on_submit():
         try:
             organiser = service.invite_organiser(current_user, event, form.user_id.data)
@@ -229,8 +249,14 @@ def organisers(event_id):
         else:
             flash(_("%(name)s is invited to co-organise.", name=organiser.user.display_name), "success")
             return redirect(url_for("events.organisers", event_id=event.id))
-    return render_template("events/organisers.html", event=event, group=event.group, form=form,
-                           organisers=service.organisers(event), candidates=candidates)
+    return render_template(
+        "events/organisers.html",
+        event=event,
+        group=event.group,
+        form=form,
+        organisers=service.organisers(event),
+        candidates=candidates,
+    )
 
 
 @bp.post("/events/<int:event_id>/organisers/<any(accept, decline):answer>")
@@ -242,8 +268,12 @@ def answer_invitation(event_id, answer):
         except EventError as error:
             flash(_message(error), "error")
         else:
-            flash(_("Thank you! You are a co-organiser now.") if answer == "accept" else _("You declined the invitation."),
-                  "success")
+            flash(
+                _("Thank you! You are a co-organiser now.")
+                if answer == "accept"
+                else _("You declined the invitation."),
+                "success",
+            )
     return redirect(url_for("events.detail", event_id=event.id))
 
 
@@ -286,8 +316,9 @@ def feedback(event_id):
     form = forms.FeedbackForm()
     if form.validate_on_submit():
         try:
-            registration.submit_feedback(current_user, event, int(form.feeling.data), form.helped.data,
-                                    form.change.data, form.anonymous.data)
+            registration.submit_feedback(
+                current_user, event, int(form.feeling.data), form.helped.data, form.change.data, form.anonymous.data
+            )
         except EventError as error:
             flash(_message(error), "error")
         else:
@@ -299,8 +330,9 @@ def feedback(event_id):
 @bp.route("/events/<int:event_id>/feedback/summary")
 def feedback_summary(event_id):
     event, access = get_event_for(current_user, event_id, need="edit")
-    return render_template("events/feedback_summary.html", event=event, group=event.group,
-                           summary=registration.feedback_summary(event))
+    return render_template(
+        "events/feedback_summary.html", event=event, group=event.group, summary=registration.feedback_summary(event)
+    )
 
 
 @bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
@@ -336,9 +368,10 @@ def calendar_feed(token):
     user = reminders.user_by_calendar_token(token)
     if user is None:
         abort(404)
-    body = ics.feed_calendar(_("Krug: my events"), service.calendar_events(user),
-                             lambda event: url_for("events.detail", event_id=event.id, _external=True))
+    body = ics.feed_calendar(
+        _("Krug: my events"),
+        service.calendar_events(user),
+        lambda event: url_for("events.detail", event_id=event.id, _external=True),
+    )
     db.session.rollback()
     return Response(body, mimetype="text/calendar")
-
-

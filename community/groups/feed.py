@@ -84,9 +84,18 @@ def _tell_members(group, post, author):
         .where(Membership.group_id == group.id, Membership.status == ACTIVE, User.id != author.id)
     ).all()
     for member in members:
-        notify(member, f"post.{post.kind}", url, email_template="groups/post_published",
-               group=group.name, title=post.title, body=post.body, members_said=post.members_said,
-               kind=post.kind, author=author.display_name)
+        notify(
+            member,
+            f"post.{post.kind}",
+            url,
+            email_template="groups/post_published",
+            group=group.name,
+            title=post.title,
+            body=post.body,
+            members_said=post.members_said,
+            kind=post.kind,
+            author=author.display_name,
+        )
 
 
 def edit_post(user, post, title, body, members_said=""):
@@ -131,8 +140,13 @@ def add_comment(user, group, access, post, body):
     db.session.flush()
     _recount_comments(post)
     if post.author_id and post.author_id != user.id:
-        notify(post.author, "post.comment", url_for("posts.detail", slug=group.slug, post_id=post.id)
-               + f"#comment-{comment.id}", name=user.display_name, title=post.title)
+        notify(
+            post.author,
+            "post.comment",
+            url_for("posts.detail", slug=group.slug, post_id=post.id) + f"#comment-{comment.id}",
+            name=user.display_name,
+            title=post.title,
+        )
     db.session.commit()
     return comment
 

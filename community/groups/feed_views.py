@@ -34,8 +34,9 @@ def new(slug):
         form.kind.choices = form.kind.choices[:1]
     if form.validate_on_submit():
         try:
-            post = feed.create_post(current_user, group, access, form.kind.data, form.title.data, form.body.data,
-                                    form.members_said.data)
+            post = feed.create_post(
+                current_user, group, access, form.kind.data, form.title.data, form.body.data, form.members_said.data
+            )
         except GroupError as error:
             flash(ERRORS[error.code](), "error")
         else:
@@ -87,9 +88,15 @@ def delete(slug, post_id):
         feed.delete_post(current_user, post)
         flash(_("The post is deleted."), "success")
         return redirect(url_for("groups.detail", slug=slug))
-    return render_template("groups/confirm.html", group=group, form=form, title=_("Delete this post?"),
-                           text=_("The post “%(title)s” and all replies to it will be deleted for good.", title=post.title),
-                           button=_("Delete"), back_url=url_for("posts.detail", slug=slug, post_id=post.id))
+    return render_template(
+        "groups/confirm.html",
+        group=group,
+        form=form,
+        title=_("Delete this post?"),
+        text=_("The post “%(title)s” and all replies to it will be deleted for good.", title=post.title),
+        button=_("Delete"),
+        back_url=url_for("posts.detail", slug=slug, post_id=post.id),
+    )
 
 
 @bp.post("/<slug>/posts/<int:post_id>/<any(hide, unhide):action>")
@@ -139,9 +146,15 @@ def delete_comment(slug, post_id, comment_id):
         feed.delete_comment(current_user, comment)
         flash(_("The reply is deleted."), "success")
         return redirect(url_for("posts.detail", slug=slug, post_id=post.id))
-    return render_template("groups/confirm.html", group=group, form=form, title=_("Delete this reply?"),
-                           text=_("The reply will be deleted for good."), button=_("Delete"),
-                           back_url=url_for("posts.detail", slug=slug, post_id=post.id))
+    return render_template(
+        "groups/confirm.html",
+        group=group,
+        form=form,
+        title=_("Delete this reply?"),
+        text=_("The reply will be deleted for good."),
+        button=_("Delete"),
+        back_url=url_for("posts.detail", slug=slug, post_id=post.id),
+    )
 
 
 @bp.post("/<slug>/posts/<int:post_id>/comments/<int:comment_id>/hide")

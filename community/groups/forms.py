@@ -32,26 +32,42 @@ class GroupForm(FlaskForm):
     name = StringField(
         _l("Group name"),
         filters=[stripped],
-        validators=[DataRequired(_l("Please name the group.")), Length(max=120, message=_l("At most 120 characters.")), no_markup],
+        validators=[
+            DataRequired(_l("Please name the group.")),
+            Length(max=120, message=_l("At most 120 characters.")),
+            no_markup,
+        ],
         description=_l("For example: Foster families of Kazan"),
     )
     city = StringField(
         _l("City or region"),
         filters=[stripped],
-        validators=[DataRequired(_l("Please say where the group meets.")), Length(max=80, message=_l("At most 80 characters.")), no_markup],
+        validators=[
+            DataRequired(_l("Please say where the group meets.")),
+            Length(max=80, message=_l("At most 80 characters.")),
+            no_markup,
+        ],
     )
     description = TextAreaField(
         _l("What the group is about"),
         filters=[stripped],
-        validators=[DataRequired(_l("Please describe the group in a few words.")), Length(max=5000, message=_l("At most 5000 characters."))],
+        validators=[
+            DataRequired(_l("Please describe the group in a few words.")),
+            Length(max=5000, message=_l("At most 5000 characters.")),
+        ],
         description=_l("The first line is shown in the directory."),
         render_kw={"rows": 5},
     )
     how_to_join = TextAreaField(
         _l("How to join"),
         filters=[stripped],
-        validators=[DataRequired(_l("Please say who the group is for and how to join.")), Length(max=3000, message=_l("At most 3000 characters."))],
-        description=_l("Who the group is for and what joining involves, so everyone knows the rules in advance. Visible to everyone."),
+        validators=[
+            DataRequired(_l("Please say who the group is for and how to join.")),
+            Length(max=3000, message=_l("At most 3000 characters.")),
+        ],
+        description=_l(
+            "Who the group is for and what joining involves, so everyone knows the rules in advance. Visible to everyone."
+        ),
         render_kw={"rows": 4},
     )
     timezone = SelectField(
@@ -94,7 +110,10 @@ class RequiredReasonForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason (the person will see it)"),
         filters=[stripped],
-        validators=[DataRequired(_l("Please give a reason.")), Length(max=1000, message=_l("At most 1000 characters."))],
+        validators=[
+            DataRequired(_l("Please give a reason.")),
+            Length(max=1000, message=_l("At most 1000 characters.")),
+        ],
         render_kw={"rows": 3},
     )
 
@@ -123,12 +142,18 @@ class PostForm(FlaskForm):
     title = StringField(
         _l("Title"),
         filters=[stripped],
-        validators=[DataRequired(_l("Please add a short title.")), Length(max=200, message=_l("At most 200 characters."))],
+        validators=[
+            DataRequired(_l("Please add a short title.")),
+            Length(max=200, message=_l("At most 200 characters.")),
+        ],
     )
     body = TextAreaField(
         _l("Text"),
         filters=[stripped],
-        validators=[DataRequired(_l("Please write the text.")), Length(max=20000, message=_l("At most 20000 characters."))],
+        validators=[
+            DataRequired(_l("Please write the text.")),
+            Length(max=20000, message=_l("At most 20000 characters.")),
+        ],
         description=CHILD_DATA_WARNING,
         render_kw={"rows": 8},
     )
@@ -145,7 +170,10 @@ class CommentForm(FlaskForm):
     body = TextAreaField(
         _l("Your reply"),
         filters=[stripped],
-        validators=[DataRequired(_l("Please write something.")), Length(max=5000, message=_l("At most 5000 characters."))],
+        validators=[
+            DataRequired(_l("Please write something.")),
+            Length(max=5000, message=_l("At most 5000 characters.")),
+        ],
         description=CHILD_DATA_WARNING,
         render_kw={"rows": 3},
     )

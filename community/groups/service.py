@@ -139,9 +139,7 @@ def get_membership(group, membership_id):
 
 def unique_slug(name):
     base = slugify(name, max_length=60, word_boundary=True) or "group"
-    taken = set(
-        db.session.scalars(select(Group.slug).where(or_(Group.slug == base, Group.slug.like(f"{base}-%"))))
-    )
+    taken = set(db.session.scalars(select(Group.slug).where(or_(Group.slug == base, Group.slug.like(f"{base}-%")))))
     if base not in taken and base not in RESERVED_SLUGS:
         return base
     n = 2
@@ -243,8 +241,14 @@ def join_group(user, group, message=""):
         membership.status = PENDING
         membership.joined_at = None
         for leader in leaders_of(group):
-            notify(leader, "join.requested", url_for("groups.requests", slug=group.slug),
-                   email_template="groups/join_requested", message=membership.request_message, **data)
+            notify(
+                leader,
+                "join.requested",
+                url_for("groups.requests", slug=group.slug),
+                email_template="groups/join_requested",
+                message=membership.request_message,
+                **data,
+            )
     else:
         membership.status = ACTIVE
         membership.joined_at = now
@@ -280,16 +284,29 @@ def approve_request(actor, membership):
     group = membership.group
     _decide(actor, membership, ACTIVE)
     _recount(group)
-    notify(membership.user, "join.approved", url_for("groups.detail", slug=group.slug),
-           email_template="groups/join_approved", force_email=True, group=group.name)
+    notify(
+        membership.user,
+        "join.approved",
+        url_for("groups.detail", slug=group.slug),
+        email_template="groups/join_approved",
+        force_email=True,
+        group=group.name,
+    )
     db.session.commit()
 
 
 def decline_request(actor, membership, reason=""):
     group = membership.group
     _decide(actor, membership, DECLINED, reason)
-    notify(membership.user, "join.declined", url_for("groups.detail", slug=group.slug),
-           email_template="groups/join_declined", force_email=True, group=group.name, reason=membership.reason)
+    notify(
+        membership.user,
+        "join.declined",
+        url_for("groups.detail", slug=group.slug),
+        email_template="groups/join_declined",
+        force_email=True,
+        group=group.name,
+        reason=membership.reason,
+    )
     db.session.commit()
 
 
@@ -335,8 +352,15 @@ def remove_member(actor, membership, reason):
     membership.reason = (reason or "").strip()[:1000]
     _recount(group)
     audit(actor, "member.remove", membership.user, group_id=group.id, reason=membership.reason)
-    notify(membership.user, "member.removed", url_for("groups.detail", slug=group.slug),
-           email_template="groups/member_removed", force_email=True, group=group.name, reason=membership.reason)
+    notify(
+        membership.user,
+        "member.removed",
+        url_for("groups.detail", slug=group.slug),
+        email_template="groups/member_removed",
+        force_email=True,
+        group=group.name,
+        reason=membership.reason,
+    )
     db.session.commit()
 
 
@@ -352,8 +376,13 @@ def make_leader(actor, membership):
         raise GroupError("already-leader")
     membership.role = LEADER
     audit(actor, "member.make_leader", membership.user, group_id=group.id)
-    notify(membership.user, "role.leader", url_for("groups.detail", slug=group.slug),
-           email_template="groups/made_leader", group=group.name)
+    notify(
+        membership.user,
+        "role.leader",
+        url_for("groups.detail", slug=group.slug),
+        email_template="groups/made_leader",
+        group=group.name,
+    )
     db.session.commit()
 
 
@@ -395,8 +424,14 @@ def offer_engagement_role(actor, membership, role):
         existing = EngagementRole(membership=membership, role=role)
         db.session.add(existing)
     existing.status, existing.offered_by_id, existing.created_at = "offered", actor.id, utcnow()
-    notify(membership.user, "engagement.offered", url_for("groups.my_roles", slug=membership.group.slug),
-           email_template="groups/engagement_offered", group=membership.group.name, role=role)
+    notify(
+        membership.user,
+        "engagement.offered",
+        url_for("groups.my_roles", slug=membership.group.slug),
+        email_template="groups/engagement_offered",
+        group=membership.group.name,
+        role=role,
+    )
     db.session.commit()
     return existing
 
@@ -416,8 +451,13 @@ def answer_engagement_role(user, engagement, accept):
     db.session.refresh(engagement)
     if engagement.offered_by_id:
         offered_by = db.session.get(User, engagement.offered_by_id)
-        notify(offered_by, "engagement.answered", url_for("groups.members", slug=engagement.membership.group.slug),
-               name=user.display_name, role=engagement.role)
+        notify(
+            offered_by,
+            "engagement.answered",
+            url_for("groups.members", slug=engagement.membership.group.slug),
+            name=user.display_name,
+            role=engagement.role,
+        )
     db.session.commit()
 
 
@@ -425,4 +465,3 @@ def end_engagement_role(actor, engagement):
     """The member or a leader ends a role."""
     db.session.delete(engagement)
     db.session.commit()
-

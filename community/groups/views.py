@@ -52,8 +52,9 @@ def directory():
     pages = max(1, -(-total // service.PAGE_SIZE))
     if page > pages:
         return redirect(url_for("groups.directory", q=query or None, page=pages))
-    return render_template("groups/directory.html", groups=groups, total=total, query=query,
-                           page=page, pages=pages, parent_led=parent_led)
+    return render_template(
+        "groups/directory.html", groups=groups, total=total, query=query, page=page, pages=pages, parent_led=parent_led
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -61,16 +62,21 @@ def create():
     form = forms.GroupForm()
     if form.validate_on_submit():
         try:
-            group = service.create_group(current_user, form.name.data, form.city.data, form.description.data,
-                                         form.how_to_join.data, form.join_policy.data, form.timezone.data)
+            group = service.create_group(
+                current_user,
+                form.name.data,
+                form.city.data,
+                form.description.data,
+                form.how_to_join.data,
+                form.join_policy.data,
+                form.timezone.data,
+            )
         except GroupError as error:
             show_error(form, error.field, error_message(error))
         else:
             flash(_("Your group is created. You are its leader."), "success")
             return redirect(url_for("groups.detail", slug=group.slug))
     return render_template("groups/form.html", form=form, group=None)
-
-
 
 
 @bp.route("/<slug>/")
@@ -80,17 +86,24 @@ def detail(slug):
     if not access.can_view:
         if group.archived_at is not None:
             abort(404)
-        return render_template("groups/public.html", group=group, access=access,
-                               parent_led=service.is_parent_led(group))
+        return render_template(
+            "groups/public.html", group=group, access=access, parent_led=service.is_parent_led(group)
+        )
     from community.events.service import group_events
     from community.groups import feed
 
     posts = feed.latest_posts(group)
     upcoming, past = group_events(group, include_drafts=access.can_organise_events, limit=5)
-    return render_template("groups/detail.html", group=group, access=access, posts=posts,
-                           upcoming=upcoming, past=past,
-                           parent_led=service.is_parent_led(group),
-                           pending_count=len(service.pending_requests(group)) if access.can_manage else 0)
+    return render_template(
+        "groups/detail.html",
+        group=group,
+        access=access,
+        posts=posts,
+        upcoming=upcoming,
+        past=past,
+        parent_led=service.is_parent_led(group),
+        pending_count=len(service.pending_requests(group)) if access.can_manage else 0,
+    )
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
@@ -99,8 +112,16 @@ def edit(slug):
     form = forms.GroupForm(obj=group)
     if form.validate_on_submit():
         try:
-            service.update_group(current_user, group, form.name.data, form.city.data, form.description.data,
-                                 form.how_to_join.data, form.join_policy.data, form.timezone.data)
+            service.update_group(
+                current_user,
+                group,
+                form.name.data,
+                form.city.data,
+                form.description.data,
+                form.how_to_join.data,
+                form.join_policy.data,
+                form.timezone.data,
+            )
         except GroupError as error:
             show_error(form, error.field, error_message(error))
         else:
@@ -117,10 +138,16 @@ def archive(slug):
         service.archive_group(current_user, group)
         flash(_("The group is archived. Members can still read it; nobody can join or post."), "success")
         return redirect(url_for("groups.detail", slug=group.slug))
-    return render_template("groups/confirm.html", group=group, form=form,
-                           title=_("Archive the group?"),
-                           text=_("The group will leave the directory. Members keep read access, but nobody can join, post or organise events. This cannot be undone from the app."),
-                           button=_("Archive the group"))
+    return render_template(
+        "groups/confirm.html",
+        group=group,
+        form=form,
+        title=_("Archive the group?"),
+        text=_(
+            "The group will leave the directory. Members keep read access, but nobody can join, post or organise events. This cannot be undone from the app."
+        ),
+        button=_("Archive the group"),
+    )
 
 
 @bp.route("/<slug>/join", methods=["GET", "POST"])
@@ -158,29 +185,45 @@ def leave(slug):
             service.leave_group(current_user, group)
         except GroupError as error:
             flash(error_message(error), "error")
-            return redirect(url_for("groups.hand_over", slug=slug) if error.code == "last-leader"
-                            else url_for("groups.detail", slug=slug))
+            return redirect(
+                url_for("groups.hand_over", slug=slug)
+                if error.code == "last-leader"
+                else url_for("groups.detail", slug=slug)
+            )
         flash(_("You have left %(group)s.", group=group.name), "success")
         return redirect(url_for("groups.directory"))
     title = _("Cancel your request?") if access.is_pending else _("Leave the group?")
-    text = (_("Your request to join will be withdrawn.") if access.is_pending
-            else _("You will no longer see the group's posts, events and help requests. You can ask to join again later."))
-    return render_template("groups/confirm.html", group=group, form=form, title=title, text=text,
-                           button=_("Yes, leave") if not access.is_pending else _("Yes, cancel the request"))
+    text = (
+        _("Your request to join will be withdrawn.")
+        if access.is_pending
+        else _("You will no longer see the group's posts, events and help requests. You can ask to join again later.")
+    )
+    return render_template(
+        "groups/confirm.html",
+        group=group,
+        form=form,
+        title=title,
+        text=text,
+        button=_("Yes, leave") if not access.is_pending else _("Yes, cancel the request"),
+    )
 
 
 @bp.route("/<slug>/members")
 def members(slug):
     group, access = get_group_for(current_user, slug, need="see_members")
-    return render_template("groups/members.html", group=group, access=access,
-                           members=service.active_members(group), role_form=forms.EngagementRoleForm())
+    return render_template(
+        "groups/members.html",
+        group=group,
+        access=access,
+        members=service.active_members(group),
+        role_form=forms.EngagementRoleForm(),
+    )
 
 
 @bp.route("/<slug>/requests")
 def requests(slug):
     group, access = get_group_for(current_user, slug, need="manage")
-    return render_template("groups/requests.html", group=group, access=access,
-                           requests=service.pending_requests(group))
+    return render_template("groups/requests.html", group=group, access=access, requests=service.pending_requests(group))
 
 
 def _membership_or_404(group, membership_id):
@@ -215,9 +258,14 @@ def decline(slug, membership_id):
         except GroupError as error:
             flash(error_message(error), "error")
         return redirect(url_for("groups.requests", slug=slug))
-    return render_template("groups/reason.html", group=group, form=form, membership=membership,
-                           title=_("Decline the request of %(name)s?", name=membership.user.display_name),
-                           button=_("Decline"))
+    return render_template(
+        "groups/reason.html",
+        group=group,
+        form=form,
+        membership=membership,
+        title=_("Decline the request of %(name)s?", name=membership.user.display_name),
+        button=_("Decline"),
+    )
 
 
 @bp.route("/<slug>/members/<int:membership_id>/remove", methods=["GET", "POST"])
@@ -228,13 +276,21 @@ def remove(slug, membership_id):
     if form.validate_on_submit():
         try:
             service.remove_member(current_user, membership, form.reason.data)
-            flash(_("%(name)s is removed from the group and will be told why.", name=membership.user.display_name), "success")
+            flash(
+                _("%(name)s is removed from the group and will be told why.", name=membership.user.display_name),
+                "success",
+            )
         except GroupError as error:
             flash(error_message(error), "error")
         return redirect(url_for("groups.members", slug=slug))
-    return render_template("groups/reason.html", group=group, form=form, membership=membership,
-                           title=_("Remove %(name)s from the group?", name=membership.user.display_name),
-                           button=_("Remove from the group"))
+    return render_template(
+        "groups/reason.html",
+        group=group,
+        form=form,
+        membership=membership,
+        title=_("Remove %(name)s from the group?", name=membership.user.display_name),
+        button=_("Remove from the group"),
+    )
 
 
 @bp.post("/<slug>/members/<int:membership_id>/leader")
@@ -266,8 +322,11 @@ def step_down(slug, membership_id):
 @bp.route("/<slug>/hand-over", methods=["GET", "POST"])
 def hand_over(slug):
     group, access = get_group_for(current_user, slug, need="manage")
-    candidates = [m for m in service.active_members(group) if m.role == "member" or
-                  (m.role == "leader" and m.user_id != current_user.id)]
+    candidates = [
+        m
+        for m in service.active_members(group)
+        if m.role == "member" or (m.role == "leader" and m.user_id != current_user.id)
+    ]
     form = forms.HandOverForm()
     form.successor.choices = [(m.id, m.user.display_name) for m in candidates]
     if form.validate_on_submit():
@@ -277,7 +336,9 @@ def hand_over(slug):
         except GroupError as error:
             flash(error_message(error), "error")
         else:
-            flash(_("%(name)s now leads the group. Thank you for your work!", name=successor.user.display_name), "success")
+            flash(
+                _("%(name)s now leads the group. Thank you for your work!", name=successor.user.display_name), "success"
+            )
             return redirect(url_for("groups.detail", slug=slug))
     return render_template("groups/hand_over.html", group=group, form=form, candidates=candidates)
 
@@ -290,7 +351,10 @@ def offer_role(slug, membership_id):
     if form.validate_on_submit():
         try:
             service.offer_engagement_role(current_user, membership, form.role.data)
-            flash(_("The role is offered; %(name)s will accept or decline it.", name=membership.user.display_name), "success")
+            flash(
+                _("The role is offered; %(name)s will accept or decline it.", name=membership.user.display_name),
+                "success",
+            )
         except GroupError as error:
             flash(error_message(error), "error")
     else:
@@ -303,8 +367,7 @@ def my_roles(slug):
     group, access = get_group_for(current_user, slug, need="view")
     if not access.is_member:
         abort(404)
-    return render_template("groups/my_roles.html", group=group, access=access,
-                           roles=access.membership.engagement_roles)
+    return render_template("groups/my_roles.html", group=group, access=access, roles=access.membership.engagement_roles)
 
 
 @bp.post("/<slug>/roles/<int:role_id>/<any(accept, decline, end):answer>")

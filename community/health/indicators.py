@@ -50,21 +50,32 @@ def activity(group_ids, start, end, kinds=None):
     parts = {
         "attend": select(Event.group_id, Registration.user_id.label("user_id"), Event.starts_at.label("at"))
         .join(Event, Event.id == Registration.event_id)
-        .where(Registration.attended.is_(True), Event.status == "published", Event.starts_at >= start,
-               Event.starts_at < end),
+        .where(
+            Registration.attended.is_(True),
+            Event.status == "published",
+            Event.starts_at >= start,
+            Event.starts_at < end,
+        ),
         "organise": select(Event.group_id, EventOrganiser.user_id.label("user_id"), Event.starts_at.label("at"))
         .join(Event, Event.id == EventOrganiser.event_id)
-        .where(EventOrganiser.status == ACCEPTED, Event.status == "published", Event.starts_at >= start,
-               Event.starts_at < end),
-        "post": select(Post.group_id, Post.author_id.label("user_id"), Post.created_at.label("at"))
-        .where(Post.created_at >= start, Post.created_at < end),
+        .where(
+            EventOrganiser.status == ACCEPTED,
+            Event.status == "published",
+            Event.starts_at >= start,
+            Event.starts_at < end,
+        ),
+        "post": select(Post.group_id, Post.author_id.label("user_id"), Post.created_at.label("at")).where(
+            Post.created_at >= start, Post.created_at < end
+        ),
         "comment": select(Post.group_id, Comment.author_id.label("user_id"), Comment.created_at.label("at"))
         .join(Post, Post.id == Comment.post_id)
         .where(Comment.created_at >= start, Comment.created_at < end),
-        "ask": select(HelpRequest.group_id, HelpRequest.author_id.label("user_id"), HelpRequest.created_at.label("at"))
-        .where(HelpRequest.created_at >= start, HelpRequest.created_at < end),
-        "answer": select(HelpRequest.group_id, HelpResponse.helper_id.label("user_id"),
-                         HelpResponse.created_at.label("at"))
+        "ask": select(
+            HelpRequest.group_id, HelpRequest.author_id.label("user_id"), HelpRequest.created_at.label("at")
+        ).where(HelpRequest.created_at >= start, HelpRequest.created_at < end),
+        "answer": select(
+            HelpRequest.group_id, HelpResponse.helper_id.label("user_id"), HelpResponse.created_at.label("at")
+        )
         .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
         .where(HelpResponse.created_at >= start, HelpResponse.created_at < end),
     }
@@ -90,9 +101,14 @@ def members_at(group_ids, at):
     """Parent members of each group at a moment."""
     query = (
         select(Membership.group_id, func.count(Membership.id))
-        .where(Membership.group_id.in_(group_ids), Membership.joined_at.is_not(None), Membership.joined_at <= at,
-               or_(Membership.ended_at.is_(None), Membership.ended_at > at), Membership.role != SPECIALIST,
-               _parent(Membership.user_id))
+        .where(
+            Membership.group_id.in_(group_ids),
+            Membership.joined_at.is_not(None),
+            Membership.joined_at <= at,
+            or_(Membership.ended_at.is_(None), Membership.ended_at > at),
+            Membership.role != SPECIALIST,
+            _parent(Membership.user_id),
+        )
         .group_by(Membership.group_id)
     )
     return _by_group(db.session.execute(query).all())
@@ -118,18 +134,26 @@ def meetings(group_ids, at):
     rows = db.session.execute(
         select(Event.group_id, Event.starts_at, func.coalesce(attendees.c.n, 0))
         .outerjoin(attendees, attendees.c.event_id == Event.id)
-        .where(Event.group_id.in_(group_ids), Event.status == "published", Event.status != "draft",
-               Event.starts_at >= at - 3 * MONTH, Event.starts_at < at)
+        .where(
+            Event.group_id.in_(group_ids),
+            Event.status == "published",
+            Event.status != "draft",
+            Event.starts_at >= at - 3 * MONTH,
+            Event.starts_at < at,
+        )
     ).all()
     months_with_meeting = defaultdict(set)
     for group_id, starts_at, count in rows:
         if count >= MEETING_MIN_ATTENDEES:
             months_with_meeting[group_id].add(min(2, int((at - starts_at) / MONTH)))
-    last_event = _by_group(db.session.execute(
-        select(Event.group_id, func.max(Event.starts_at))
-        .where(Event.group_id.in_(group_ids), Event.status == "published", Event.starts_at < at)
-        .group_by(Event.group_id)
-    ).all(), default=None)
+    last_event = _by_group(
+        db.session.execute(
+            select(Event.group_id, func.max(Event.starts_at))
+            .where(Event.group_id.in_(group_ids), Event.status == "published", Event.starts_at < at)
+            .group_by(Event.group_id)
+        ).all(),
+        default=None,
+    )
     return {g: len(months_with_meeting[g]) for g in group_ids}, last_event
 
 
@@ -137,14 +161,21 @@ def repeat_attendance(group_ids, at):
     per_person = (
         select(Event.group_id, Registration.user_id, func.count(Registration.id).label("times"))
         .join(Event, Event.id == Registration.event_id)
-        .where(Event.group_id.in_(group_ids), Registration.attended.is_(True), Event.status == "published",
-               Event.starts_at >= at - QUARTER, Event.starts_at < at, _parent(Registration.user_id))
+        .where(
+            Event.group_id.in_(group_ids),
+            Registration.attended.is_(True),
+            Event.status == "published",
+            Event.starts_at >= at - QUARTER,
+            Event.starts_at < at,
+            _parent(Registration.user_id),
+        )
         .group_by(Event.group_id, Registration.user_id)
         .subquery()
     )
     rows = db.session.execute(
-        select(per_person.c.group_id, func.count(), func.sum(case((per_person.c.times >= 2, 1), else_=0)))
-        .group_by(per_person.c.group_id)
+        select(per_person.c.group_id, func.count(), func.sum(case((per_person.c.times >= 2, 1), else_=0))).group_by(
+            per_person.c.group_id
+        )
     ).all()
     return {g: (int(repeat or 0), total) for g, total, repeat in rows}
 
@@ -158,17 +189,25 @@ def peer_answers(group_ids, at):
     first_peer = (
         select(HelpResponse.request_id, func.min(HelpResponse.created_at).label("first_at"))
         .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
-        .where(HelpResponse.helper_id != HelpRequest.author_id, _parent(HelpResponse.helper_id),
-               HelpResponse.created_at < at)
+        .where(
+            HelpResponse.helper_id != HelpRequest.author_id,
+            _parent(HelpResponse.helper_id),
+            HelpResponse.created_at < at,
+        )
         .group_by(HelpResponse.request_id)
         .subquery()
     )
     rows = db.session.execute(
         select(HelpRequest.group_id, HelpRequest.created_at, first_peer.c.first_at)
         .outerjoin(first_peer, first_peer.c.request_id == HelpRequest.id)
-        .where(HelpRequest.group_id.in_(group_ids), HelpRequest.kind == NEED, HelpRequest.offline.is_(False),
-               HelpRequest.created_at >= at - QUARTER, HelpRequest.created_at <= at - ANSWER_WINDOW,
-               _parent(HelpRequest.author_id))
+        .where(
+            HelpRequest.group_id.in_(group_ids),
+            HelpRequest.kind == NEED,
+            HelpRequest.offline.is_(False),
+            HelpRequest.created_at >= at - QUARTER,
+            HelpRequest.created_at <= at - ANSWER_WINDOW,
+            _parent(HelpRequest.author_id),
+        )
     ).all()
     del helper
     result = {g: {"requests": 0, "answered": 0, "hours": []} for g in group_ids}
@@ -187,11 +226,19 @@ def unanswered_too_long(group_ids, at):
     answered_before = select(HelpResponse.request_id).where(HelpResponse.created_at < at)
     query = (
         select(HelpRequest.group_id, func.count(HelpRequest.id))
-        .where(HelpRequest.group_id.in_(group_ids), HelpRequest.kind == NEED, HelpRequest.offline.is_(False),
-               HelpRequest.hidden_at.is_(None), HelpRequest.created_at <= at - UNANSWERED_RISK,
-               HelpRequest.created_at >= at - 2 * MONTH, HelpRequest.id.not_in(answered_before),
-               or_(HelpRequest.status.not_in([RESOLVED, CLOSED]),
-                   func.coalesce(HelpRequest.resolved_at, HelpRequest.closed_at) > at))
+        .where(
+            HelpRequest.group_id.in_(group_ids),
+            HelpRequest.kind == NEED,
+            HelpRequest.offline.is_(False),
+            HelpRequest.hidden_at.is_(None),
+            HelpRequest.created_at <= at - UNANSWERED_RISK,
+            HelpRequest.created_at >= at - 2 * MONTH,
+            HelpRequest.id.not_in(answered_before),
+            or_(
+                HelpRequest.status.not_in([RESOLVED, CLOSED]),
+                func.coalesce(HelpRequest.resolved_at, HelpRequest.closed_at) > at,
+            ),
+        )
         .group_by(HelpRequest.group_id)
     )
     return _by_group(db.session.execute(query).all())
@@ -206,35 +253,54 @@ def _confirmed_help(group_ids, start, end):
     return (
         select(HelpRequest.group_id, giver.label("giver"), receiver.label("receiver"))
         .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
-        .where(HelpRequest.group_id.in_(group_ids), HelpResponse.helped.is_(True),
-               HelpResponse.helper_id != HelpRequest.author_id, _parent(HelpResponse.helper_id),
-               _parent(HelpRequest.author_id),
-               func.coalesce(HelpRequest.resolved_at, HelpResponse.created_at) >= start,
-               func.coalesce(HelpRequest.resolved_at, HelpResponse.created_at) < end)
+        .where(
+            HelpRequest.group_id.in_(group_ids),
+            HelpResponse.helped.is_(True),
+            HelpResponse.helper_id != HelpRequest.author_id,
+            _parent(HelpResponse.helper_id),
+            _parent(HelpRequest.author_id),
+            func.coalesce(HelpRequest.resolved_at, HelpResponse.created_at) >= start,
+            func.coalesce(HelpRequest.resolved_at, HelpResponse.created_at) < end,
+        )
     )
 
 
 def reciprocity(group_ids, at):
     help_rows = _confirmed_help(group_ids, at - HALF_YEAR, at).subquery()
     roles = union_all(
-        select(help_rows.c.group_id, help_rows.c.giver.label("user_id"), literal(1).label("gave"),
-               literal(0).label("received")),
-        select(help_rows.c.group_id, help_rows.c.receiver.label("user_id"), literal(0).label("gave"),
-               literal(1).label("received")),
+        select(
+            help_rows.c.group_id,
+            help_rows.c.giver.label("user_id"),
+            literal(1).label("gave"),
+            literal(0).label("received"),
+        ),
+        select(
+            help_rows.c.group_id,
+            help_rows.c.receiver.label("user_id"),
+            literal(0).label("gave"),
+            literal(1).label("received"),
+        ),
     ).subquery()
     per_person = (
-        select(roles.c.group_id, roles.c.user_id, func.sum(roles.c.gave).label("gave"),
-               func.sum(roles.c.received).label("received"))
+        select(
+            roles.c.group_id,
+            roles.c.user_id,
+            func.sum(roles.c.gave).label("gave"),
+            func.sum(roles.c.received).label("received"),
+        )
         .group_by(roles.c.group_id, roles.c.user_id)
         .subquery()
     )
     rows = db.session.execute(
-        select(per_person.c.group_id, func.count(),
-               func.sum(case((and_(per_person.c.gave > 0, per_person.c.received > 0), 1), else_=0)))
-        .group_by(per_person.c.group_id)
+        select(
+            per_person.c.group_id,
+            func.count(),
+            func.sum(case((and_(per_person.c.gave > 0, per_person.c.received > 0), 1), else_=0)),
+        ).group_by(per_person.c.group_id)
     ).all()
-    exchanges = _by_group(db.session.execute(
-        select(help_rows.c.group_id, func.count()).group_by(help_rows.c.group_id)).all())
+    exchanges = _by_group(
+        db.session.execute(select(help_rows.c.group_id, func.count()).group_by(help_rows.c.group_id)).all()
+    )
     return {g: (int(both or 0), total) for g, total, both in rows}, exchanges
 
 
@@ -242,8 +308,7 @@ def helper_breadth(group_ids, at):
     """The smallest number of people who gave half of the confirmed help (90 days)."""
     help_rows = _confirmed_help(group_ids, at - QUARTER, at).subquery()
     rows = db.session.execute(
-        select(help_rows.c.group_id, help_rows.c.giver, func.count())
-        .group_by(help_rows.c.group_id, help_rows.c.giver)
+        select(help_rows.c.group_id, help_rows.c.giver, func.count()).group_by(help_rows.c.group_id, help_rows.c.giver)
     ).all()
     per_group = defaultdict(list)
     for group_id, _giver, count in rows:
@@ -270,24 +335,40 @@ def connectedness(group_ids, at):
     attended = (
         select(Event.group_id, Registration.event_id, Registration.user_id)
         .join(Event, Event.id == Registration.event_id)
-        .where(Event.group_id.in_(group_ids), Event.starts_at >= start, Event.starts_at < at,
-               Event.status == "published", Registration.attended.is_(True), _parent(Registration.user_id))
+        .where(
+            Event.group_id.in_(group_ids),
+            Event.starts_at >= start,
+            Event.starts_at < at,
+            Event.status == "published",
+            Registration.attended.is_(True),
+            _parent(Registration.user_id),
+        )
         .cte("attended")
     )
     sizes = select(attended.c.event_id, func.count().label("n")).group_by(attended.c.event_id).cte("sizes")
     # Attendees of an event with 3+ parents: tied to two others already (and active: they attended).
-    crowd = select(attended.c.group_id, attended.c.user_id.label("a")) \
-        .join(sizes, sizes.c.event_id == attended.c.event_id).where(sizes.c.n >= 3)
+    crowd = (
+        select(attended.c.group_id, attended.c.user_id.label("a"))
+        .join(sizes, sizes.c.event_id == attended.c.event_id)
+        .where(sizes.c.n >= 3)
+    )
     a1, a2 = aliased(attended), aliased(attended)
-    pairs = select(a1.c.group_id, a1.c.user_id.label("a"), a2.c.user_id.label("b")) \
-        .join(a2, and_(a2.c.event_id == a1.c.event_id, a2.c.user_id != a1.c.user_id)) \
-        .join(sizes, sizes.c.event_id == a1.c.event_id).where(sizes.c.n == 2)
-    help_rows = select(HelpRequest.group_id, HelpResponse.helper_id.label("a"), HelpRequest.author_id.label("b")) \
-        .join(HelpRequest, HelpRequest.id == HelpResponse.request_id) \
+    pairs = (
+        select(a1.c.group_id, a1.c.user_id.label("a"), a2.c.user_id.label("b"))
+        .join(a2, and_(a2.c.event_id == a1.c.event_id, a2.c.user_id != a1.c.user_id))
+        .join(sizes, sizes.c.event_id == a1.c.event_id)
+        .where(sizes.c.n == 2)
+    )
+    help_rows = (
+        select(HelpRequest.group_id, HelpResponse.helper_id.label("a"), HelpRequest.author_id.label("b"))
+        .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
         .where(HelpRequest.group_id.in_(group_ids), HelpResponse.created_at >= start, HelpResponse.created_at < at)
-    replies = select(Post.group_id, Comment.author_id.label("a"), Post.author_id.label("b")) \
-        .join(Post, Post.id == Comment.post_id) \
+    )
+    replies = (
+        select(Post.group_id, Comment.author_id.label("a"), Post.author_id.label("b"))
+        .join(Post, Post.id == Comment.post_id)
         .where(Post.group_id.in_(group_ids), Comment.created_at >= start, Comment.created_at < at)
+    )
     base = union_all(help_rows, replies).subquery()
     both_ways = union(
         select(base.c.group_id, base.c.a, base.c.b),
@@ -298,15 +379,16 @@ def connectedness(group_ids, at):
     active_people = select(act.c.group_id, act.c.user_id).distinct().subquery()
     ties = (
         select(both_ways.c.group_id, both_ways.c.a)
-        .join(active_people, and_(active_people.c.group_id == both_ways.c.group_id,
-                                  active_people.c.user_id == both_ways.c.a))
+        .join(
+            active_people,
+            and_(active_people.c.group_id == both_ways.c.group_id, active_people.c.user_id == both_ways.c.a),
+        )
         .where(both_ways.c.a != both_ways.c.b, _parent(both_ways.c.a), _parent(both_ways.c.b))
         .group_by(both_ways.c.group_id, both_ways.c.a)
         .having(func.count(func.distinct(both_ways.c.b)) >= 2)
     )
     people = union(ties, crowd).subquery()
-    connected = _by_group(db.session.execute(
-        select(people.c.group_id, func.count()).group_by(people.c.group_id)).all())
+    connected = _by_group(db.session.execute(select(people.c.group_id, func.count()).group_by(people.c.group_id)).all())
     active = active_counts(group_ids, start, at)
     return {g: (connected[g], active[g]) for g in group_ids}
 
@@ -318,11 +400,12 @@ def independence(group_ids, at):
     """Items started by parents vs all (parents + specialists): events, threads, help answers."""
     start = at - QUARTER
     items = union_all(
-        select(Event.group_id, Event.created_by_id.label("user_id"))
-        .where(Event.group_id.in_(group_ids), Event.created_at >= start, Event.created_at < at,
-               Event.status != "draft"),
-        select(Post.group_id, Post.author_id.label("user_id"))
-        .where(Post.group_id.in_(group_ids), Post.created_at >= start, Post.created_at < at),
+        select(Event.group_id, Event.created_by_id.label("user_id")).where(
+            Event.group_id.in_(group_ids), Event.created_at >= start, Event.created_at < at, Event.status != "draft"
+        ),
+        select(Post.group_id, Post.author_id.label("user_id")).where(
+            Post.group_id.in_(group_ids), Post.created_at >= start, Post.created_at < at
+        ),
         select(HelpRequest.group_id, HelpResponse.helper_id.label("user_id"))
         .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
         .where(HelpRequest.group_id.in_(group_ids), HelpResponse.created_at >= start, HelpResponse.created_at < at),
@@ -336,11 +419,19 @@ def independence(group_ids, at):
     shares = {g: (int(parents or 0), int(parents or 0) + int(staff or 0)) for g, parents, staff in rows}
 
     organisers = db.session.execute(
-        select(Event.group_id, Event.starts_at, func.max(case((EventOrganiser.is_specialist, 1), else_=0)),
-               func.max(case((EventOrganiser.is_specialist, 0), else_=1)))
+        select(
+            Event.group_id,
+            Event.starts_at,
+            func.max(case((EventOrganiser.is_specialist, 1), else_=0)),
+            func.max(case((EventOrganiser.is_specialist, 0), else_=1)),
+        )
         .join(EventOrganiser, and_(EventOrganiser.event_id == Event.id, EventOrganiser.status == ACCEPTED))
-        .where(Event.group_id.in_(group_ids), Event.status == "published", Event.starts_at >= at - 3 * MONTH,
-               Event.starts_at < at)
+        .where(
+            Event.group_id.in_(group_ids),
+            Event.status == "published",
+            Event.starts_at >= at - 3 * MONTH,
+            Event.starts_at < at,
+        )
         .group_by(Event.group_id, Event.id, Event.starts_at)
     ).all()
     parent_only_months = defaultdict(set)
@@ -356,11 +447,19 @@ def leader_bench(group_ids, at, start=None):
     people = union(
         select(Event.group_id, EventOrganiser.user_id.label("user_id"))
         .join(Event, Event.id == EventOrganiser.event_id)
-        .where(Event.group_id.in_(group_ids), EventOrganiser.status == ACCEPTED, Event.status == "published",
-               Event.starts_at >= start, Event.starts_at < at),
-        select(Membership.group_id, Membership.decided_by_id.label("user_id"))
-        .where(Membership.group_id.in_(group_ids), Membership.decided_by_id.is_not(None),
-               Membership.joined_at >= start, Membership.joined_at < at),
+        .where(
+            Event.group_id.in_(group_ids),
+            EventOrganiser.status == ACCEPTED,
+            Event.status == "published",
+            Event.starts_at >= start,
+            Event.starts_at < at,
+        ),
+        select(Membership.group_id, Membership.decided_by_id.label("user_id")).where(
+            Membership.group_id.in_(group_ids),
+            Membership.decided_by_id.is_not(None),
+            Membership.joined_at >= start,
+            Membership.joined_at < at,
+        ),
     ).subquery()
     query = (
         select(people.c.group_id, func.count(func.distinct(people.c.user_id)))
@@ -378,8 +477,11 @@ def _levels(group_ids, start, end):
         (act.c.kind.in_(["ask", "answer", "post"]), 2),
         else_=1,
     )
-    return select(act.c.group_id, act.c.user_id, func.max(level).label("level")) \
-        .group_by(act.c.group_id, act.c.user_id).subquery()
+    return (
+        select(act.c.group_id, act.c.user_id, func.max(level).label("level"))
+        .group_by(act.c.group_id, act.c.user_id)
+        .subquery()
+    )
 
 
 def movement(group_ids, at):
@@ -387,16 +489,24 @@ def movement(group_ids, at):
     now, before = _levels(group_ids, at - QUARTER, at), _levels(group_ids, at - 2 * QUARTER, at - QUARTER)
     roster = (
         select(Membership.group_id, Membership.user_id)
-        .where(Membership.group_id.in_(group_ids), Membership.joined_at.is_not(None),
-               Membership.joined_at <= at - QUARTER, or_(Membership.ended_at.is_(None), Membership.ended_at > at),
-               Membership.role != SPECIALIST, _parent(Membership.user_id))
+        .where(
+            Membership.group_id.in_(group_ids),
+            Membership.joined_at.is_not(None),
+            Membership.joined_at <= at - QUARTER,
+            or_(Membership.ended_at.is_(None), Membership.ended_at > at),
+            Membership.role != SPECIALIST,
+            _parent(Membership.user_id),
+        )
         .subquery()
     )
     level_now = func.coalesce(now.c.level, 0)
     level_before = func.coalesce(before.c.level, 0)
     rows = db.session.execute(
-        select(roster.c.group_id, func.sum(case((level_now > level_before, 1), else_=0)),
-               func.sum(case((level_now < level_before, 1), else_=0)))
+        select(
+            roster.c.group_id,
+            func.sum(case((level_now > level_before, 1), else_=0)),
+            func.sum(case((level_now < level_before, 1), else_=0)),
+        )
         .outerjoin(now, and_(now.c.group_id == roster.c.group_id, now.c.user_id == roster.c.user_id))
         .outerjoin(before, and_(before.c.group_id == roster.c.group_id, before.c.user_id == roster.c.user_id))
         .group_by(roster.c.group_id)
@@ -412,10 +522,21 @@ def newcomer_activation(group_ids, at):
     act = activity(group_ids, at - QUARTER - MONTH, at)
     rows = db.session.execute(
         select(Membership.group_id, Membership.joined_at, func.min(act.c.at))
-        .outerjoin(act, and_(act.c.group_id == Membership.group_id, act.c.user_id == Membership.user_id,
-                             act.c.at >= Membership.joined_at))
-        .where(Membership.group_id.in_(group_ids), Membership.joined_at >= at - QUARTER - MONTH,
-               Membership.joined_at < at - MONTH, Membership.role == "member", _parent(Membership.user_id))
+        .outerjoin(
+            act,
+            and_(
+                act.c.group_id == Membership.group_id,
+                act.c.user_id == Membership.user_id,
+                act.c.at >= Membership.joined_at,
+            ),
+        )
+        .where(
+            Membership.group_id.in_(group_ids),
+            Membership.joined_at >= at - QUARTER - MONTH,
+            Membership.joined_at < at - MONTH,
+            Membership.role == "member",
+            _parent(Membership.user_id),
+        )
         .group_by(Membership.group_id, Membership.id, Membership.joined_at)
     ).all()
     result = defaultdict(lambda: [0, 0])
@@ -434,8 +555,10 @@ def retention(group_ids, at):
     this_people = select(this.c.group_id, this.c.user_id).distinct().subquery()
     rows = db.session.execute(
         select(last_people.c.group_id, func.count(), func.count(this_people.c.user_id))
-        .outerjoin(this_people, and_(this_people.c.group_id == last_people.c.group_id,
-                                     this_people.c.user_id == last_people.c.user_id))
+        .outerjoin(
+            this_people,
+            and_(this_people.c.group_id == last_people.c.group_id, this_people.c.user_id == last_people.c.user_id),
+        )
         .group_by(last_people.c.group_id)
     ).all()
     return {g: (stayed, total) for g, total, stayed in rows}
@@ -448,24 +571,41 @@ def representation(group_ids, at):
     """Family forms and newcomers vs experienced, among active members, leaders and all members."""
     act = activity(group_ids, at - HALF_YEAR, at)
     active_people = select(act.c.group_id, act.c.user_id).distinct().subquery()
-    experience = case((User.experience_years.is_(None), "unknown"), (User.experience_years < 2, "newcomer"),
-                      else_="experienced")
+    experience = case(
+        (User.experience_years.is_(None), "unknown"), (User.experience_years < 2, "newcomer"), else_="experienced"
+    )
     form = func.coalesce(User.family_form, "unknown")
     members = (
         select(Membership.group_id, Membership.user_id, Membership.role)
-        .where(Membership.group_id.in_(group_ids), Membership.status == ACTIVE, Membership.role != SPECIALIST,
-               _parent(Membership.user_id))
+        .where(
+            Membership.group_id.in_(group_ids),
+            Membership.status == ACTIVE,
+            Membership.role != SPECIALIST,
+            _parent(Membership.user_id),
+        )
         .subquery()
     )
     result = defaultdict(lambda: {"members": defaultdict(int), "active": defaultdict(int), "leaders": defaultdict(int)})
     for population, query in (
-        ("members", select(members.c.group_id, form, experience, func.count())
-         .join(User, User.id == members.c.user_id).group_by(members.c.group_id, form, experience)),
-        ("leaders", select(members.c.group_id, form, experience, func.count())
-         .join(User, User.id == members.c.user_id).where(members.c.role == LEADER)
-         .group_by(members.c.group_id, form, experience)),
-        ("active", select(active_people.c.group_id, form, experience, func.count())
-         .join(User, User.id == active_people.c.user_id).group_by(active_people.c.group_id, form, experience)),
+        (
+            "members",
+            select(members.c.group_id, form, experience, func.count())
+            .join(User, User.id == members.c.user_id)
+            .group_by(members.c.group_id, form, experience),
+        ),
+        (
+            "leaders",
+            select(members.c.group_id, form, experience, func.count())
+            .join(User, User.id == members.c.user_id)
+            .where(members.c.role == LEADER)
+            .group_by(members.c.group_id, form, experience),
+        ),
+        (
+            "active",
+            select(active_people.c.group_id, form, experience, func.count())
+            .join(User, User.id == active_people.c.user_id)
+            .group_by(active_people.c.group_id, form, experience),
+        ),
     ):
         for group_id, family_form, level, count in db.session.execute(query).all():
             result[group_id][population][f"form:{family_form}"] += count
@@ -489,8 +629,11 @@ def compute(group_ids, at):
     members = members_at(group_ids, at)
     active = active_counts(group_ids, at - MONTH, at)
     year_ago_groups = [g for g in group_ids if created[g] <= at - timedelta(days=365)]
-    active_year_ago = active_counts(year_ago_groups, at - timedelta(days=365) - MONTH, at - timedelta(days=365)) \
-        if year_ago_groups else {}
+    active_year_ago = (
+        active_counts(year_ago_groups, at - timedelta(days=365) - MONTH, at - timedelta(days=365))
+        if year_ago_groups
+        else {}
+    )
     rhythm, last_event = meetings(group_ids, at)
     repeat = repeat_attendance(group_ids, at)
     answers = peer_answers(group_ids, at)

@@ -51,7 +51,9 @@ def last_complete_period(now=None):
 
 def breaks_by_group(group_ids):
     rows = db.session.execute(
-        select(HealthBreak.group_id, HealthBreak.starts_on, HealthBreak.ends_on).where(HealthBreak.group_id.in_(group_ids))
+        select(HealthBreak.group_id, HealthBreak.starts_on, HealthBreak.ends_on).where(
+            HealthBreak.group_id.in_(group_ids)
+        )
     ).all()
     result = {g: [] for g in group_ids}
     for group_id, starts_on, ends_on in rows:
@@ -101,12 +103,18 @@ def take_snapshots(periods, group_ids=None):
             verdict = evaluate(values[g], at, previous.values if previous else quarter_before.get(g), recent, breaks[g])
             raw_history = [s.raw_stage for s in reversed(earlier)] + [verdict.stage]
             stage = settle(raw_history)[-1]
-            rows.append({
-                "group_id": g, "period": period, "computed_at": utcnow(), "values": values[g],
-                "raw_stage": verdict.stage, "stage": stage,
-                "reasons": [[code, numbers] for code, numbers in verdict.reasons]
-                + [["next_step", {"code": verdict.next_step[0]}]],
-            })
+            rows.append(
+                {
+                    "group_id": g,
+                    "period": period,
+                    "computed_at": utcnow(),
+                    "values": values[g],
+                    "raw_stage": verdict.stage,
+                    "stage": stage,
+                    "reasons": [[code, numbers] for code, numbers in verdict.reasons]
+                    + [["next_step", {"code": verdict.next_step[0]}]],
+                }
+            )
         _upsert(rows)
         stored += len(rows)
     db.session.commit()
@@ -145,7 +153,9 @@ def backfill(months=HISTORY_MONTHS, now=None):
 
 def history(group, months=HISTORY_MONTHS):
     rows = db.session.scalars(
-        select(HealthSnapshot).where(HealthSnapshot.group_id == group.id).order_by(HealthSnapshot.period.desc())
+        select(HealthSnapshot)
+        .where(HealthSnapshot.group_id == group.id)
+        .order_by(HealthSnapshot.period.desc())
         .limit(months)
     ).all()
     return list(reversed(rows))
@@ -177,10 +187,18 @@ def organisation_health(organisation):
         select(Group).where(Group.organisation_id == organisation.id, Group.archived_at.is_(None)).order_by(Group.name)
     ).all()
     ids = [g.id for g in groups]
-    snapshots = db.session.scalars(
-        select(HealthSnapshot).where(HealthSnapshot.group_id.in_(ids), HealthSnapshot.period >= add_months(
-            last_complete_period(), -(HISTORY_MONTHS - 1))).order_by(HealthSnapshot.period)
-    ).all() if ids else []
+    snapshots = (
+        db.session.scalars(
+            select(HealthSnapshot)
+            .where(
+                HealthSnapshot.group_id.in_(ids),
+                HealthSnapshot.period >= add_months(last_complete_period(), -(HISTORY_MONTHS - 1)),
+            )
+            .order_by(HealthSnapshot.period)
+        ).all()
+        if ids
+        else []
+    )
     by_group = {g: [] for g in ids}
     for snapshot in snapshots:
         by_group[snapshot.group_id].append(snapshot)
@@ -195,8 +213,11 @@ def declare_break(actor, group, starts_on, ends_on, reason):
         raise HealthError("break-order", field="ends_on")
     if (ends_on - starts_on).days > 120:
         raise HealthError("break-long", field="ends_on")
-    db.session.add(HealthBreak(group_id=group.id, starts_on=starts_on, ends_on=ends_on, reason=reason.strip(),
-                               created_by_id=actor.id))
+    db.session.add(
+        HealthBreak(
+            group_id=group.id, starts_on=starts_on, ends_on=ends_on, reason=reason.strip(), created_by_id=actor.id
+        )
+    )
     audit(actor, "health.break", group, starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat())
     db.session.commit()
 
@@ -222,14 +243,30 @@ def record_offline_meeting(actor, group, title, day, attendee_ids):
     if day < utcnow().date() - timedelta(days=365):
         raise HealthError("too-old", field="day")
     starts_at = datetime.combine(day, time(12, 0), tzinfo=UTC)
-    event = Event(group_id=group.id, title=title.strip(), starts_at=starts_at, ends_at=starts_at + timedelta(hours=2),
-                  status=PUBLISHED, offline=True, created_by_id=actor.id, created_at=starts_at)
+    event = Event(
+        group_id=group.id,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        status=PUBLISHED,
+        offline=True,
+        created_by_id=actor.id,
+        created_at=starts_at,
+    )
     db.session.add(event)
     db.session.flush()
     db.session.add(EventOrganiser(event_id=event.id, user_id=actor.id, status=ACCEPTED, answered_at=starts_at))
     for user_id in set(attendee_ids):
-        db.session.add(Registration(event_id=event.id, user_id=user_id, status=GOING, attended=True,
-                                    queued_at=starts_at, created_at=starts_at))
+        db.session.add(
+            Registration(
+                event_id=event.id,
+                user_id=user_id,
+                status=GOING,
+                attended=True,
+                queued_at=starts_at,
+                created_at=starts_at,
+            )
+        )
     event.going_count = len(set(attendee_ids))
     audit(actor, "health.offline_meeting", event, group_id=group.id, attendees=len(set(attendee_ids)))
     db.session.commit()

@@ -22,22 +22,31 @@ STAGE_HINTS = {
 }
 
 REASONS = {
-    "missing_active": lambda n: ngettext("Only %(num)d family took part this month; a formed group has at least %(min)d.",
-                                         "Only %(num)d families took part this month; a formed group has at least %(min)d.",
-                                         n["count"], min=T["formed_active_families"]),
-    "missing_rhythm": lambda n: _("Meetings with at least 3 families happened in %(months)d of the last 3 months.",
-                                  months=n["months"]),
+    "missing_active": lambda n: ngettext(
+        "Only %(num)d family took part this month; a formed group has at least %(min)d.",
+        "Only %(num)d families took part this month; a formed group has at least %(min)d.",
+        n["count"],
+        min=T["formed_active_families"],
+    ),
+    "missing_rhythm": lambda n: _(
+        "Meetings with at least 3 families happened in %(months)d of the last 3 months.", months=n["months"]
+    ),
     "missing_answers": lambda n: _("Parents answered %(answered)d of %(requests)d help requests within 3 days.", **n),
-    "missing_bench": lambda n: ngettext("%(num)d parent organised or welcomed people in the last 3 months.",
-                                        "%(num)d parents organised or welcomed people in the last 3 months.", n["count"]),
+    "missing_bench": lambda n: ngettext(
+        "%(num)d parent organised or welcomed people in the last 3 months.",
+        "%(num)d parents organised or welcomed people in the last 3 months.",
+        n["count"],
+    ),
     "missing_independence": lambda n: _("Parents started %(parents)d of %(total)d events, threads and answers.", **n),
     "missing_reciprocity": lambda n: _("%(both)d of %(total)d people both gave and received help.", **n),
-    "met_active": lambda n: ngettext("%(num)d family took part this month.", "%(num)d families took part this month.",
-                                     n["count"]),
+    "met_active": lambda n: ngettext(
+        "%(num)d family took part this month.", "%(num)d families took part this month.", n["count"]
+    ),
     "met_rhythm": lambda n: _("There was a meeting every month for the last 3 months."),
     "met_answers": lambda n: _("Parents answered %(answered)d of %(requests)d help requests within 3 days.", **n),
-    "met_bench": lambda n: ngettext("%(num)d parent shares the organising.", "%(num)d parents share the organising.",
-                                    n["count"]),
+    "met_bench": lambda n: ngettext(
+        "%(num)d parent shares the organising.", "%(num)d parents share the organising.", n["count"]
+    ),
     "met_independence": lambda n: _("Parents started %(parents)d of %(total)d events, threads and answers.", **n),
     "met_reciprocity": lambda n: _("%(both)d of %(total)d people both gave and received help.", **n),
     "active_rising": lambda n: _("More families take part: %(now)d now, %(before)d three months ago.", **n),
@@ -45,16 +54,23 @@ REASONS = {
     "ties_rising": lambda n: _("Families are more connected with each other than three months ago."),
     "activation": lambda n: _("%(active)d of %(total)d newcomers joined in within their first month.", **n),
     "retention_high": lambda n: _("%(stayed)d of %(total)d families active last quarter are still active.", **n),
-    "self_running": lambda n: _("For three months parents started at least %(share)d %% of everything, and every month had a meeting run by parents alone.",
-                                share=round(T["self_running_independence"] * 100)),
+    "self_running": lambda n: _(
+        "For three months parents started at least %(share)d %% of everything, and every month had a meeting run by parents alone.",
+        share=round(T["self_running_independence"] * 100),
+    ),
     "risk_no_event": lambda n: _("No meeting for %(days)d days (declared breaks not counted).", **n),
-    "risk_unanswered": lambda n: ngettext("%(num)d help request has had no answer for a week.",
-                                          "%(num)d help requests have had no answer for a week.", n["count"]),
+    "risk_unanswered": lambda n: ngettext(
+        "%(num)d help request has had no answer for a week.",
+        "%(num)d help requests have had no answer for a week.",
+        n["count"],
+    ),
     "risk_single_organiser": lambda n: _("Only one person organises everything in a group of %(members)d.", **n),
     "risk_active_drop": lambda n: _("%(now)d families took part this month, against %(before)d a year ago.", **n),
     "risk_retention": lambda n: _("Only %(stayed)d of %(total)d families active last quarter are still active.", **n),
-    "settling": lambda n: _("The latest month points to “%(stage)s”; the label changes when a second month agrees.",
-                            stage=STAGE_LABELS.get(n["raw"], n["raw"])),
+    "settling": lambda n: _(
+        "The latest month points to “%(stage)s”; the label changes when a second month agrees.",
+        stage=STAGE_LABELS.get(n["raw"], n["raw"]),
+    ),
 }
 
 NEXT_STEPS = {
@@ -94,19 +110,80 @@ def shown_reasons(snapshot):
 
 INDICATORS = (
     # id, name, window, why it matters
-    ("A1", _l("Active families"), _l("30 days"), _l("Families who came to a meeting, wrote, asked or answered. Logging in does not count.")),
-    ("A2", _l("Meeting rhythm"), _l("3 months"), _l("Months with at least one meeting of 3 or more families. Regular meetings hold a community together.")),
-    ("A3", _l("Repeat attendance"), _l("90 days"), _l("Share of attendees who came at least twice. Groups usually close when people stop coming back.")),
-    ("P1", _l("Peer answer rate"), _l("90 days"), _l("Help requests answered by another parent within 72 hours. Self-answers and specialists' answers do not count.")),
-    ("P2", _l("Reciprocity"), _l("180 days"), _l("People who both gave and received help, among all who did either. In mutual aid, people do both.")),
-    ("P3", _l("Helper breadth"), _l("90 days"), _l("The smallest number of people who gave half of all help. One helper carrying everything is fragile.")),
-    ("P4", _l("Connectedness"), _l("90 days"), _l("Active members tied to at least two others through help, replies or shared meetings.")),
-    ("L1", _l("Leader independence"), _l("90 days"), _l("Events, threads and help answers started by parents, among all started by parents and specialists.")),
-    ("L2", _l("Leader bench"), _l("90 days"), _l("Parents who organised a meeting or welcomed a newcomer. More than one keeps the group safe.")),
-    ("L3", _l("Movement up"), _l("quarter"), _l("Members who moved up a level (exploring, participating, contributing, leading) minus those who moved down.")),
+    (
+        "A1",
+        _l("Active families"),
+        _l("30 days"),
+        _l("Families who came to a meeting, wrote, asked or answered. Logging in does not count."),
+    ),
+    (
+        "A2",
+        _l("Meeting rhythm"),
+        _l("3 months"),
+        _l("Months with at least one meeting of 3 or more families. Regular meetings hold a community together."),
+    ),
+    (
+        "A3",
+        _l("Repeat attendance"),
+        _l("90 days"),
+        _l("Share of attendees who came at least twice. Groups usually close when people stop coming back."),
+    ),
+    (
+        "P1",
+        _l("Peer answer rate"),
+        _l("90 days"),
+        _l(
+            "Help requests answered by another parent within 72 hours. Self-answers and specialists' answers do not count."
+        ),
+    ),
+    (
+        "P2",
+        _l("Reciprocity"),
+        _l("180 days"),
+        _l("People who both gave and received help, among all who did either. In mutual aid, people do both."),
+    ),
+    (
+        "P3",
+        _l("Helper breadth"),
+        _l("90 days"),
+        _l("The smallest number of people who gave half of all help. One helper carrying everything is fragile."),
+    ),
+    (
+        "P4",
+        _l("Connectedness"),
+        _l("90 days"),
+        _l("Active members tied to at least two others through help, replies or shared meetings."),
+    ),
+    (
+        "L1",
+        _l("Leader independence"),
+        _l("90 days"),
+        _l("Events, threads and help answers started by parents, among all started by parents and specialists."),
+    ),
+    (
+        "L2",
+        _l("Leader bench"),
+        _l("90 days"),
+        _l("Parents who organised a meeting or welcomed a newcomer. More than one keeps the group safe."),
+    ),
+    (
+        "L3",
+        _l("Movement up"),
+        _l("quarter"),
+        _l(
+            "Members who moved up a level (exploring, participating, contributing, leading) minus those who moved down."
+        ),
+    ),
     ("G1", _l("Newcomer activation"), _l("90 days"), _l("Newcomers who took part within 30 days of joining.")),
     ("G2", _l("Retention"), _l("quarter"), _l("Families active last quarter who are still active this quarter.")),
-    ("I1", _l("Representation"), _l("180 days"), _l("The mix of family forms and of newcomers and experienced parents among the active and the leaders, against all members.")),
+    (
+        "I1",
+        _l("Representation"),
+        _l("180 days"),
+        _l(
+            "The mix of family forms and of newcomers and experienced parents among the active and the leaders, against all members."
+        ),
+    ),
 )
 
 
@@ -124,6 +201,7 @@ def _share(pair):
 
 def describe(v, hide_small=False):
     """One plain sentence per indicator, with its counts (a percentage never alone)."""
+
     def n(x):
         return small(x, hide_small)
 
@@ -143,8 +221,16 @@ def describe(v, hide_small=False):
     if v.get("P1_median_hours") is not None:
         p1 += " " + _("Median time to the first answer: %(hours)s hours.", hours=v["P1_median_hours"])
     giver_half, givers, given = v["P3"]
-    p3 = (_("%(num)s of %(givers)s helpers gave half of all help (%(given)s times).", num=n(giver_half),
-            givers=n(givers), given=n(given)) if given else _("no confirmed help yet"))
+    p3 = (
+        _(
+            "%(num)s of %(givers)s helpers gave half of all help (%(given)s times).",
+            num=n(giver_half),
+            givers=n(givers),
+            given=n(given),
+        )
+        if given
+        else _("no confirmed help yet")
+    )
     up, down = v["L3"]
     newcomers = v["G1"]
     return {
@@ -155,8 +241,9 @@ def describe(v, hide_small=False):
         "P2": _("Both gave and received: %(value)s.", value=pct(v["P2"])),
         "P3": p3,
         "P4": _("Tied to at least two others: %(value)s.", value=pct(v["P4"])),
-        "L1": _("Started by parents: %(value)s.", value=pct(v["L1"])) + " " + _(
-            "%(months)d of the last 3 months had a meeting run by parents alone.", months=v["L1_parent_only_months"]),
+        "L1": _("Started by parents: %(value)s.", value=pct(v["L1"]))
+        + " "
+        + _("%(months)d of the last 3 months had a meeting run by parents alone.", months=v["L1_parent_only_months"]),
         "L2": _("%(num)s parents organised a meeting or welcomed a newcomer.", num=n(v["L2"])),
         "L3": _("%(up)s moved up a level, %(down)s moved down.", up=n(up), down=n(down)),
         "G1": _("Newcomers who took part in their first month: %(value)s.", value=pct(newcomers)),

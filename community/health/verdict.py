@@ -13,31 +13,31 @@ STAGES = (FORMING, FORMED, GROWING, SELF_RUNNING, AT_RISK)
 
 THRESHOLDS = {
     # Formed
-    "formed_active_families": 6,          # A1 ≥ 6
-    "formed_meeting_months": 3,           # A2 = 3 of 3
-    "formed_peer_answer_rate": 0.70,      # P1 ≥ 70 % …
+    "formed_active_families": 6,  # A1 ≥ 6
+    "formed_meeting_months": 3,  # A2 = 3 of 3
+    "formed_peer_answer_rate": 0.70,  # P1 ≥ 70 % …
     "formed_peer_answer_min_requests": 3,  # … when there were at least 3 requests
-    "formed_leader_bench": 2,             # L2 ≥ 2
-    "formed_independence": 0.50,          # L1 ≥ 50 %
-    "formed_reciprocity": 0.25,           # P2 ≥ 25 % …
+    "formed_leader_bench": 2,  # L2 ≥ 2
+    "formed_independence": 0.50,  # L1 ≥ 50 %
+    "formed_reciprocity": 0.25,  # P2 ≥ 25 % …
     "formed_reciprocity_min_exchanges": 5,  # … when there were at least 5 exchanges
     # Growing: formed, and at least this many signals
     "growing_signals": 2,
-    "growing_activation": 0.50,           # G1 ≥ 50 %
-    "growing_retention": 0.70,            # G2 ≥ 70 %
+    "growing_activation": 0.50,  # G1 ≥ 50 %
+    "growing_retention": 0.70,  # G2 ≥ 70 %
     # Runs without the NGO
-    "self_running_independence": 0.90,    # L1 ≥ 90 % for three months
+    "self_running_independence": 0.90,  # L1 ≥ 90 % for three months
     "self_running_parent_only_months": 3,  # a specialist-free event every month
-    "self_running_leader_bench": 2,       # L2 ≥ 2
-    "self_running_retention": 0.60,       # G2 ≥ 60 %
+    "self_running_leader_bench": 2,  # L2 ≥ 2
+    "self_running_retention": 0.60,  # G2 ≥ 60 %
     # At risk (overrides everything)
     "risk_days_without_event": 60,
     "risk_unanswered_days": 7,
     "risk_single_organiser_group_size": 6,
-    "risk_active_drop": 0.30,             # A1 down ≥ 30 % against the same season
-    "risk_retention": 0.40,               # G2 < 40 %
+    "risk_active_drop": 0.30,  # A1 down ≥ 30 % against the same season
+    "risk_retention": 0.40,  # G2 < 40 %
     # Honest numbers
-    "min_denominator": 5,                 # no threshold fires on a denominator under 5
+    "min_denominator": 5,  # no threshold fires on a denominator under 5
 }
 T = THRESHOLDS
 
@@ -67,13 +67,22 @@ def formed_checks(v):
     return [
         ("active", v["A1"] >= T["formed_active_families"], {"count": v["A1"]}),
         ("rhythm", v["A2"] >= T["formed_meeting_months"], {"months": v["A2"]}),
-        ("answers", p1[1] < T["formed_peer_answer_min_requests"] or ratio(p1) >= T["formed_peer_answer_rate"],
-         {"answered": p1[0], "requests": p1[1]}),
+        (
+            "answers",
+            p1[1] < T["formed_peer_answer_min_requests"] or ratio(p1) >= T["formed_peer_answer_rate"],
+            {"answered": p1[0], "requests": p1[1]},
+        ),
         ("bench", v["L2"] >= T["formed_leader_bench"], {"count": v["L2"]}),
-        ("independence", ratio(v["L1"]) is None or ratio(v["L1"]) >= T["formed_independence"],
-         {"parents": v["L1"][0], "total": v["L1"][1]}),
-        ("reciprocity", v["exchanges"] < T["formed_reciprocity_min_exchanges"] or (ratio(p2) or 0) >= T["formed_reciprocity"],
-         {"both": p2[0], "total": p2[1]}),
+        (
+            "independence",
+            ratio(v["L1"]) is None or ratio(v["L1"]) >= T["formed_independence"],
+            {"parents": v["L1"][0], "total": v["L1"][1]},
+        ),
+        (
+            "reciprocity",
+            v["exchanges"] < T["formed_reciprocity_min_exchanges"] or (ratio(p2) or 0) >= T["formed_reciprocity"],
+            {"both": p2[0], "total": p2[1]},
+        ),
     ]
 
 
@@ -121,7 +130,8 @@ def growing_signals(v, previous):
         p2_now, p2_before = ratio(v["P2"]), ratio(previous["P2"])
         p4_now, p4_before = ratio(v["P4"]), ratio(previous["P4"])
         if (p2_now is not None and p2_before is not None and p2_now > p2_before and _enough(v["P2"])) or (
-                p4_now is not None and p4_before is not None and p4_now > p4_before and _enough(v["P4"])):
+            p4_now is not None and p4_before is not None and p4_now > p4_before and _enough(v["P4"])
+        ):
             signals.append(("ties_rising", {}))
     if _enough(v["G1"]) and ratio(v["G1"]) >= T["growing_activation"]:
         signals.append(("activation", {"active": v["G1"][0], "total": v["G1"][1]}))
@@ -152,8 +162,9 @@ def evaluate(v, at, previous_quarter=None, recent=(), breaks=()):
     checks = formed_checks(v)
     missing = [(code, numbers) for code, passed, numbers in checks if not passed]
     if missing:
-        return Verdict(FORMING, [("missing_" + code, numbers) for code, numbers in missing],
-                       _next_step(missing[0][0], v))
+        return Verdict(
+            FORMING, [("missing_" + code, numbers) for code, numbers in missing], _next_step(missing[0][0], v)
+        )
     met = [("met_" + code, numbers) for code, _, numbers in checks]
     if self_running(v, recent):
         return Verdict(SELF_RUNNING, [("self_running", {"months": 3})] + met[:2], ("keep_going", {}))

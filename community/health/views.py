@@ -34,9 +34,12 @@ ERRORS = {
 def _is_org_specialist(user, organisation_id):
     if not user.is_authenticated or organisation_id is None:
         return False
-    return db.session.scalar(
-        select(Specialist.id).where(Specialist.user_id == user.id, Specialist.organisation_id == organisation_id)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(Specialist.id).where(Specialist.user_id == user.id, Specialist.organisation_id == organisation_id)
+        )
+        is not None
+    )
 
 
 def _group_for(slug):
@@ -63,10 +66,18 @@ def group(slug):
     # Specialists and admins see aggregates only: counts under 5 are not spelled out.
     hide_small = not access.is_member or access.is_specialist
     return render_template(
-        "health/group.html", group=group, access=access, health=health, series=series, texts=texts,
-        described=texts.describe(health["values"], hide_small), charts=charts, hide_small=hide_small,
+        "health/group.html",
+        group=group,
+        access=access,
+        health=health,
+        series=series,
+        texts=texts,
+        described=texts.describe(health["values"], hide_small),
+        charts=charts,
+        hide_small=hide_small,
         unanswered=unanswered_needs(group) if access.is_leader else [],
-        breaks=service.group_breaks(group), break_form=forms.BreakForm(formdata=None),
+        breaks=service.group_breaks(group),
+        break_form=forms.BreakForm(formdata=None),
     )
 
 
@@ -91,10 +102,10 @@ def _csv(filename, groups_with_history):
         for snapshot in history:
             values = snapshot.values
             row = [texts.KEY_SERIES[k](values) for k in keys]
-            writer.writerow([_cell(group.name), snapshot.period.isoformat(), snapshot.stage, values["members"],
-                             *row])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+            writer.writerow([_cell(group.name), snapshot.period.isoformat(), snapshot.stage, values["members"], *row])
+    return Response(
+        out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={filename}"}
+    )
 
 
 @bp.post("/groups/<slug>/health/breaks")
@@ -178,18 +189,33 @@ def organisation(slug):
         if stage_filter and stage != stage_filter:
             continue
         values = latest.values if latest else {}
-        rows.append({
-            "group": group, "stage": stage, "values": values, "history": history,
-            "described": texts.describe(values, hide_small=True) if values else {},
-            "trend": [s.values["A1"] for s in history],
-            "reasons": [texts.reason_text(code, numbers, hide_small=True)
-                        for code, numbers in (texts.shown_reasons(latest) if latest else [])][:2],
-        })
+        rows.append(
+            {
+                "group": group,
+                "stage": stage,
+                "values": values,
+                "history": history,
+                "described": texts.describe(values, hide_small=True) if values else {},
+                "trend": [s.values["A1"] for s in history],
+                "reasons": [
+                    texts.reason_text(code, numbers, hide_small=True)
+                    for code, numbers in (texts.shown_reasons(latest) if latest else [])
+                ][:2],
+            }
+        )
     rows.sort(key=SORTS[sort])
     if sort == "stage":
         rows.sort(key=lambda row: 0 if row["stage"] == "at_risk" else 1)
-    return render_template("health/organisation.html", organisation=organisation, rows=rows, counts=counts,
-                           stage_filter=stage_filter, sort=sort, texts=texts, charts=charts)
+    return render_template(
+        "health/organisation.html",
+        organisation=organisation,
+        rows=rows,
+        counts=counts,
+        stage_filter=stage_filter,
+        sort=sort,
+        texts=texts,
+        charts=charts,
+    )
 
 
 @bp.route("/orgs/<slug>/health.csv")

@@ -9,12 +9,18 @@ from community.extensions import db
 
 MESSAGES = {
     400: lambda: (_("Something in the request was not right"), _("Please go back and try again.")),
-    403: lambda: (_("This is not open to you"), _("You do not have access to this page. If you think you should, ask the group's leader.")),
+    403: lambda: (
+        _("This is not open to you"),
+        _("You do not have access to this page. If you think you should, ask the group's leader."),
+    ),
     404: lambda: (_("Page not found"), _("The page does not exist, or it is visible only to members of a group.")),
     405: lambda: (_("This action is not available here"), _("Please go back and use the buttons on the page.")),
     413: lambda: (_("Too much data"), _("What you sent is too large. Please shorten the text or send a smaller file.")),
     429: lambda: (_("Too many attempts"), _("Please wait a few minutes and try again.")),
-    500: lambda: (_("Something went wrong on our side"), _("We are sorry. Please try again in a minute. Nothing you typed was sent to anyone.")),
+    500: lambda: (
+        _("Something went wrong on our side"),
+        _("We are sorry. Please try again in a minute. Nothing you typed was sent to anyone."),
+    ),
     503: lambda: (_("Krug is briefly unavailable"), _("Please try again in a minute.")),
 }
 
@@ -35,7 +41,9 @@ def handle_http(error: HTTPException):
 
 def handle_csrf(error: CSRFError):
     title = _("The form has expired")
-    message = _("For your safety, forms expire when you log in or out. Please go back, reload the page and send it again.")
+    message = _(
+        "For your safety, forms expire when you log in or out. Please go back, reload the page and send it again."
+    )
     return render_template("errors/error.html", code=400, title=title, message=message), 400
 
 

@@ -17,8 +17,12 @@ def register(app):
     from community.mutual_help.forms import KIND_LABELS as HELP_KIND_LABELS
 
     app.jinja_env.globals.update(
-        role_labels=ENGAGEMENT_ROLE_LABELS, role_hints=ENGAGEMENT_ROLE_HINTS, kind_labels=KIND_LABELS,
-        help_categories=CATEGORY_LABELS, help_urgencies=URGENCY_LABELS, help_kinds=HELP_KIND_LABELS,
+        role_labels=ENGAGEMENT_ROLE_LABELS,
+        role_hints=ENGAGEMENT_ROLE_HINTS,
+        kind_labels=KIND_LABELS,
+        help_categories=CATEGORY_LABELS,
+        help_urgencies=URGENCY_LABELS,
+        help_kinds=HELP_KIND_LABELS,
     )
 
     @app.context_processor

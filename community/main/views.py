@@ -17,8 +17,9 @@ def index():
         from community.groups.service import my_groups
         from community.orgs.service import organisations_of
 
-        return render_template("main/home.html", memberships=my_groups(current_user),
-                               organisations=organisations_of(current_user))
+        return render_template(
+            "main/home.html", memberships=my_groups(current_user), organisations=organisations_of(current_user)
+        )
     return render_template("main/index.html")
 
 

@@ -13,7 +13,10 @@ class MessageForm(FlaskForm):
     body = TextAreaField(
         _l("Your message"),
         filters=[stripped],
-        validators=[DataRequired(_l("Please write something.")), Length(max=5000, message=_l("At most 5000 characters."))],
+        validators=[
+            DataRequired(_l("Please write something.")),
+            Length(max=5000, message=_l("At most 5000 characters.")),
+        ],
         description=CHILD_DATA_WARNING,
         render_kw={"rows": 4},
     )

@@ -48,9 +48,16 @@ def send_message(sender, recipient, body):
     message = Message(group_id=group.id, sender_id=sender.id, recipient_id=recipient.id, body=body.strip())
     db.session.add(message)
     db.session.flush()
-    notify(recipient, "message.received", url_for("messages.thread", user_id=sender.id),
-           email_template="messages/received", force_email=True,
-           name=sender.display_name, group=group.name, body=message.body)
+    notify(
+        recipient,
+        "message.received",
+        url_for("messages.thread", user_id=sender.id),
+        email_template="messages/received",
+        force_email=True,
+        name=sender.display_name,
+        group=group.name,
+        body=message.body,
+    )
     db.session.commit()
     return message
 

@@ -28,5 +28,6 @@ def thread(user_id):
         service.send_message(current_user, other, form.body.data)
         flash(_("Your message is sent. %(name)s will get it in Krug and by email.", name=other.display_name), "success")
         return redirect(url_for("messages.thread", user_id=other.id, _anchor="write"))
-    return render_template("messages/thread.html", other=other, group=group, form=form,
-                           messages=service.thread(current_user, other))
+    return render_template(
+        "messages/thread.html", other=other, group=group, form=form, messages=service.thread(current_user, other)
+    )

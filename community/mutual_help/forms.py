@@ -38,8 +38,10 @@ class HelpRequestForm(FlaskForm):
     title = StringField(
         _l("In a few words"),
         filters=[stripped],
-        validators=[DataRequired(_l("Please say in a few words what it is about.")),
-                    Length(max=200, message=_l("At most 200 characters."))],
+        validators=[
+            DataRequired(_l("Please say in a few words what it is about.")),
+            Length(max=200, message=_l("At most 200 characters.")),
+        ],
         description=_l("For example: A lift to the hospital on Thursday morning"),
     )
     details = TextAreaField(
@@ -50,8 +52,9 @@ class HelpRequestForm(FlaskForm):
         render_kw={"rows": 5},
     )
     category = SelectField(_l("Kind of help"), choices=[SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES])
-    urgency = RadioField(_l("How urgent"), choices=[SelectChoice(u, URGENCY_LABELS[u]) for u in URGENCIES],
-                         default="week")
+    urgency = RadioField(
+        _l("How urgent"), choices=[SelectChoice(u, URGENCY_LABELS[u]) for u in URGENCIES], default="week"
+    )
     needed_by = DateField(_l("Needed by (optional)"), validators=[Optional()], render_kw={"type": "date"})
     sensitive = BooleanField(
         _l("This is sensitive"),
@@ -63,8 +66,10 @@ class RespondForm(FlaskForm):
     message = TextAreaField(
         _l("Your message"),
         filters=[stripped],
-        validators=[DataRequired(_l("Please write a few words: how you can help, when.")),
-                    Length(max=2000, message=_l("At most 2000 characters."))],
+        validators=[
+            DataRequired(_l("Please write a few words: how you can help, when.")),
+            Length(max=2000, message=_l("At most 2000 characters.")),
+        ],
         description=_l("Your email and phone stay hidden unless you choose to share them."),
         render_kw={"rows": 3},
     )
@@ -74,15 +79,19 @@ class ThreadForm(FlaskForm):
     body = TextAreaField(
         _l("Message"),
         filters=[stripped],
-        validators=[DataRequired(_l("Please write something.")), Length(max=5000, message=_l("At most 5000 characters."))],
+        validators=[
+            DataRequired(_l("Please write something.")),
+            Length(max=5000, message=_l("At most 5000 characters.")),
+        ],
         description=NO_CHILD_DATA,
         render_kw={"rows": 3},
     )
 
 
 class ResolveForm(FlaskForm):
-    helpers = SelectMultipleField(_l("Who helped?"), coerce=int, choices=[],
-                                  widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    helpers = SelectMultipleField(
+        _l("Who helped?"), coerce=int, choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
     thank_you = TextAreaField(
         _l("A thank-you (optional; the helpers will see it)"),
         filters=[stripped],
@@ -101,18 +110,24 @@ class CloseForm(FlaskForm):
 
 class OfflineHelpForm(FlaskForm):
     helper_id = SelectField(_l("Who helped"), coerce=int, choices=[], validators=[InputRequired(_l("Please choose."))])
-    helped_id = SelectField(_l("Whom they helped"), coerce=int, choices=[], validators=[InputRequired(_l("Please choose."))])
+    helped_id = SelectField(
+        _l("Whom they helped"), coerce=int, choices=[], validators=[InputRequired(_l("Please choose."))]
+    )
     category = SelectField(_l("Kind of help"), choices=[SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES])
     when = DateField(_l("When"), validators=[InputRequired(_l("Please choose a date."))], render_kw={"type": "date"})
-    note = StringField(_l("In a few words (optional)"), filters=[stripped],
-                       validators=[Optional(), Length(max=200, message=_l("At most 200 characters."))],
-                       description=NO_CHILD_DATA)
+    note = StringField(
+        _l("In a few words (optional)"),
+        filters=[stripped],
+        validators=[Optional(), Length(max=200, message=_l("At most 200 characters."))],
+        description=NO_CHILD_DATA,
+    )
 
 
 class SubscriptionsForm(FlaskForm):
     categories = SelectMultipleField(
         _l("Email me when someone in my groups needs:"),
         choices=[SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES],
-        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
         validators=[Optional()],
     )

@@ -64,7 +64,7 @@ class HelpRequest(TimestampMixin, db.Model):
 
 
 class HelpResponse(db.Model):
-    """"I can help" (or "I'd like this" for an offer), with a message."""
+    """ "I can help" (or "I'd like this" for an offer), with a message."""
 
     __tablename__ = "help_response"
     __table_args__ = (UniqueConstraint("request_id", "helper_id"),)

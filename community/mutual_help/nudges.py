@@ -27,8 +27,11 @@ def nudge(now=None):
 
     unanswered = db.session.scalars(
         select(HelpRequest.id).where(
-            HelpRequest.kind == NEED, HelpRequest.status == OPEN, HelpRequest.response_count == 0,
-            HelpRequest.leaders_nudged_at.is_(None), HelpRequest.hidden_at.is_(None),
+            HelpRequest.kind == NEED,
+            HelpRequest.status == OPEN,
+            HelpRequest.response_count == 0,
+            HelpRequest.leaders_nudged_at.is_(None),
+            HelpRequest.hidden_at.is_(None),
             HelpRequest.created_at <= now - UNANSWERED_AFTER,
         )
     ).all()
@@ -37,17 +40,25 @@ def nudge(now=None):
             continue
         help_request = db.session.get(HelpRequest, request_id)
         for leader in _leaders(help_request.group_id):
-            notify(leader, "help.unanswered", url_for("help.detail", request_id=request_id),
-                   email_template="help/unanswered", group=help_request.group.name,
-                   name=first_name(help_request.author), category=help_request.category,
-                   title="" if help_request.sensitive else help_request.title)
+            notify(
+                leader,
+                "help.unanswered",
+                url_for("help.detail", request_id=request_id),
+                email_template="help/unanswered",
+                group=help_request.group.name,
+                name=first_name(help_request.author),
+                category=help_request.category,
+                title="" if help_request.sensitive else help_request.title,
+            )
         db.session.commit()
         flagged += 1
 
     stale = db.session.scalars(
         select(HelpRequest.id).where(
-            HelpRequest.status.in_([OPEN, IN_PROGRESS]), HelpRequest.author_nudged_at.is_(None),
-            HelpRequest.created_at <= now - ASK_AUTHOR_AFTER, HelpRequest.created_at > now - AUTO_CLOSE_AFTER,
+            HelpRequest.status.in_([OPEN, IN_PROGRESS]),
+            HelpRequest.author_nudged_at.is_(None),
+            HelpRequest.created_at <= now - ASK_AUTHOR_AFTER,
+            HelpRequest.created_at > now - AUTO_CLOSE_AFTER,
         )
     ).all()
     for request_id in stale:
@@ -55,14 +66,21 @@ def nudge(now=None):
             continue
         help_request = db.session.get(HelpRequest, request_id)
         if help_request.author is not None:
-            notify(help_request.author, "help.still_open", url_for("help.detail", request_id=request_id),
-                   email_template="help/still_open", force_email=True, title=help_request.title)
+            notify(
+                help_request.author,
+                "help.still_open",
+                url_for("help.detail", request_id=request_id),
+                email_template="help/still_open",
+                force_email=True,
+                title=help_request.title,
+            )
         db.session.commit()
         asked += 1
 
     expired = db.session.scalars(
         select(HelpRequest.id).where(
-            HelpRequest.status.in_([OPEN, IN_PROGRESS]), HelpRequest.created_at <= now - AUTO_CLOSE_AFTER,
+            HelpRequest.status.in_([OPEN, IN_PROGRESS]),
+            HelpRequest.created_at <= now - AUTO_CLOSE_AFTER,
         )
     ).all()
     for request_id in expired:
@@ -75,8 +93,12 @@ def nudge(now=None):
         if done:
             help_request = db.session.get(HelpRequest, request_id)
             if help_request.author is not None:
-                notify(help_request.author, "help.auto_closed", url_for("help.detail", request_id=request_id),
-                       title=help_request.title)
+                notify(
+                    help_request.author,
+                    "help.auto_closed",
+                    url_for("help.detail", request_id=request_id),
+                    title=help_request.title,
+                )
             closed += 1
         db.session.commit()
     return flagged, asked, closed

@@ -74,8 +74,11 @@ def board(group, category=None, kind=None, page=1, show_hidden=False):
 def recently_done(group, limit=10):
     return db.session.scalars(
         select(HelpRequest)
-        .where(HelpRequest.group_id == group.id, HelpRequest.status.in_([RESOLVED, CLOSED]),
-               HelpRequest.hidden_at.is_(None))
+        .where(
+            HelpRequest.group_id == group.id,
+            HelpRequest.status.in_([RESOLVED, CLOSED]),
+            HelpRequest.hidden_at.is_(None),
+        )
         .options(joinedload(HelpRequest.author))
         .order_by(func.coalesce(HelpRequest.resolved_at, HelpRequest.closed_at).desc())
         .limit(limit)
@@ -84,8 +87,9 @@ def recently_done(group, limit=10):
 
 def get_request(request_id):
     return db.session.scalar(
-        select(HelpRequest).where(HelpRequest.id == request_id).options(joinedload(HelpRequest.group),
-                                                                        joinedload(HelpRequest.author))
+        select(HelpRequest)
+        .where(HelpRequest.id == request_id)
+        .options(joinedload(HelpRequest.group), joinedload(HelpRequest.author))
     )
 
 
@@ -111,9 +115,14 @@ def unanswered_needs(group, older_than=timedelta(0)):
     """Open needs nobody has answered yet (for leaders and the health page)."""
     return db.session.scalars(
         select(HelpRequest)
-        .where(HelpRequest.group_id == group.id, HelpRequest.kind == NEED, HelpRequest.status == OPEN,
-               HelpRequest.response_count == 0, HelpRequest.hidden_at.is_(None),
-               HelpRequest.created_at <= utcnow() - older_than)
+        .where(
+            HelpRequest.group_id == group.id,
+            HelpRequest.kind == NEED,
+            HelpRequest.status == OPEN,
+            HelpRequest.response_count == 0,
+            HelpRequest.hidden_at.is_(None),
+            HelpRequest.created_at <= utcnow() - older_than,
+        )
         .options(joinedload(HelpRequest.author))
         .order_by(HelpRequest.created_at)
     ).all()
@@ -129,9 +138,15 @@ def create_request(user, group, kind, title, details, category, urgency, needed_
     if needed_by is not None and needed_by < utcnow().date():
         raise HelpError("needed-by-past", field="needed_by")
     help_request = HelpRequest(
-        group_id=group.id, author_id=user.id, kind=kind if kind in (NEED, OFFER) else NEED, title=title.strip(),
-        details=details.strip(), category=category, urgency=urgency if urgency in URGENCIES else "whenever",
-        needed_by=needed_by, sensitive=bool(sensitive),
+        group_id=group.id,
+        author_id=user.id,
+        kind=kind if kind in (NEED, OFFER) else NEED,
+        title=title.strip(),
+        details=details.strip(),
+        category=category,
+        urgency=urgency if urgency in URGENCIES else "whenever",
+        needed_by=needed_by,
+        sensitive=bool(sensitive),
     )
     db.session.add(help_request)
     db.session.flush()
@@ -146,16 +161,28 @@ def _tell_subscribers(author, group, help_request):
         select(User)
         .join(Membership, Membership.user_id == User.id)
         .join(HelpSubscription, HelpSubscription.user_id == User.id)
-        .where(Membership.group_id == group.id, Membership.status == ACTIVE, User.id != author.id,
-               HelpSubscription.category == help_request.category)
+        .where(
+            Membership.group_id == group.id,
+            Membership.status == ACTIVE,
+            User.id != author.id,
+            HelpSubscription.category == help_request.category,
+        )
     ).all()
     url = url_for("help.detail", request_id=help_request.id)
     for person in people:
-        notify(person, f"help.new_{help_request.kind}", url, email_template="help/new_request",
-               group=group.name, name=first_name(author), category=help_request.category,
-               title="" if help_request.sensitive else help_request.title,
-               details="" if help_request.sensitive else help_request.details,
-               kind=help_request.kind, urgency=help_request.urgency)
+        notify(
+            person,
+            f"help.new_{help_request.kind}",
+            url,
+            email_template="help/new_request",
+            group=group.name,
+            name=first_name(author),
+            category=help_request.category,
+            title="" if help_request.sensitive else help_request.title,
+            details="" if help_request.sensitive else help_request.details,
+            kind=help_request.kind,
+            urgency=help_request.urgency,
+        )
 
 
 def edit_request(user, help_request, title, details, category, urgency, needed_by, sensitive):
@@ -184,7 +211,7 @@ def _must_be_active(help_request):
 
 
 def respond(user, help_request, message):
-    """"I can help" / "I'd like this": the author is told."""
+    """ "I can help" / "I'd like this": the author is told."""
     _must_be_active(help_request)
     if help_request.author_id == user.id:
         raise HelpError("own-request")
@@ -199,14 +226,23 @@ def respond(user, help_request, message):
     db.session.execute(
         update(HelpRequest)
         .where(HelpRequest.id == help_request.id)
-        .values(response_count=HelpRequest.response_count + 1,
-                first_response_at=func.coalesce(HelpRequest.first_response_at, now))
+        .values(
+            response_count=HelpRequest.response_count + 1,
+            first_response_at=func.coalesce(HelpRequest.first_response_at, now),
+        )
         .execution_options(synchronize_session=False)
     )
     if help_request.author is not None:
-        notify(help_request.author, "help.response", url_for("help.detail", request_id=help_request.id),
-               email_template="help/response", name=user.display_name, kind=help_request.kind,
-               title=help_request.title, message="" if help_request.sensitive else response.message)
+        notify(
+            help_request.author,
+            "help.response",
+            url_for("help.detail", request_id=help_request.id),
+            email_template="help/response",
+            name=user.display_name,
+            kind=help_request.kind,
+            title=help_request.title,
+            message="" if help_request.sensitive else response.message,
+        )
     db.session.commit()
     db.session.refresh(help_request)
     return response
@@ -228,9 +264,16 @@ def accept_helper(user, help_request, response):
     help_request.status = IN_PROGRESS
     help_request.updated_at = utcnow()
     if response.helper is not None:
-        notify(response.helper, "help.accepted", url_for("help.detail", request_id=help_request.id),
-               email_template="help/accepted", force_email=True, name=first_name(help_request.author),
-               title=help_request.title, kind=help_request.kind)
+        notify(
+            response.helper,
+            "help.accepted",
+            url_for("help.detail", request_id=help_request.id),
+            email_template="help/accepted",
+            force_email=True,
+            name=first_name(help_request.author),
+            title=help_request.title,
+            kind=help_request.kind,
+        )
     db.session.commit()
 
 
@@ -250,8 +293,13 @@ def post_to_thread(user, help_request, body):
     people = [help_request.author] + [r.helper for r in rows if r.accepted_at is not None]
     for person in people:
         if person is not None and person.id != user.id:
-            notify(person, "help.thread", url_for("help.detail", request_id=help_request.id, _anchor="thread"),
-                   name=user.display_name, title=help_request.title)
+            notify(
+                person,
+                "help.thread",
+                url_for("help.detail", request_id=help_request.id, _anchor="thread"),
+                name=user.display_name,
+                title=help_request.title,
+            )
     db.session.commit()
 
 
@@ -275,9 +323,16 @@ def resolve(user, help_request, helper_response_ids, thank_you):
     help_request.thank_you = (thank_you or "").strip()
     for response in chosen:
         if response.helper is not None:
-            notify(response.helper, "help.thanked", url_for("help.detail", request_id=help_request.id),
-                   email_template="help/thanked", force_email=True, name=first_name(help_request.author),
-                   title=help_request.title, thank_you=help_request.thank_you)
+            notify(
+                response.helper,
+                "help.thanked",
+                url_for("help.detail", request_id=help_request.id),
+                email_template="help/thanked",
+                force_email=True,
+                name=first_name(help_request.author),
+                title=help_request.title,
+                thank_you=help_request.thank_you,
+            )
     db.session.commit()
 
 
@@ -319,14 +374,26 @@ def record_offline_help(actor, group, helper, helped, category, when, note=""):
         raise HelpError("same-person", field="helper_id")
     moment = when
     help_request = HelpRequest(
-        group_id=group.id, author_id=helped.id, kind=NEED, title=(note or "").strip()[:200] or category,
-        category=category, status=RESOLVED, offline=True, recorded_by_id=actor.id, created_at=moment,
-        first_response_at=moment, resolved_at=moment, response_count=1,
+        group_id=group.id,
+        author_id=helped.id,
+        kind=NEED,
+        title=(note or "").strip()[:200] or category,
+        category=category,
+        status=RESOLVED,
+        offline=True,
+        recorded_by_id=actor.id,
+        created_at=moment,
+        first_response_at=moment,
+        resolved_at=moment,
+        response_count=1,
     )
     db.session.add(help_request)
     db.session.flush()
-    db.session.add(HelpResponse(request_id=help_request.id, helper_id=helper.id, created_at=moment,
-                                accepted_at=moment, helped=True))
+    db.session.add(
+        HelpResponse(
+            request_id=help_request.id, helper_id=helper.id, created_at=moment, accepted_at=moment, helped=True
+        )
+    )
     audit(actor, "help.record_offline", help_request, group_id=group.id)
     db.session.commit()
     return help_request

@@ -36,8 +36,6 @@ def _message(error):
     return ERRORS.get(error.code, ERRORS["not-active"])()
 
 
-
-
 def _request_for(request_id, need_moderation=False):
     """Load a request: 404 for anyone outside its group, and for hidden ones unless allowed."""
     help_request = service.get_request(request_id)
@@ -66,8 +64,15 @@ def board(slug):
     page = _page()
     rows, total = service.board(group, category, kind, page)
     return render_template(
-        "help/board.html", group=group, access=access, rows=rows, total=total, page=page,
-        pages=max(1, -(-total // service.PAGE_SIZE)), category=category, kind=kind,
+        "help/board.html",
+        group=group,
+        access=access,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // service.PAGE_SIZE)),
+        category=category,
+        kind=kind,
         done=service.recently_done(group) if page == 1 and not (category or kind) else [],
         unanswered=service.unanswered_needs(group) if access.can_manage else [],
     )
@@ -81,9 +86,17 @@ def create(slug):
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
         try:
-            help_request = service.create_request(current_user, group, form.kind.data, form.title.data,
-                                                  form.details.data or "", form.category.data, form.urgency.data,
-                                                  form.needed_by.data, form.sensitive.data)
+            help_request = service.create_request(
+                current_user,
+                group,
+                form.kind.data,
+                form.title.data,
+                form.details.data or "",
+                form.category.data,
+                form.urgency.data,
+                form.needed_by.data,
+                form.sensitive.data,
+            )
         except HelpError as error:
             show_error(form, error.field, _message(error))
         else:
@@ -100,10 +113,17 @@ def detail(request_id):
     mine = next((r for r in rows if r.helper_id == current_user.id), None)
     can_thread = service.can_use_thread(current_user, help_request, rows)
     return render_template(
-        "help/detail.html", help_request=help_request, group=help_request.group, access=access, rows=rows,
-        is_author=is_author, mine=mine, can_thread=can_thread,
+        "help/detail.html",
+        help_request=help_request,
+        group=help_request.group,
+        access=access,
+        rows=rows,
+        is_author=is_author,
+        mine=mine,
+        can_thread=can_thread,
         messages=service.thread(help_request) if can_thread else [],
-        respond_form=forms.RespondForm(formdata=None), thread_form=forms.ThreadForm(formdata=None),
+        respond_form=forms.RespondForm(formdata=None),
+        thread_form=forms.ThreadForm(formdata=None),
     )
 
 
@@ -115,8 +135,16 @@ def edit(request_id):
     form = forms.HelpRequestForm(obj=help_request)
     if form.validate_on_submit():
         try:
-            service.edit_request(current_user, help_request, form.title.data, form.details.data or "",
-                                 form.category.data, form.urgency.data, form.needed_by.data, form.sensitive.data)
+            service.edit_request(
+                current_user,
+                help_request,
+                form.title.data,
+                form.details.data or "",
+                form.category.data,
+                form.urgency.data,
+                form.needed_by.data,
+                form.sensitive.data,
+            )
         except HelpError as error:
             show_error(form, error.field, _message(error))
         else:
@@ -141,8 +169,16 @@ def respond(request_id):
         return redirect(url_for("help.detail", request_id=help_request.id))
     rows = service.responses(help_request)
     return render_template(
-        "help/detail.html", help_request=help_request, group=help_request.group, access=access, rows=rows,
-        is_author=False, mine=None, can_thread=False, messages=[], respond_form=form,
+        "help/detail.html",
+        help_request=help_request,
+        group=help_request.group,
+        access=access,
+        rows=rows,
+        is_author=False,
+        mine=None,
+        can_thread=False,
+        messages=[],
+        respond_form=form,
         thread_form=forms.ThreadForm(formdata=None),
     )
 
@@ -197,8 +233,9 @@ def resolve(request_id):
         else:
             flash(_("Resolved. Thank you for telling us — the helpers will get your thanks."), "success")
             return redirect(url_for("help.detail", request_id=help_request.id))
-    return render_template("help/resolve.html", form=form, help_request=help_request, group=help_request.group,
-                           rows=rows)
+    return render_template(
+        "help/resolve.html", form=form, help_request=help_request, group=help_request.group, rows=rows
+    )
 
 
 @bp.route("/help/<int:request_id>/close", methods=["GET", "POST"])
@@ -259,9 +296,15 @@ def record(slug):
             form.when.errors = list(form.when.errors) + [_("This date is in the future.")]
         else:
             try:
-                service.record_offline_help(current_user, group, db.session.get(User, form.helper_id.data),
-                                            db.session.get(User, form.helped_id.data), form.category.data, moment,
-                                            form.note.data)
+                service.record_offline_help(
+                    current_user,
+                    group,
+                    db.session.get(User, form.helper_id.data),
+                    db.session.get(User, form.helped_id.data),
+                    form.category.data,
+                    moment,
+                    form.note.data,
+                )
             except HelpError as error:
                 show_error(form, error.field, _message(error))
             else:

@@ -15,8 +15,9 @@ def index():
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
     notifications, has_more = service.list_for(current_user, page)
-    return render_template("notifications/index.html", notifications=notifications, has_more=has_more,
-                           page=page, render=render)
+    return render_template(
+        "notifications/index.html", notifications=notifications, has_more=has_more, page=page, render=render
+    )
 
 
 @bp.post("/read")

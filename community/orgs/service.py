@@ -72,9 +72,12 @@ def organisations_of(user):
 def is_specialist_of(user, organisation):
     if not user.is_authenticated:
         return False
-    return db.session.scalar(
-        select(Specialist.id).where(Specialist.organisation_id == organisation.id, Specialist.user_id == user.id)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(Specialist.id).where(Specialist.organisation_id == organisation.id, Specialist.user_id == user.id)
+        )
+        is not None
+    )
 
 
 def specialists_of(organisation):
@@ -89,9 +92,7 @@ def specialists_of(organisation):
 def supported_groups(organisation):
     """The live groups linked to `organisation`, with which of them are parent-led (two queries)."""
     groups = db.session.scalars(
-        select(Group)
-        .where(Group.organisation_id == organisation.id, Group.archived_at.is_(None))
-        .order_by(Group.name)
+        select(Group).where(Group.organisation_id == organisation.id, Group.archived_at.is_(None)).order_by(Group.name)
     ).all()
     return groups, parent_led_ids([g.id for g in groups])
 
@@ -255,10 +256,14 @@ def invite_specialist(actor, organisation, address):
     # Someone without an account yet gets the email in the inviting admin's language.
     recipient = existing_user or SimpleNamespace(email=address, display_name="", locale=actor.locale)
     email.send(
-        "orgs/specialist_invitation", recipient, org=organisation.name, email=address,
+        "orgs/specialist_invitation",
+        recipient,
+        org=organisation.name,
+        email=address,
         has_account=existing_user is not None,
         link=url_for("orgs.invitation", token=invitation.token, _external=True),
-        register_link=url_for("auth.register", _external=True), days=INVITATION_LIFETIME.days,
+        register_link=url_for("auth.register", _external=True),
+        days=INVITATION_LIFETIME.days,
     )
     audit(actor, "org.invite_specialist", organisation, email=address)
     db.session.commit()
@@ -360,13 +365,24 @@ def offer_support(user, organisation, group, message=""):
     )
     if pending is not None:
         raise OrgError("already-offered")
-    offer = SupportOffer(organisation_id=organisation.id, group_id=group.id, specialist_id=user.id,
-                         message=(message or "").strip()[:1000])
+    offer = SupportOffer(
+        organisation_id=organisation.id,
+        group_id=group.id,
+        specialist_id=user.id,
+        message=(message or "").strip()[:1000],
+    )
     db.session.add(offer)
     for leader in leaders_of(group):
-        notify(leader, "support.offered", url_for("groups.detail", slug=group.slug),
-               email_template="orgs/support_offered", org=organisation.name, group=group.name,
-               name=user.display_name, message=offer.message)
+        notify(
+            leader,
+            "support.offered",
+            url_for("groups.detail", slug=group.slug),
+            email_template="orgs/support_offered",
+            org=organisation.name,
+            group=group.name,
+            name=user.display_name,
+            message=offer.message,
+        )
     db.session.commit()
     return offer
 
@@ -406,8 +422,13 @@ def accept_offer(actor, offer, group):
     if specialist is not None and is_specialist_of(specialist, organisation):
         _make_specialist_member(actor, group, specialist, organisation)
     data = {"org": organisation.name, "group": group.name}
-    notify(specialist, "support.accepted", url_for("groups.detail", slug=group.slug),
-           email_template="orgs/support_accepted", **data)
+    notify(
+        specialist,
+        "support.accepted",
+        url_for("groups.detail", slug=group.slug),
+        email_template="orgs/support_accepted",
+        **data,
+    )
     # Other organisations' offers are answered too: the group now has its organisation.
     others = open_offers_for(group)
     if others:
@@ -418,15 +439,27 @@ def accept_offer(actor, offer, group):
             .execution_options(synchronize_session=False)
         )
     for other in others:
-        notify(other.specialist, "support.declined", url_for("orgs.detail", slug=other.organisation.slug),
-               email_template="orgs/support_declined", org=other.organisation.name, group=group.name)
+        notify(
+            other.specialist,
+            "support.declined",
+            url_for("orgs.detail", slug=other.organisation.slug),
+            email_template="orgs/support_declined",
+            org=other.organisation.name,
+            group=group.name,
+        )
     db.session.commit()
 
 
 def decline_offer(actor, offer, group):
     _decide_offer(actor, offer, DECLINED)
-    notify(offer.specialist, "support.declined", url_for("orgs.detail", slug=offer.organisation.slug),
-           email_template="orgs/support_declined", org=offer.organisation.name, group=group.name)
+    notify(
+        offer.specialist,
+        "support.declined",
+        url_for("orgs.detail", slug=offer.organisation.slug),
+        email_template="orgs/support_declined",
+        org=offer.organisation.name,
+        group=group.name,
+    )
     db.session.commit()
 
 
@@ -444,8 +477,9 @@ def _make_specialist_member(actor, group, user, organisation):
     if membership is None:
         try:
             with db.session.begin_nested():
-                membership = Membership(group_id=group.id, user_id=user.id, role=SPECIALIST, status=ACTIVE,
-                                        requested_at=now, joined_at=now)
+                membership = Membership(
+                    group_id=group.id, user_id=user.id, role=SPECIALIST, status=ACTIVE, requested_at=now, joined_at=now
+                )
                 db.session.add(membership)
         except IntegrityError:  # they joined the group a moment ago
             membership = db.session.scalar(
@@ -476,8 +510,9 @@ def join_as_specialist(user, group):
         raise OrgError("already-member")
     _make_specialist_member(user, group, user, organisation)
     for leader in leaders_of(group):
-        notify(leader, "join.joined", url_for("groups.members", slug=group.slug),
-               name=user.display_name, group=group.name)
+        notify(
+            leader, "join.joined", url_for("groups.members", slug=group.slug), name=user.display_name, group=group.name
+        )
     db.session.commit()
 
 
@@ -504,8 +539,14 @@ def end_link(actor, group):
     _end_specialist_memberships(actor, [group.id], [u.id for u in staff])
     audit(actor, "org.unlink", group, organisation_id=organisation.id)
     for user in staff:
-        notify(user, "support.ended", url_for("orgs.detail", slug=organisation.slug),
-               email_template="orgs/support_ended", org=organisation.name, group=group.name)
+        notify(
+            user,
+            "support.ended",
+            url_for("orgs.detail", slug=organisation.slug),
+            email_template="orgs/support_ended",
+            org=organisation.name,
+            group=group.name,
+        )
     db.session.commit()
 
 
@@ -516,8 +557,10 @@ def _end_specialist_memberships(actor, group_ids, user_ids):
     memberships = db.session.scalars(
         select(Membership)
         .where(
-            Membership.group_id.in_(group_ids), Membership.user_id.in_(user_ids),
-            Membership.role == SPECIALIST, Membership.status == ACTIVE,
+            Membership.group_id.in_(group_ids),
+            Membership.user_id.in_(user_ids),
+            Membership.role == SPECIALIST,
+            Membership.status == ACTIVE,
         )
         .options(joinedload(Membership.user))
     ).all()

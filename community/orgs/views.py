@@ -59,9 +59,15 @@ def detail(slug):
     groups, parent_led = service.supported_groups(organisation)
     specialists = service.specialists_of(organisation)
     is_staff = any(s.user_id == current_user.id for s in specialists)
-    return render_template("orgs/detail.html", organisation=organisation, groups=groups, parent_led=parent_led,
-                           specialists=specialists, is_staff=is_staff,
-                           offers=service.open_offers_of(organisation) if is_staff else [])
+    return render_template(
+        "orgs/detail.html",
+        organisation=organisation,
+        groups=groups,
+        parent_led=parent_led,
+        specialists=specialists,
+        is_staff=is_staff,
+        offers=service.open_offers_of(organisation) if is_staff else [],
+    )
 
 
 def _masked(address):
@@ -90,8 +96,14 @@ def invitation(token):
             flash(_("Welcome! You are now a specialist of %(org)s.", org=organisation.name), "success")
             return redirect(url_for("orgs.detail", slug=organisation.slug))
     status = {"ok": 200, "other-email": 403}.get(state, 410)
-    return render_template("orgs/invitation.html", organisation=organisation, state=state, form=form,
-                           invited=_masked(invitation.email), message=ERRORS.get(state, lambda: "")()), status
+    return render_template(
+        "orgs/invitation.html",
+        organisation=organisation,
+        state=state,
+        form=form,
+        invited=_masked(invitation.email),
+        message=ERRORS.get(state, lambda: "")(),
+    ), status
 
 
 @bp.route("/offer/<group_slug>", methods=["GET", "POST"])
@@ -114,8 +126,10 @@ def offer(group_slug):
         except OrgError as error:
             flash(error_message(error), "error")
         else:
-            flash(_("Your offer is sent. The leaders of %(group)s will answer; we will tell you.", group=group.name),
-                  "success")
+            flash(
+                _("Your offer is sent. The leaders of %(group)s will answer; we will tell you.", group=group.name),
+                "success",
+            )
             return redirect(url_for("groups.detail", slug=group.slug))
     return render_template("orgs/offer.html", group=group, form=form, organisations=organisations)
 
@@ -166,10 +180,15 @@ def end_link(group_slug):
             flash(_("The link with %(org)s is ended. Its specialists have left the group.", org=org), "success")
         return redirect(url_for("groups.detail", slug=group.slug))
     return render_template(
-        "groups/confirm.html", group=group, form=form,
+        "groups/confirm.html",
+        group=group,
+        form=form,
         title=_("End the link with %(org)s?", org=org),
-        text=_("%(org)s will no longer be shown as supporting the group, and its specialists will leave the group. "
-               "Posts and events stay. The organisation can offer its support again later.", org=org),
+        text=_(
+            "%(org)s will no longer be shown as supporting the group, and its specialists will leave the group. "
+            "Posts and events stay. The organisation can offer its support again later.",
+            org=org,
+        ),
         button=_("End the link"),
     )
 
@@ -187,6 +206,12 @@ def join_as_specialist(group_slug):
         except OrgError as error:
             flash(error_message(error), "error")
         else:
-            flash(_("You have joined %(group)s as a specialist of %(org)s.", group=group.name,
-                    org=group.organisation.name), "success")
+            flash(
+                _(
+                    "You have joined %(group)s as a specialist of %(org)s.",
+                    group=group.name,
+                    org=group.organisation.name,
+                ),
+                "success",
+            )
     return redirect(url_for("groups.detail", slug=group.slug))

@@ -1,15 +1,11 @@
 """A newcomer's first visit in a real browser: register, confirm the email, log in, switch language."""
 
-
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import assert_accessible, translate, wait_for_mail
 
 EMAIL = "newcomer@example.org"
 PASSWORD = "blue kettle on a quiet shelf"
-
-
-
 
 
 def test_register_verify_login_switch_language(live_server, page, mailbox):

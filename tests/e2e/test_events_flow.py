@@ -18,9 +18,6 @@ LEADER, PARENT = "leader@example.org", "parent@example.org"
 FIRST, SECOND = "member1@example.org", "member2@example.org"
 
 
-
-
-
 def test_leader_and_parent_co_organise_and_the_waitlist_promotes(live_server, page, make_user, mailbox):
     app, base = live_server.app, live_server.url
 

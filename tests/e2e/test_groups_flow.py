@@ -1,17 +1,12 @@
 """Two parents in real browsers: one starts a group that admits by approval, the other asks to
 join, the first approves from the email link, and the newcomer's first post appears in the feed."""
 
-
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import assert_accessible, log_in, translate, wait_for_mail
 
 NAME, CITY = "Приёмные семьи Казани", "Казань"
 SLUG = "priemnye-semi-kazani"
-
-
-
-
 
 
 def test_a_parent_starts_a_group_another_joins_and_posts(live_server, page, chromium, make_user, mailbox):
@@ -39,8 +34,9 @@ def test_a_parent_starts_a_group_another_joins_and_posts(live_server, page, chro
     assert_accessible(page)
 
     # Boris, on his own phone, finds it by city and asks to join.
-    boris_context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU",
-                                         base_url=live_server.url)
+    boris_context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, locale="ru-RU", base_url=live_server.url
+    )
     try:
         boris = boris_context.new_page()
         log_in(boris, t, "boris@example.org", live_server.url)

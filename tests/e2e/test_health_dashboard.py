@@ -57,7 +57,8 @@ def test_a_specialist_filters_the_dashboard_to_at_risk_and_opens_a_group(live_se
     at_risk.click()
     expect(page).to_have_url(re.compile(r"[?&]stage=at_risk(&|$)"))
     expect(page.locator("nav.stage-filter a[aria-current='page']")).to_have_attribute(
-        "href", re.compile("stage=at_risk"))
+        "href", re.compile("stage=at_risk")
+    )
 
     risky = page.locator("article.group-card")
     assert risky.count() >= 1, "the demo organisation has no group at risk"
@@ -83,11 +84,17 @@ def test_the_health_pages_have_no_serious_accessibility_problems(live_server, pa
     seed(live_server.app)
     log_in(page, live_server.app, live_server.url)
     problems = []
-    for url in (f"/orgs/{ORG}/health", f"/orgs/{ORG}/health?stage=at_risk", "/groups/opekuny-kazani/health",
-                "/health/how"):
+    for url in (
+        f"/orgs/{ORG}/health",
+        f"/orgs/{ORG}/health?stage=at_risk",
+        "/groups/opekuny-kazani/health",
+        "/health/how",
+    ):
         page.goto(url)
         for violation in Axe().run(page).response["violations"]:
             if violation["impact"] in {"critical", "serious"}:
-                problems.append(f"{url}: {violation['id']} ({violation['impact']}) — "
-                                f"{[node['target'] for node in violation['nodes']]}")
+                problems.append(
+                    f"{url}: {violation['id']} ({violation['impact']}) — "
+                    f"{[node['target'] for node in violation['nodes']]}"
+                )
     assert not problems, "\n".join(problems)

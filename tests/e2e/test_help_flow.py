@@ -17,9 +17,6 @@ OFFER = "Могу в четверг, выезжаю из центра в 8:15."
 THANKS = "Борис, спасибо огромное — успели вовремя!"
 
 
-
-
-
 def test_one_member_asks_for_a_lift_another_answers_accepts_resolves_thanks(live_server, page, make_user, mailbox):
     app, base = live_server.app, live_server.url
 
