@@ -917,7 +917,8 @@ def test_thresholds_are_the_ones_of_the_spec():
         ([FORMING, FORMED, FORMED], [FORMING, FORMING, FORMED]),
         ([FORMING, FORMED, FORMING, FORMED], [FORMING] * 4),
         ([FORMED, AT_RISK, FORMED, FORMED], [FORMED, AT_RISK, AT_RISK, FORMED]),
-        ([FORMING, GROWING, FORMED, FORMED], [FORMING, FORMING, FORMING, FORMED]),
+        # Growing then formed: two months that are both at least formed show as formed.
+        ([FORMING, GROWING, FORMED, FORMED], [FORMING, FORMING, FORMED, FORMED]),
         ([FORMED, GROWING, GROWING, SELF_RUNNING, SELF_RUNNING], [FORMED, FORMED, GROWING, GROWING, SELF_RUNNING]),
         ([GROWING, AT_RISK, AT_RISK, GROWING], [GROWING, AT_RISK, AT_RISK, AT_RISK]),
     ],

@@ -120,6 +120,37 @@ def active_counts(group_ids, start, end):
     return _by_group(db.session.execute(query).all())
 
 
+def _month_start(at):
+    return (at.day, at.hour, at.minute, at.second, at.microsecond) == (1, 0, 0, 0, 0)
+
+
+def _month_before(at):
+    """A1's window: the calendar month that just ended at a monthly snapshot, else 30 days."""
+    if _month_start(at):
+        index = at.year * 12 + at.month - 1 - 1
+        return at.replace(year=index // 12, month=index % 12 + 1)
+    return at - MONTH
+
+
+def _three_months_before(at):
+    """Where A2 and L1's parent-only months start looking: at a monthly snapshot (the first
+    instant of a month), the first day of the month two before the one just ended, so that
+    every calendar month is counted whole; at any other moment, 90 days back."""
+    if _month_start(at):
+        index = at.year * 12 + at.month - 1 - 3
+        return at.replace(year=index // 12, month=index % 12 + 1)
+    return at - 3 * MONTH
+
+
+def _months_ago(at, moment):
+    """Which of the last three months `moment` falls in (0, 1, 2): calendar months at a
+    monthly snapshot, 30-day slices at any other moment."""
+    if _month_start(at):
+        last = at - timedelta(microseconds=1)
+        return (last.year - moment.year) * 12 + last.month - moment.month
+    return min(2, int((at - moment) / MONTH))
+
+
 # --- activity: A1, A2, A3 --------------------------------------------------------------------------
 
 
@@ -138,14 +169,14 @@ def meetings(group_ids, at):
             Event.group_id.in_(group_ids),
             Event.status == "published",
             Event.status != "draft",
-            Event.starts_at >= at - 3 * MONTH,
+            Event.starts_at >= _three_months_before(at),
             Event.starts_at < at,
         )
     ).all()
     months_with_meeting = defaultdict(set)
     for group_id, starts_at, count in rows:
         if count >= MEETING_MIN_ATTENDEES:
-            months_with_meeting[group_id].add(min(2, int((at - starts_at) / MONTH)))
+            months_with_meeting[group_id].add(_months_ago(at, starts_at))
     last_event = _by_group(
         db.session.execute(
             select(Event.group_id, func.max(Event.starts_at))
@@ -429,7 +460,7 @@ def independence(group_ids, at):
         .where(
             Event.group_id.in_(group_ids),
             Event.status == "published",
-            Event.starts_at >= at - 3 * MONTH,
+            Event.starts_at >= _three_months_before(at),
             Event.starts_at < at,
         )
         .group_by(Event.group_id, Event.id, Event.starts_at)
@@ -437,7 +468,7 @@ def independence(group_ids, at):
     parent_only_months = defaultdict(set)
     for group_id, starts_at, has_specialist, has_parent in organisers:
         if has_parent and not has_specialist:
-            parent_only_months[group_id].add(min(2, int((at - starts_at) / MONTH)))
+            parent_only_months[group_id].add(_months_ago(at, starts_at))
     return shares, {g: len(parent_only_months[g]) for g in group_ids}
 
 
@@ -627,13 +658,10 @@ def compute(group_ids, at):
         return {}
     created = dict(db.session.execute(select(Group.id, Group.created_at).where(Group.id.in_(group_ids))).all())
     members = members_at(group_ids, at)
-    active = active_counts(group_ids, at - MONTH, at)
-    year_ago_groups = [g for g in group_ids if created[g] <= at - timedelta(days=365)]
-    active_year_ago = (
-        active_counts(year_ago_groups, at - timedelta(days=365) - MONTH, at - timedelta(days=365))
-        if year_ago_groups
-        else {}
-    )
+    active = active_counts(group_ids, _month_before(at), at)
+    year_ago = at.replace(year=at.year - 1) if _month_start(at) else at - timedelta(days=365)
+    year_ago_groups = [g for g in group_ids if created[g] <= year_ago]
+    active_year_ago = active_counts(year_ago_groups, _month_before(year_ago), year_ago) if year_ago_groups else {}
     rhythm, last_event = meetings(group_ids, at)
     repeat = repeat_attendance(group_ids, at)
     answers = peer_answers(group_ids, at)

@@ -86,8 +86,15 @@ def formed_checks(v):
     ]
 
 
-def risk_checks(v, at, breaks=()):
-    """The at-risk signals that fire, as (code, numbers)."""
+def _active_drop(v):
+    before = v.get("A1_year_ago")
+    return bool(before and before >= T["min_denominator"] and 1 - v["A1"] / before >= T["risk_active_drop"])
+
+
+def risk_checks(v, at, breaks=(), recent=()):
+    """The at-risk signals that fire, as (code, numbers). `recent`: the previous monthly
+    snapshots' values, newest first: a drop against the same season must show in the month
+    before too, so that one quiet month is not taken for a decline."""
     fired = []
     last = datetime.fromisoformat(v["last_event_at"]) if v.get("last_event_at") else None
     if v["members"] >= T["min_denominator"]:
@@ -99,10 +106,8 @@ def risk_checks(v, at, breaks=()):
         fired.append(("unanswered", {"count": v["unanswered_7d"]}))
     if v["L2"] == 1 and v["members"] >= T["risk_single_organiser_group_size"]:
         fired.append(("single_organiser", {"members": v["members"]}))
-    if v.get("A1_year_ago") and v["A1_year_ago"] >= T["min_denominator"]:
-        drop = 1 - v["A1"] / v["A1_year_ago"]
-        if drop >= T["risk_active_drop"]:
-            fired.append(("active_drop", {"now": v["A1"], "before": v["A1_year_ago"]}))
+    if _active_drop(v) and (not recent or _active_drop(recent[0])):
+        fired.append(("active_drop", {"now": v["A1"], "before": v["A1_year_ago"]}))
     if _enough(v["G2"]) and ratio(v["G2"]) < T["risk_retention"]:
         fired.append(("retention", {"stayed": v["G2"][0], "total": v["G2"][1]}))
     return fired
@@ -156,7 +161,7 @@ def self_running(v, recent):
 def evaluate(v, at, previous_quarter=None, recent=(), breaks=()):
     """The stage for one moment. `previous_quarter`: values 3 months before (for growth);
     `recent`: values of the previous monthly snapshots, newest first (for self-running)."""
-    risks = risk_checks(v, at, breaks)
+    risks = risk_checks(v, at, breaks, recent)
     if risks:
         return Verdict(AT_RISK, [("risk_" + code, numbers) for code, numbers in risks], _next_step(risks[0][0], v))
     checks = formed_checks(v)
@@ -195,15 +200,17 @@ def _next_step(code, v):
 
 def settle(raw_stages):
     """Apply the two-snapshot rule to raw stages, oldest first: a new stage must hold for
-    two consecutive months before it shows, except *at risk*, which shows at once."""
+    two consecutive months before it shows, except *at risk*, which shows at once. Growing
+    and runs-without-the-NGO are formed too: two months that are each formed, growing or
+    self-running are two months of *formed*, so a group moving between them is not left
+    showing an older stage (forming, or at risk) for months."""
+    beyond = {FORMED, GROWING, SELF_RUNNING}
     shown = []
     current = None
     for n, raw in enumerate(raw_stages):
-        if current is None:
+        if current is None or raw == AT_RISK or raw != current and raw_stages[n - 1] == raw:
             current = raw
-        elif raw == AT_RISK:
-            current = AT_RISK
-        elif raw != current and n > 0 and raw_stages[n - 1] == raw:
-            current = raw
+        elif current not in beyond and raw in beyond and raw_stages[n - 1] in beyond:
+            current = FORMED
         shown.append(current)
     return shown
