@@ -226,6 +226,19 @@ def requests(slug):
     return render_template("groups/requests.html", group=group, access=access, requests=service.pending_requests(group))
 
 
+def _leader_action(slug, membership_id, act, back, success):
+    """A leader's one-button action on a membership: check, act, say how it went, go back."""
+    group, access = get_group_for(current_user, slug, need="manage")
+    membership = _membership_or_404(group, membership_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            act(current_user, membership)
+            flash(success(membership.user.display_name), "success")
+        except GroupError as error:
+            flash(error_message(error), "error")
+    return redirect(url_for(back, slug=slug))
+
+
 def _membership_or_404(group, membership_id):
     membership = service.get_membership(group, membership_id)
     if membership is None:
@@ -235,15 +248,13 @@ def _membership_or_404(group, membership_id):
 
 @bp.post("/<slug>/requests/<int:membership_id>/approve")
 def approve(slug, membership_id):
-    group, access = get_group_for(current_user, slug, need="manage")
-    membership = _membership_or_404(group, membership_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            service.approve_request(current_user, membership)
-            flash(_("%(name)s is now a member.", name=membership.user.display_name), "success")
-        except GroupError as error:
-            flash(error_message(error), "error")
-    return redirect(url_for("groups.requests", slug=slug))
+    return _leader_action(
+        slug,
+        membership_id,
+        service.approve_request,
+        "groups.requests",
+        lambda name: _("%(name)s is now a member.", name=name),
+    )
 
 
 @bp.route("/<slug>/requests/<int:membership_id>/decline", methods=["GET", "POST"])
@@ -295,28 +306,24 @@ def remove(slug, membership_id):
 
 @bp.post("/<slug>/members/<int:membership_id>/leader")
 def make_leader(slug, membership_id):
-    group, access = get_group_for(current_user, slug, need="manage")
-    membership = _membership_or_404(group, membership_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            service.make_leader(current_user, membership)
-            flash(_("%(name)s is now a leader of the group.", name=membership.user.display_name), "success")
-        except GroupError as error:
-            flash(error_message(error), "error")
-    return redirect(url_for("groups.members", slug=slug))
+    return _leader_action(
+        slug,
+        membership_id,
+        service.make_leader,
+        "groups.members",
+        lambda name: _("%(name)s is now a leader of the group.", name=name),
+    )
 
 
 @bp.post("/<slug>/members/<int:membership_id>/step-down")
 def step_down(slug, membership_id):
-    group, access = get_group_for(current_user, slug, need="manage")
-    membership = _membership_or_404(group, membership_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            service.step_down(current_user, membership)
-            flash(_("%(name)s is no longer a leader.", name=membership.user.display_name), "success")
-        except GroupError as error:
-            flash(error_message(error), "error")
-    return redirect(url_for("groups.members", slug=slug))
+    return _leader_action(
+        slug,
+        membership_id,
+        service.step_down,
+        "groups.members",
+        lambda name: _("%(name)s is no longer a leader.", name=name),
+    )
 
 
 @bp.route("/<slug>/hand-over", methods=["GET", "POST"])
