@@ -108,9 +108,12 @@ def create(slug):
 @bp.route("/help/<int:request_id>")
 def detail(request_id):
     help_request, access = _request_for(request_id)
+    return _render_detail(help_request, access, forms.RespondForm(formdata=None))
+
+
+def _render_detail(help_request, access, respond_form):
+    """The request page: answers for the author, my answer or the answer form, the thread."""
     rows = service.responses(help_request)
-    is_author = help_request.author_id == current_user.id
-    mine = next((r for r in rows if r.helper_id == current_user.id), None)
     can_thread = service.can_use_thread(current_user, help_request, rows)
     return render_template(
         "help/detail.html",
@@ -118,11 +121,11 @@ def detail(request_id):
         group=help_request.group,
         access=access,
         rows=rows,
-        is_author=is_author,
-        mine=mine,
+        is_author=help_request.author_id == current_user.id,
+        mine=next((r for r in rows if r.helper_id == current_user.id), None),
         can_thread=can_thread,
         messages=service.thread(help_request) if can_thread else [],
-        respond_form=forms.RespondForm(formdata=None),
+        respond_form=respond_form,
         thread_form=forms.ThreadForm(formdata=None),
     )
 
@@ -167,20 +170,7 @@ def respond(request_id):
         else:
             flash(_("Thank you! The author will see your answer and write to you here."), "success")
         return redirect(url_for("help.detail", request_id=help_request.id))
-    rows = service.responses(help_request)
-    return render_template(
-        "help/detail.html",
-        help_request=help_request,
-        group=help_request.group,
-        access=access,
-        rows=rows,
-        is_author=False,
-        mine=None,
-        can_thread=False,
-        messages=[],
-        respond_form=form,
-        thread_form=forms.ThreadForm(formdata=None),
-    )
+    return _render_detail(help_request, access, form)
 
 
 @bp.post("/help/<int:request_id>/responses/<int:response_id>/accept")
