@@ -77,3 +77,10 @@ def set_security_headers(response):
     if current_user and current_user.is_authenticated and request.endpoint != "static":
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def account_key():
+    """Rate-limit key for signed-in actions: the account, not the network address."""
+    from flask_login import current_user
+
+    return f"account:{current_user.get_id()}"

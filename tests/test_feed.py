@@ -489,3 +489,29 @@ def test_post_form_with_a_nul_character_never_fails(app, circle, request, databa
         f"/groups/{circle.slug}/posts/new", {**new_post_form(circle), field: "\x00\x01"}
     )
     assert response.status_code in (200, 302)
+
+
+def test_decisions_log_lists_decisions_with_what_members_said(app, make_user):
+    """The decisions log shows decisions only, with what members said that led to them."""
+    from community.groups import feed
+    from community.groups import service as groups
+    from community.groups.access import access_for
+    from tests.conftest import Browser
+
+    make_user("lead@example.org", name="Лена")
+    with app.test_request_context():
+        from sqlalchemy import select
+
+        from community.auth.models import User
+
+        lead = db.session.scalar(select(User).where(User.email == "lead@example.org"))
+        group = groups.create_group(lead, "Круг решений", "Казань", "О нас", "Для всех", "open")
+        access = access_for(lead, group)
+        feed.create_post(lead, group, access, "decision", "Встречаемся по субботам", "С 11 до 13", "9 из 12 за субботу")
+        feed.create_post(lead, group, access, "discussion", "Просто разговор", "Привет")
+        slug = group.slug
+    browser = Browser(app.test_client())
+    browser.login("lead@example.org")
+    page = browser.get(f"/groups/{slug}/decisions").get_data(as_text=True)
+    assert "Встречаемся по субботам" in page and "9 из 12 за субботу" in page
+    assert "Просто разговор" not in page

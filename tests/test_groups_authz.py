@@ -57,6 +57,7 @@ MATRIX = [
     ("GET", "/groups/{slug}/join", expect(302, 200, 302, 302, 302, 302, 200, 200)),
     ("GET", "/groups/{slug}/leave", expect(302, 404, 200, 200, 200, 200, 404, 404)),
     ("GET", "/groups/{slug}/members", MEMBERS_200),
+    ("GET", "/groups/{slug}/decisions", FEED_200),
     ("GET", "/groups/{slug}/requests", LEADERS_200),
     ("GET", "/groups/{slug}/requests/{applicant}/decline", LEADERS_200),
     ("GET", "/groups/{slug}/members/{victim}/remove", LEADERS_200),

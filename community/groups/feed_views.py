@@ -4,10 +4,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from community.extensions import limiter
 from community.forms import EmptyForm
 from community.groups import feed, forms
 from community.groups.access import get_group_for
 from community.groups.service import GroupError
+from community.security import account_key
 
 bp = Blueprint("posts", __name__)
 
@@ -27,6 +29,7 @@ def _post_or_404(group, post_id, access):
 
 
 @bp.route("/<slug>/posts/new", methods=["GET", "POST"])
+@limiter.limit("60 per hour", key_func=account_key, methods=["POST"])
 def new(slug):
     group, access = get_group_for(current_user, slug, need="post")
     form = forms.PostForm()
@@ -43,6 +46,13 @@ def new(slug):
             flash(_("Your post is published."), "success")
             return redirect(url_for("posts.detail", slug=slug, post_id=post.id))
     return render_template("groups/post_form.html", group=group, access=access, form=form, post=None)
+
+
+@bp.route("/<slug>/decisions")
+def decisions(slug):
+    """The decisions log: what the group decided, and what members said that led to it."""
+    group, access = get_group_for(current_user, slug, need="view")
+    return render_template("groups/decisions.html", group=group, access=access, decisions=feed.decisions(group))
 
 
 @bp.route("/<slug>/posts/<int:post_id>", methods=["GET", "POST"])

@@ -4,8 +4,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from community.extensions import limiter
 from community.messages import service
 from community.messages.forms import MessageForm
+from community.security import account_key
 
 bp = Blueprint("messages", __name__)
 
@@ -16,6 +18,7 @@ def inbox():
 
 
 @bp.route("/with/<int:user_id>", methods=["GET", "POST"])
+@limiter.limit("60 per hour", key_func=account_key, methods=["POST"])
 def thread(user_id):
     other = service.get_user(user_id)
     if other is None or other.id == current_user.id:

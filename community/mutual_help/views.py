@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.extensions import db
+from community.extensions import db, limiter
 from community.forms import EmptyForm, show_error
 from community.groups.access import access_for, get_group_for
 from community.groups.service import active_members
@@ -14,6 +14,7 @@ from community.models import utcnow
 from community.mutual_help import forms, service
 from community.mutual_help.models import CATEGORIES
 from community.mutual_help.service import HelpError
+from community.security import account_key
 
 bp = Blueprint("help", __name__)
 
@@ -79,6 +80,7 @@ def board(slug):
 
 
 @bp.route("/groups/<slug>/help/new", methods=["GET", "POST"])
+@limiter.limit("30 per hour", key_func=account_key, methods=["POST"])
 def create(slug):
     group, access = get_group_for(current_user, slug, need="post")
     form = forms.HelpRequestForm()
@@ -157,6 +159,7 @@ def edit(request_id):
 
 
 @bp.post("/help/<int:request_id>/respond")
+@limiter.limit("60 per hour", key_func=account_key, methods=["POST"])
 def respond(request_id):
     help_request, access = _request_for(request_id)
     if not access.can_post:
