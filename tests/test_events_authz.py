@@ -5,30 +5,11 @@ from sqlalchemy import select
 
 from community.events.models import EventOrganiser
 from community.extensions import db
-from community.groups import service as groups
 from community.groups.models import SPECIALIST, Membership
-from community.orgs.models import Organisation, Specialist
-from tests.conftest import Browser
+from tests.authz_helpers import ROLES, add_outsiders, assert_every_route_listed, emails, expect, run_matrix
 from tests.events_helpers import build_group, make_event, user
 
-ROLES = ["anonymous", "non-member", "pending", "member", "leader", "specialist", "other-specialist", "admin"]
-EMAILS = {
-    "non-member": "outsider@example.org",
-    "pending": "pending@example.org",
-    "member": "member1@example.org",
-    "leader": "leader@example.org",
-    "specialist": "specialist@example.org",
-    "other-specialist": "other-spec@example.org",
-    "admin": "admin@example.org",
-}
-
-
-def expect(default, **per_role):
-    """Expected status per role: anonymous is sent to log in; outsiders get 404."""
-    table = {"anonymous": 302, "non-member": 404, "pending": 404, "other-specialist": 404}
-    table.update({role: default for role in ("member", "leader", "specialist", "admin")})
-    table.update({k.replace("_", "-"): v for k, v in per_role.items()})
-    return table
+EMAILS = emails(member="member1@example.org")
 
 
 VIEW = expect(200)
@@ -60,58 +41,28 @@ MATRIX = [
     ("GET", "/events/{event}/message", EDIT),
     ("POST", "/events/calendar/reset", SIGNED_IN_POST),
     ("POST", "/events/calendar/create", SIGNED_IN_POST),
-    ("GET", "/calendar/no-such-token.ics", {role: 404 for role in ROLES}),
+    ("GET", "/calendar/{token}.ics", {role: 404 for role in ROLES}),
 ]
 
 
 def build(app, make_user):
     slug, group_id = build_group(app, make_user, members=1)
-    make_user("pending@example.org")
-    make_user("other-spec@example.org")
-    make_user("admin@example.org", is_admin=True)
-    with app.test_request_context():
-        from community.groups.models import Group
-
-        group = db.session.get(Group, group_id)
-        group.join_policy = "approval"
-        db.session.commit()
-        groups.join_group(user("pending@example.org"), group)
-        other = Organisation(name="Другой фонд", slug="drugoi")
-        db.session.add(other)
-        db.session.flush()
-        db.session.add(Specialist(organisation_id=other.id, user_id=user("other-spec@example.org").id))
-        db.session.commit()
-        assert (
-            db.session.scalar(select(Membership.role).where(Membership.user_id == user("specialist@example.org").id))
-            == SPECIALIST
+    add_outsiders(app, make_user, group_id)
+    with app.app_context():
+        specialist_role = db.session.scalar(
+            select(Membership.role).where(Membership.user_id == user("specialist@example.org").id)
         )
+        assert specialist_role == SPECIALIST
     event_id = make_event(app, group_id)
     with app.app_context():
         organiser = db.session.scalar(select(EventOrganiser.id).where(EventOrganiser.event_id == event_id))
-    return {"slug": slug, "event": event_id, "organiser": organiser}
+    return {"slug": slug, "event": event_id, "organiser": organiser, "token": "no-such-token"}
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_events_authorization_matrix(app, make_user, role):
-    ids = build(app, make_user)
-    browser = Browser(app.test_client())
-    if role != "anonymous":
-        browser.login(EMAILS[role])
-    failures = []
-    for method, template, expected in MATRIX:
-        url = template.format(**ids)
-        if method == "GET":
-            status = browser.get(url).status_code
-        else:
-            status = browser.submit(url, {}, page="/privacy").status_code
-        if status != expected[role]:
-            failures.append(f"{method} {url}: {status}, expected {expected[role]}")
-    assert not failures, f"{role}:\n" + "\n".join(failures)
+    run_matrix(app, role, EMAILS, MATRIX, build(app, make_user))
 
 
 def test_every_events_route_is_in_the_matrix(app):
-    covered = {template.split("{")[0] for _, template, _ in MATRIX}
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("events."):
-            prefix = rule.rule.split("<")[0]
-            assert any(c.startswith(prefix) or prefix.startswith(c) for c in covered), rule.rule
+    assert_every_route_listed(app, "events", MATRIX)

@@ -4,31 +4,13 @@ import pytest
 from sqlalchemy import select
 
 from community.extensions import db
-from community.groups import service as groups
 from community.groups.models import Group
 from community.mutual_help import service as help_service
 from community.mutual_help.models import HelpResponse
-from community.orgs.models import Organisation, Specialist
-from tests.conftest import Browser
+from tests.authz_helpers import ROLES, add_outsiders, assert_every_route_listed, emails, expect, run_matrix
 from tests.events_helpers import build_group, user
 
-ROLES = ["anonymous", "non-member", "pending", "member", "leader", "specialist", "other-specialist", "admin"]
-EMAILS = {
-    "non-member": "outsider@example.org",
-    "pending": "pending@example.org",
-    "member": "member2@example.org",
-    "leader": "leader@example.org",
-    "specialist": "specialist@example.org",
-    "other-specialist": "other-spec@example.org",
-    "admin": "admin@example.org",
-}
-
-
-def expect(default, **per_role):
-    table = {"anonymous": 302, "non-member": 404, "pending": 404, "other-specialist": 404}
-    table.update({role: default for role in ("member", "leader", "specialist", "admin")})
-    table.update({k.replace("_", "-"): v for k, v in per_role.items()})
-    return table
+EMAILS = emails(member="member2@example.org")
 
 
 AUTHOR_ONLY = expect(403)  # the author is member1; nobody in the matrix wrote the request
@@ -51,21 +33,18 @@ MATRIX = [
 
 def build(app, make_user):
     slug, group_id = build_group(app, make_user, members=2)
-    make_user("pending@example.org")
-    make_user("other-spec@example.org")
-    make_user("admin@example.org", is_admin=True)
+    add_outsiders(app, make_user, group_id)
     with app.test_request_context():
-        group = db.session.get(Group, group_id)
-        group.join_policy = "approval"
-        db.session.commit()
-        groups.join_group(user("pending@example.org"), group)
-        other = Organisation(name="Другой фонд", slug="drugoi")
-        db.session.add(other)
-        db.session.flush()
-        db.session.add(Specialist(organisation_id=other.id, user_id=user("other-spec@example.org").id))
-        db.session.commit()
         help_request = help_service.create_request(
-            user("member1@example.org"), group, "need", "Подвезти", "", "transport", "week", None, False
+            user("member1@example.org"),
+            db.session.get(Group, group_id),
+            "need",
+            "Подвезти",
+            "",
+            "transport",
+            "week",
+            None,
+            False,
         )
         help_service.respond(user("leader@example.org"), help_request, "Могу")
         response_id = db.session.scalar(select(HelpResponse.id))
@@ -74,29 +53,8 @@ def build(app, make_user):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_help_authorization_matrix(app, make_user, role):
-    ids = build(app, make_user)
-    browser = Browser(app.test_client())
-    if role != "anonymous":
-        browser.login(EMAILS[role])
-    failures = []
-    for method, template, expected in MATRIX:
-        url = template.format(**ids)
-        status = (
-            browser.get(url).status_code if method == "GET" else browser.submit(url, {}, page="/privacy").status_code
-        )
-        if status != expected[role]:
-            failures.append(f"{method} {url}: {status}, expected {expected[role]}")
-    assert not failures, f"{role}:\n" + "\n".join(failures)
+    run_matrix(app, role, EMAILS, MATRIX, build(app, make_user))
 
 
 def test_every_help_route_is_in_the_matrix(app):
-    covered = {template for _, template, _ in MATRIX}
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("help."):
-            shape = rule.rule
-            for name in ("slug", "int:request_id", "int:response_id"):
-                shape = shape.replace(f"<{name}>", "{}")
-            assert any(
-                template.replace("{slug}", "{}").replace("{request}", "{}").replace("{response}", "{}") == shape
-                for template in covered
-            ), rule.rule
+    assert_every_route_listed(app, "help", MATRIX)

@@ -29,6 +29,8 @@ ENGAGEMENT_ROLE_HINTS = {
 
 
 class GroupForm(FlaskForm):
+    FIELDS = ("name", "city", "description", "how_to_join", "join_policy", "timezone")
+
     name = StringField(
         _l("Group name"),
         filters=[stripped],

@@ -109,6 +109,12 @@ def pending_requests(group):
     ).all()
 
 
+def pending_count(group):
+    return db.session.scalar(
+        select(func.count(Membership.id)).where(Membership.group_id == group.id, Membership.status == PENDING)
+    )
+
+
 def my_groups(user):
     """The groups where `user` is active or waiting, for the home page."""
     return db.session.execute(

@@ -57,20 +57,17 @@ def directory():
     )
 
 
+def _group_fields(form):
+    """What the group form hands to the service, by name."""
+    return {name: getattr(form, name).data for name in forms.GroupForm.FIELDS}
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     form = forms.GroupForm()
     if form.validate_on_submit():
         try:
-            group = service.create_group(
-                current_user,
-                form.name.data,
-                form.city.data,
-                form.description.data,
-                form.how_to_join.data,
-                form.join_policy.data,
-                form.timezone.data,
-            )
+            group = service.create_group(current_user, **_group_fields(form))
         except GroupError as error:
             show_error(form, error.field, error_message(error))
         else:
@@ -102,7 +99,7 @@ def detail(slug):
         upcoming=upcoming,
         past=past,
         parent_led=service.is_parent_led(group),
-        pending_count=len(service.pending_requests(group)) if access.can_manage else 0,
+        pending_count=service.pending_count(group) if access.can_manage else 0,
     )
 
 
@@ -112,16 +109,7 @@ def edit(slug):
     form = forms.GroupForm(obj=group)
     if form.validate_on_submit():
         try:
-            service.update_group(
-                current_user,
-                group,
-                form.name.data,
-                form.city.data,
-                form.description.data,
-                form.how_to_join.data,
-                form.join_policy.data,
-                form.timezone.data,
-            )
+            service.update_group(current_user, group, **_group_fields(form))
         except GroupError as error:
             show_error(form, error.field, error_message(error))
         else:

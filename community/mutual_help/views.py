@@ -52,6 +52,12 @@ def _request_for(request_id, need_moderation=False):
     return help_request, access
 
 
+def _request_fields(form):
+    """What the help form hands to the service (besides the kind, fixed once posted)."""
+    fields = ("title", "details", "category", "urgency", "needed_by", "sensitive")
+    return {name: getattr(form, name).data for name in fields} | {"details": form.details.data or ""}
+
+
 def _page():
     page = request.args.get("page", "1")
     return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
@@ -88,17 +94,7 @@ def create(slug):
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
         try:
-            help_request = service.create_request(
-                current_user,
-                group,
-                form.kind.data,
-                form.title.data,
-                form.details.data or "",
-                form.category.data,
-                form.urgency.data,
-                form.needed_by.data,
-                form.sensitive.data,
-            )
+            help_request = service.create_request(current_user, group, form.kind.data, **_request_fields(form))
         except HelpError as error:
             show_error(form, error.field, _message(error))
         else:
@@ -140,16 +136,7 @@ def edit(request_id):
     form = forms.HelpRequestForm(obj=help_request)
     if form.validate_on_submit():
         try:
-            service.edit_request(
-                current_user,
-                help_request,
-                form.title.data,
-                form.details.data or "",
-                form.category.data,
-                form.urgency.data,
-                form.needed_by.data,
-                form.sensitive.data,
-            )
+            service.edit_request(current_user, help_request, **_request_fields(form))
         except HelpError as error:
             show_error(form, error.field, _message(error))
         else:
