@@ -4,6 +4,7 @@ when the app is created, never at import time, so tests and tools can set them f
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -35,7 +36,13 @@ def from_env(env=None):
     krug_env = env.get("KRUG_ENV", "production")
     development = krug_env == "development"
     redis_url = env.get("REDIS_URL", "")
+    server_url = (env.get("SERVER_URL") or "").strip().rstrip("/")
+    if not server_url and krug_env != "production":
+        server_url = "http://127.0.0.1:5000"
     hosts = [h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+    if not hosts and krug_env == "production" and server_url:
+        # Production answers only to the site's own host unless told otherwise.
+        hosts = [urlsplit(server_url).hostname or ""]
     return {
         "KRUG_ENV": krug_env,
         "SECRET_KEY": env.get("SECRET_KEY") or ("dev-only-not-secret" if development else None),
@@ -56,8 +63,9 @@ def from_env(env=None):
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "TRUSTED_HOSTS": hosts or None,
-        # Base address for links in emails sent outside a request (CLI, cron).
-        "SERVER_URL": env.get("SERVER_URL", "http://127.0.0.1:5000"),
+        # The site's address: every link in an email, calendar file or feed is built from it,
+        # never from the request's Host header. Required in production.
+        "SERVER_URL": server_url or None,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         # CSRF tokens live as long as the session, so a slow phone form never expires.

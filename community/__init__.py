@@ -20,6 +20,11 @@ def create_app(config=None):
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
             "(or KRUG_ENV=development for a local trial)."
         )
+    if not app.config.get("SERVER_URL"):
+        raise RuntimeError(
+            "SERVER_URL is not set. Set it to the site's public address (https://krug.example.org): "
+            "every link in an email is built from it."
+        )
     if app.logger.level == logging.NOTSET:
         app.logger.setLevel(logging.INFO)
     _ensure_instance_dir(app)

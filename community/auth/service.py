@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import secrets
 
-from flask import current_app, session, url_for
+from flask import current_app, session
 from flask_login import login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
@@ -15,6 +15,7 @@ from community import email
 from community.auth.models import AuditEvent, User, UserSession
 from community.extensions import db, login_manager
 from community.models import utcnow
+from community.urls import external_url
 
 VERIFY, RESET, CHANGE_EMAIL = "verify-email", "reset-password", "change-email"
 
@@ -87,8 +88,8 @@ def read_token(purpose, token, max_age):
 
 
 def _external(endpoint, **values):
-    """An absolute link, also outside a request (CLI)."""
-    return url_for(endpoint, _external=True, **values)
+    """An absolute link from SERVER_URL, never from the request's Host header."""
+    return external_url(endpoint, **values)
 
 
 # --- registration and verification -------------------------------------------------

@@ -4,7 +4,6 @@ Capacity is enforced by the database: a place is taken with one conditional UPDA
 event's `going_count` (and a CHECK constraint behind it), never by counting in Python.
 """
 
-from flask import url_for
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +14,7 @@ from community.events.service import MIN_FEEDBACK_FOR_DETAILS, EventError, my_re
 from community.extensions import db
 from community.models import utcnow
 from community.notifications.service import notify
+from community.urls import path_for
 
 
 def register(user, event):
@@ -112,7 +112,7 @@ def fill_from_waitlist(event):
         notify(
             promoted.user,
             "event.promoted",
-            url_for("events.detail", event_id=event.id),
+            path_for("events.detail", event_id=event.id),
             email_template="events/promoted",
             force_email=True,
             title=event.title,
@@ -234,7 +234,7 @@ def message_registered(actor, event, text):
         notify(
             registration.user,
             "event.message",
-            url_for("events.detail", event_id=event.id),
+            path_for("events.detail", event_id=event.id),
             email_template="events/organiser_message",
             force_email=True,
             title=event.title,

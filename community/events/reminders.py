@@ -1,6 +1,5 @@
 """Reminders before an event, and each person's private calendar feed."""
 
-from flask import url_for
 from sqlalchemy import select, update
 
 from community import email
@@ -9,6 +8,7 @@ from community.events.models import GOING, PUBLISHED, Event, Registration, new_f
 from community.events.service import REMINDER_WINDOW, when_text
 from community.extensions import db
 from community.models import utcnow
+from community.urls import external_url
 
 
 def send_reminders(now=None):
@@ -50,7 +50,7 @@ def send_reminders(now=None):
             when=when_text(event, registration.user),
             place=event.place,
             online_url=event.online_url,
-            link=url_for("events.detail", event_id=event.id, _external=True),
+            link=external_url("events.detail", event_id=event.id),
         )
         db.session.commit()
         sent += 1

@@ -7,7 +7,6 @@ calendar feed in `reminders.py`.
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import url_for
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -32,6 +31,7 @@ from community.groups.models import ACTIVE, SPECIALIST, Group, Membership
 from community.models import utcnow
 from community.notifications.service import notify
 from community.orgs.models import Specialist
+from community.urls import path_for
 
 REMINDER_WINDOW = timedelta(hours=24)
 MIN_FEEDBACK_FOR_DETAILS = 3
@@ -227,7 +227,7 @@ def update_event(user, event, data, publish=False):
             notify(
                 registration.user,
                 "event.changed",
-                url_for("events.detail", event_id=event.id),
+                path_for("events.detail", event_id=event.id),
                 email_template="events/changed",
                 force_email=True,
                 title=event.title,
@@ -263,7 +263,7 @@ def cancel_event(user, event, reason=""):
             notify(
                 registration.user,
                 "event.cancelled",
-                url_for("events.detail", event_id=event.id),
+                path_for("events.detail", event_id=event.id),
                 email_template="events/cancelled",
                 force_email=True,
                 title=event.title,
@@ -346,7 +346,7 @@ def invite_organiser(actor, event, user_id):
     notify(
         user,
         "event.organiser_invited",
-        url_for("events.detail", event_id=event.id),
+        path_for("events.detail", event_id=event.id),
         email_template="events/organiser_invited",
         title=event.title,
         group=event.group.name,

@@ -12,6 +12,7 @@ from community.extensions import db
 from community.forms import EmptyForm, show_error
 from community.groups.access import get_group_for
 from community.security import public
+from community.urls import external_url
 
 bp = Blueprint("events", __name__)
 
@@ -126,7 +127,7 @@ def detail(event_id):
 @bp.route("/events/<int:event_id>.ics")
 def ics_file(event_id):
     event, access = get_event_for(current_user, event_id)
-    body = ics.event_calendar(event, url_for("events.detail", event_id=event.id, _external=True), access.can_see_link)
+    body = ics.event_calendar(event, external_url("events.detail", event_id=event.id), access.can_see_link)
     return Response(
         body,
         mimetype="text/calendar",
@@ -371,7 +372,7 @@ def calendar_feed(token):
     body = ics.feed_calendar(
         _("Krug: my events"),
         service.calendar_events(user),
-        lambda event: url_for("events.detail", event_id=event.id, _external=True),
+        lambda event: external_url("events.detail", event_id=event.id),
     )
     db.session.rollback()
     return Response(body, mimetype="text/calendar")

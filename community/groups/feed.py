@@ -1,6 +1,5 @@
 """The group feed: discussions, announcements and decisions, with comments."""
 
-from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -11,6 +10,7 @@ from community.groups.models import ACTIVE, ANNOUNCEMENT, DECISION, DISCUSSION, 
 from community.groups.service import GroupError
 from community.models import utcnow
 from community.notifications.service import notify
+from community.urls import path_for
 
 PAGE_SIZE = 20
 KINDS = (DISCUSSION, ANNOUNCEMENT, DECISION)
@@ -77,7 +77,7 @@ def create_post(user, group, access, kind, title, body, members_said=""):
 
 
 def _tell_members(group, post, author):
-    url = url_for("posts.detail", slug=group.slug, post_id=post.id)
+    url = path_for("posts.detail", slug=group.slug, post_id=post.id)
     members = db.session.scalars(
         select(User)
         .join(Membership, Membership.user_id == User.id)
@@ -143,7 +143,7 @@ def add_comment(user, group, access, post, body):
         notify(
             post.author,
             "post.comment",
-            url_for("posts.detail", slug=group.slug, post_id=post.id) + f"#comment-{comment.id}",
+            path_for("posts.detail", slug=group.slug, post_id=post.id) + f"#comment-{comment.id}",
             name=user.display_name,
             title=post.title,
         )

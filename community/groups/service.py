@@ -1,6 +1,5 @@
 """What can happen to a group and its members: the verbs, their rules, their transactions."""
 
-from flask import url_for
 from slugify import slugify
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -28,6 +27,7 @@ from community.i18n import is_valid_timezone
 from community.models import utcnow
 from community.notifications.service import notify
 from community.orgs.models import Specialist
+from community.urls import path_for
 
 PAGE_SIZE = 20
 
@@ -250,7 +250,7 @@ def join_group(user, group, message=""):
             notify(
                 leader,
                 "join.requested",
-                url_for("groups.requests", slug=group.slug),
+                path_for("groups.requests", slug=group.slug),
                 email_template="groups/join_requested",
                 message=membership.request_message,
                 **data,
@@ -259,7 +259,7 @@ def join_group(user, group, message=""):
         membership.status = ACTIVE
         membership.joined_at = now
         for leader in leaders_of(group):
-            notify(leader, "join.joined", url_for("groups.members", slug=group.slug), **data)
+            notify(leader, "join.joined", path_for("groups.members", slug=group.slug), **data)
     db.session.flush()
     _recount(group)
     db.session.commit()
@@ -293,7 +293,7 @@ def approve_request(actor, membership):
     notify(
         membership.user,
         "join.approved",
-        url_for("groups.detail", slug=group.slug),
+        path_for("groups.detail", slug=group.slug),
         email_template="groups/join_approved",
         force_email=True,
         group=group.name,
@@ -307,7 +307,7 @@ def decline_request(actor, membership, reason=""):
     notify(
         membership.user,
         "join.declined",
-        url_for("groups.detail", slug=group.slug),
+        path_for("groups.detail", slug=group.slug),
         email_template="groups/join_declined",
         force_email=True,
         group=group.name,
@@ -361,7 +361,7 @@ def remove_member(actor, membership, reason):
     notify(
         membership.user,
         "member.removed",
-        url_for("groups.detail", slug=group.slug),
+        path_for("groups.detail", slug=group.slug),
         email_template="groups/member_removed",
         force_email=True,
         group=group.name,
@@ -385,7 +385,7 @@ def make_leader(actor, membership):
     notify(
         membership.user,
         "role.leader",
-        url_for("groups.detail", slug=group.slug),
+        path_for("groups.detail", slug=group.slug),
         email_template="groups/made_leader",
         group=group.name,
     )
@@ -433,7 +433,7 @@ def offer_engagement_role(actor, membership, role):
     notify(
         membership.user,
         "engagement.offered",
-        url_for("groups.my_roles", slug=membership.group.slug),
+        path_for("groups.my_roles", slug=membership.group.slug),
         email_template="groups/engagement_offered",
         group=membership.group.name,
         role=role,
@@ -460,7 +460,7 @@ def answer_engagement_role(user, engagement, accept):
         notify(
             offered_by,
             "engagement.answered",
-            url_for("groups.members", slug=engagement.membership.group.slug),
+            path_for("groups.members", slug=engagement.membership.group.slug),
             name=user.display_name,
             role=engagement.role,
         )

@@ -15,8 +15,10 @@ def register(app):
     from community.groups.forms import ENGAGEMENT_ROLE_HINTS, ENGAGEMENT_ROLE_LABELS, KIND_LABELS
     from community.mutual_help.forms import CATEGORY_LABELS, URGENCY_LABELS
     from community.mutual_help.forms import KIND_LABELS as HELP_KIND_LABELS
+    from community.urls import external_url
 
     app.jinja_env.globals.update(
+        external_url=external_url,
         role_labels=ENGAGEMENT_ROLE_LABELS,
         role_hints=ENGAGEMENT_ROLE_HINTS,
         kind_labels=KIND_LABELS,

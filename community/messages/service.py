@@ -1,7 +1,6 @@
 """Members write to each other through Krug. Addresses are never exchanged: the message
 arrives by email from Krug with a link back to the conversation."""
 
-from flask import url_for
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import aliased, joinedload
 
@@ -11,6 +10,7 @@ from community.groups.models import ACTIVE, Group, Membership
 from community.messages.models import Message
 from community.models import utcnow
 from community.notifications.service import notify
+from community.urls import path_for
 
 INBOX_LIMIT = 300
 THREAD_LIMIT = 200
@@ -51,7 +51,7 @@ def send_message(sender, recipient, body):
     notify(
         recipient,
         "message.received",
-        url_for("messages.thread", user_id=sender.id),
+        path_for("messages.thread", user_id=sender.id),
         email_template="messages/received",
         force_email=True,
         name=sender.display_name,

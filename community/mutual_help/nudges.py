@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from flask import url_for
 from sqlalchemy import select, update
 
 from community.auth.models import User
@@ -12,6 +11,7 @@ from community.models import utcnow
 from community.mutual_help.models import CLOSED, IN_PROGRESS, NEED, OPEN, HelpRequest
 from community.mutual_help.service import first_name
 from community.notifications.service import notify
+from community.urls import path_for
 
 UNANSWERED_AFTER = timedelta(hours=48)
 ASK_AUTHOR_AFTER = timedelta(days=30)
@@ -43,7 +43,7 @@ def nudge(now=None):
             notify(
                 leader,
                 "help.unanswered",
-                url_for("help.detail", request_id=request_id),
+                path_for("help.detail", request_id=request_id),
                 email_template="help/unanswered",
                 group=help_request.group.name,
                 name=first_name(help_request.author),
@@ -69,7 +69,7 @@ def nudge(now=None):
             notify(
                 help_request.author,
                 "help.still_open",
-                url_for("help.detail", request_id=request_id),
+                path_for("help.detail", request_id=request_id),
                 email_template="help/still_open",
                 force_email=True,
                 title=help_request.title,
@@ -96,7 +96,7 @@ def nudge(now=None):
                 notify(
                     help_request.author,
                     "help.auto_closed",
-                    url_for("help.detail", request_id=request_id),
+                    path_for("help.detail", request_id=request_id),
                     title=help_request.title,
                 )
             closed += 1

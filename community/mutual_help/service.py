@@ -3,7 +3,6 @@ close, reopen; and keeping the board alive."""
 
 from datetime import timedelta
 
-from flask import url_for
 from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -28,6 +27,7 @@ from community.mutual_help.models import (
     HelpSubscription,
 )
 from community.notifications.service import notify
+from community.urls import path_for
 
 PAGE_SIZE = 20
 
@@ -168,7 +168,7 @@ def _tell_subscribers(author, group, help_request):
             HelpSubscription.category == help_request.category,
         )
     ).all()
-    url = url_for("help.detail", request_id=help_request.id)
+    url = path_for("help.detail", request_id=help_request.id)
     for person in people:
         notify(
             person,
@@ -236,7 +236,7 @@ def respond(user, help_request, message):
         notify(
             help_request.author,
             "help.response",
-            url_for("help.detail", request_id=help_request.id),
+            path_for("help.detail", request_id=help_request.id),
             email_template="help/response",
             name=user.display_name,
             kind=help_request.kind,
@@ -267,7 +267,7 @@ def accept_helper(user, help_request, response):
         notify(
             response.helper,
             "help.accepted",
-            url_for("help.detail", request_id=help_request.id),
+            path_for("help.detail", request_id=help_request.id),
             email_template="help/accepted",
             force_email=True,
             name=first_name(help_request.author),
@@ -296,7 +296,7 @@ def post_to_thread(user, help_request, body):
             notify(
                 person,
                 "help.thread",
-                url_for("help.detail", request_id=help_request.id, _anchor="thread"),
+                path_for("help.detail", request_id=help_request.id, _anchor="thread"),
                 name=user.display_name,
                 title=help_request.title,
             )
@@ -326,7 +326,7 @@ def resolve(user, help_request, helper_response_ids, thank_you):
             notify(
                 response.helper,
                 "help.thanked",
-                url_for("help.detail", request_id=help_request.id),
+                path_for("help.detail", request_id=help_request.id),
                 email_template="help/thanked",
                 force_email=True,
                 name=first_name(help_request.author),

@@ -1,14 +1,12 @@
 """Tell people what happened: in-app always, by email when they allow it."""
 
-from urllib.parse import urljoin
-
-from flask import request
 from sqlalchemy import func, select, update
 
 from community import email
 from community.extensions import db
 from community.models import utcnow
 from community.notifications.models import Notification
+from community.urls import absolute
 
 PAGE_SIZE = 30
 
@@ -20,7 +18,7 @@ def notify(user, kind, /, url="", email_template=None, force_email=False, **data
         return
     db.session.add(Notification(user_id=user.id, kind=kind, url=url, data=_plain(data)))
     if email_template and (force_email or user.email_notifications):
-        email.send(email_template, user, link=urljoin(request.url_root, url), **data)
+        email.send(email_template, user, link=absolute(url), **data)
 
 
 def _plain(data):

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from types import SimpleNamespace
 
-from flask import url_for
 from slugify import slugify
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +20,7 @@ from community.groups.service import _recount, leaders_of, parent_led_ids
 from community.models import utcnow
 from community.notifications.service import notify
 from community.orgs.models import Organisation, Specialist, SpecialistInvitation, SupportOffer
+from community.urls import external_url, path_for
 
 INVITATION_LIFETIME = timedelta(days=14)
 OFFERED, ACCEPTED, DECLINED, WITHDRAWN = "offered", "accepted", "declined", "withdrawn"
@@ -261,8 +261,8 @@ def invite_specialist(actor, organisation, address):
         org=organisation.name,
         email=address,
         has_account=existing_user is not None,
-        link=url_for("orgs.invitation", token=invitation.token, _external=True),
-        register_link=url_for("auth.register", _external=True),
+        link=external_url("orgs.invitation", token=invitation.token),
+        register_link=external_url("auth.register"),
         days=INVITATION_LIFETIME.days,
     )
     audit(actor, "org.invite_specialist", organisation, email=address)
@@ -376,7 +376,7 @@ def offer_support(user, organisation, group, message=""):
         notify(
             leader,
             "support.offered",
-            url_for("groups.detail", slug=group.slug),
+            path_for("groups.detail", slug=group.slug),
             email_template="orgs/support_offered",
             org=organisation.name,
             group=group.name,
@@ -425,7 +425,7 @@ def accept_offer(actor, offer, group):
     notify(
         specialist,
         "support.accepted",
-        url_for("groups.detail", slug=group.slug),
+        path_for("groups.detail", slug=group.slug),
         email_template="orgs/support_accepted",
         **data,
     )
@@ -442,7 +442,7 @@ def accept_offer(actor, offer, group):
         notify(
             other.specialist,
             "support.declined",
-            url_for("orgs.detail", slug=other.organisation.slug),
+            path_for("orgs.detail", slug=other.organisation.slug),
             email_template="orgs/support_declined",
             org=other.organisation.name,
             group=group.name,
@@ -455,7 +455,7 @@ def decline_offer(actor, offer, group):
     notify(
         offer.specialist,
         "support.declined",
-        url_for("orgs.detail", slug=offer.organisation.slug),
+        path_for("orgs.detail", slug=offer.organisation.slug),
         email_template="orgs/support_declined",
         org=offer.organisation.name,
         group=group.name,
@@ -511,7 +511,7 @@ def join_as_specialist(user, group):
     _make_specialist_member(user, group, user, organisation)
     for leader in leaders_of(group):
         notify(
-            leader, "join.joined", url_for("groups.members", slug=group.slug), name=user.display_name, group=group.name
+            leader, "join.joined", path_for("groups.members", slug=group.slug), name=user.display_name, group=group.name
         )
     db.session.commit()
 
@@ -542,7 +542,7 @@ def end_link(actor, group):
         notify(
             user,
             "support.ended",
-            url_for("orgs.detail", slug=organisation.slug),
+            path_for("orgs.detail", slug=organisation.slug),
             email_template="orgs/support_ended",
             org=organisation.name,
             group=group.name,

@@ -55,8 +55,10 @@ def live_server(make_app):
     app = make_app()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["SERVER_URL"] = url  # links in emails point at this server
     thread.start()
-    yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+    yield LiveServer(url=url, app=app)
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
