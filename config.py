@@ -58,6 +58,10 @@ def from_env(env=None):
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Krug <no-reply@krug.local>"),
         "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 10),
+        # Outbox: first retry after this many seconds, doubling each time; a message claimed
+        # by a worker that stopped mid-send is taken up again after the claim timeout.
+        "OUTBOX_RETRY_SECONDS": _int(env, "OUTBOX_RETRY_SECONDS", 120),
+        "OUTBOX_CLAIM_TIMEOUT": _int(env, "OUTBOX_CLAIM_TIMEOUT", 120),
         "REDIS_URL": redis_url,
         "RATELIMIT_ENABLED": _bool(env, "RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

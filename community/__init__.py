@@ -35,6 +35,7 @@ def create_app(config=None):
     register_hooks(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_jobs(app)
     register_template_helpers(app)
     return app
 
@@ -48,7 +49,8 @@ def _ensure_instance_dir(app):
 
 
 def register_extensions(app):
-    import community.auth.models  # noqa: F401  (register the models with the metadata)
+    import community.audit  # noqa: F401  (register the models with the metadata)
+    import community.auth.models  # noqa: F401
     import community.events.models  # noqa: F401
     import community.groups.models  # noqa: F401
     import community.health.models  # noqa: F401
@@ -113,13 +115,15 @@ def register_blueprints(app):
 
 def register_hooks(app):
     from community import i18n
-    from community.email import after_request_delivery
+    from community.jobs import AfterResponse, commit_request
     from community.security import require_login, set_security_headers
 
     app.before_request(i18n.remember_lang_choice)
     app.before_request(require_login)
-    app.after_request(after_request_delivery)
+    # Flask runs these in reverse: headers are set, then the request's one commit.
+    app.after_request(commit_request)
     app.after_request(set_security_headers)
+    app.wsgi_app = AfterResponse(app.wsgi_app)
 
 
 def register_errorhandlers(app):
@@ -132,6 +136,14 @@ def register_commands(app):
     from community.cli import register
 
     register(app)
+
+
+def register_jobs(app):
+    """Import the modules that define jobs, so a worker knows every job by name."""
+    import community.email  # noqa: F401
+    import community.events.reminders  # noqa: F401
+    import community.health.service  # noqa: F401
+    import community.mutual_help.nudges  # noqa: F401
 
 
 def register_template_helpers(app):

@@ -286,7 +286,7 @@ def seed_demo(config):
         _posts(rng, group, leader, members, started, now)
         _events(rng, group, leader, members, specialist, started, now, index)
         _help(rng, group, leader, members, started, now, index)
-    db.session.commit()
+    db.session.flush()
     return [email for email, *_ in KNOWN_ACCOUNTS]
 
 

@@ -5,6 +5,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
+from community.errors import message_for
+from community.extensions import db
+
 
 class EmptyForm(FlaskForm):
     """For buttons that only POST (log out, resend, join): carries the CSRF token."""
@@ -23,10 +26,19 @@ def no_markup(form, field):
         raise ValidationError(_l("Please use letters, numbers and ordinary punctuation only."))
 
 
-def show_error(form, field_name, message):
-    """Show a service's refusal next to its field, or as a message above the form."""
-    field = getattr(form, field_name, None) if field_name else None
-    if field is not None:
-        field.errors = list(field.errors) + [message]
+def show_error(form, error, field=None):
+    """Show a service's refusal next to its field (or above the form). Nothing of the refused
+    action is saved: the request's transaction is rolled back here."""
+    db.session.rollback()
+    name = field or error.field
+    target = getattr(form, name, None) if name else None
+    if target is not None:
+        target.errors = list(target.errors) + [message_for(error)]
     else:
-        flash(message, "error")
+        flash(message_for(error), "error")
+
+
+def flash_error(error):
+    """Show a service's refusal as a message on the next page; nothing of it is saved."""
+    db.session.rollback()
+    flash(message_for(error), "error")

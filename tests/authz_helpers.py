@@ -7,7 +7,7 @@ from community.extensions import db
 from community.groups import service as groups
 from community.groups.models import Group
 from community.orgs.models import Organisation, Specialist
-from tests.conftest import Browser
+from tests.conftest import Browser, work
 from tests.events_helpers import user
 
 ROLES = ["anonymous", "non-member", "pending", "member", "leader", "specialist", "other-specialist", "admin"]
@@ -40,7 +40,7 @@ def add_outsiders(app, make_user, group_id):
     make_user("pending@example.org")
     make_user("other-spec@example.org")
     make_user("admin@example.org", is_admin=True)
-    with app.test_request_context():
+    with work(app):
         group = db.session.get(Group, group_id)
         group.join_policy = "approval"
         db.session.commit()

@@ -6,10 +6,12 @@ import re
 import socket
 import tempfile
 import threading
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
 from jinja2 import FileSystemBytecodeCache
 from sqlalchemy import create_engine, text
 
@@ -17,6 +19,7 @@ import config as settings
 from community import create_app
 from community.auth.models import User
 from community.extensions import db
+from community.jobs import release_committed
 from community.models import utcnow
 
 PASSWORD = "a long walk in the park"
@@ -119,6 +122,29 @@ def database_url(request, tmp_path):
         truncate_all(url, tables)
 
 
+class BufferedClient(FlaskClient):
+    """The test client, reading each response to its end as a browser does; so the work the
+    app runs after a response (without Redis, in-process jobs such as email delivery) is
+    done when the call returns, as it is by the time a person looks."""
+
+    def open(self, *args, buffered=True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
+@contextmanager
+def work(app):
+    """A unit of work outside a request, as a CLI command or a job runs one: commit at the
+    end, then the jobs it registered (in-process without Redis)."""
+    with app.app_context():
+        try:
+            yield
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        release_committed()
+
+
 @pytest.fixture
 def make_app(database_url, smtp_server):
     """A factory: build an app on this test's database with extra settings."""
@@ -136,6 +162,7 @@ def make_app(database_url, smtp_server):
             }
         )
         app.jinja_env.bytecode_cache = JINJA_CACHE  # each test builds an app: compile templates once
+        app.test_client_class = BufferedClient
         uri = app.config["SQLALCHEMY_DATABASE_URI"]
         if uri == database_url and uri.startswith("sqlite") and not created:
             with app.app_context():

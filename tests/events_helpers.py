@@ -11,6 +11,7 @@ from community.groups import service as groups
 from community.groups.models import ACTIVE, SPECIALIST, Membership
 from community.models import utcnow
 from community.orgs.models import Organisation, Specialist
+from tests.conftest import work
 
 
 def user(email):
@@ -24,7 +25,7 @@ def build_group(app, make_user, members=3, timezone="Europe/Moscow"):
         make_user(f"member{n}@example.org", name=f"Участник {n}")
     make_user("specialist@example.org", name="Ирина")
     make_user("outsider@example.org", name="Чужой")
-    with app.test_request_context():
+    with work(app):
         group = groups.create_group(
             user("leader@example.org"), "Семьи Казани", "Казань", "О группе", "Как вступить", "open", timezone
         )
@@ -46,7 +47,7 @@ def build_group(app, make_user, members=3, timezone="Europe/Moscow"):
 def make_event(app, group_id, capacity=None, days=10, publish=True, hours=2, creator="leader@example.org", **extra):
     from community.groups.models import Group
 
-    with app.test_request_context():
+    with work(app):
         group = db.session.get(Group, group_id)
         starts = utcnow().replace(microsecond=0) + timedelta(days=days)
         data = {

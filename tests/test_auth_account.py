@@ -4,7 +4,8 @@ import json
 
 from sqlalchemy import func, select
 
-from community.auth.models import AuditEvent, User, UserSession
+from community.audit import AuditEvent
+from community.auth.models import User, UserSession
 from community.extensions import db
 from tests.conftest import PASSWORD, Browser
 

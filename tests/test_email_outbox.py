@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from community.extensions import db
 from community.notifications.models import PENDING, SENT, OutboxMessage
-from tests.conftest import Browser, free_port
+from tests.conftest import Browser, free_port, work
 
 
 def outbox(app):
@@ -76,12 +76,13 @@ def test_email_is_written_in_the_recipients_language(app, make_user, mailbox):
 def test_an_email_queued_in_a_rolled_back_transaction_is_never_sent(app, make_user, mailbox):
     from community import email
     from community.auth.models import User
+    from community.jobs import release_committed
 
     make_user()
-    with app.test_request_context():
+    with app.app_context():
         user = db.session.scalar(select(User))
         email.send("password_changed", user)
         db.session.rollback()
-        email.deliver_committed()
+        release_committed()
     assert outbox(app) == []
     assert mailbox.messages == []

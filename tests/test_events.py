@@ -6,12 +6,13 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
+from community.errors import RuleError
 from community.events import registration
 from community.events import service as events
 from community.events.models import GOING, WAITLISTED, Event, EventOrganiser, Registration
 from community.extensions import db
 from community.models import utcnow
-from tests.conftest import Browser
+from tests.conftest import Browser, work
 from tests.events_helpers import build_group, make_event, user
 
 
@@ -234,14 +235,15 @@ def test_registering_twice_and_cancelling_twice_are_answered_clearly(app, world)
 
 def test_no_registration_for_cancelled_or_past_events(app, world):
     cancelled = make_event(app, world["group_id"])
-    with app.test_request_context():
+    past_id = make_event(app, world["group_id"])
+    with work(app):
         events.cancel_event(user("leader@example.org"), db.session.get(Event, cancelled))
-        with pytest.raises(events.EventError):
+        with pytest.raises(RuleError):
             registration.register(user("member1@example.org"), db.session.get(Event, cancelled))
-        past = db.session.get(Event, make_event(app, world["group_id"]))
+        past = db.session.get(Event, past_id)
         past.starts_at, past.ends_at = utcnow() - timedelta(days=2), utcnow() - timedelta(days=2, hours=-2)
         db.session.commit()
-        with pytest.raises(events.EventError):
+        with pytest.raises(RuleError):
             registration.register(user("member1@example.org"), past)
 
 

@@ -10,13 +10,14 @@ from community.events import registration
 from community.events.models import GOING, WAITLISTED, Event, Registration
 from community.extensions import db
 from community.groups import service as groups
+from tests.conftest import work
 from tests.events_helpers import make_event, user
 
 
 def crowd(app, make_user, size):
     make_user("leader@example.org", name="Ведущая")
     ids = [make_user(f"p{n}@example.org", name=f"Родитель {n}") for n in range(size)]
-    with app.test_request_context():
+    with work(app):
         group = groups.create_group(user("leader@example.org"), "Большая группа", "Казань", "О нас", "Для всех", "open")
         for uid in ids:
             groups.join_group(db.session.get(User, uid), group)
@@ -30,13 +31,11 @@ def run_together(app, func, args):
 
     def worker(arg):
         barrier.wait()
-        with app.test_request_context():
-            try:
+        try:
+            with work(app):
                 func(arg)
-            except Exception as exc:  # collected and asserted below
-                errors.append(exc)
-            finally:
-                db.session.remove()
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
 
     threads = [threading.Thread(target=worker, args=(arg,)) for arg in args]
     for thread in threads:

@@ -8,7 +8,7 @@ from community.events import registration
 from community.events.models import Event
 from community.extensions import db
 from community.groups import service as groups
-from tests.conftest import Browser
+from tests.conftest import Browser, work
 from tests.events_helpers import make_event, user
 
 
@@ -32,13 +32,13 @@ def count_queries(app, browser, url):
 def community_of(app, make_user, size):
     make_user("leader@example.org")
     ids = [make_user(f"p{n}@example.org", name=f"Родитель {n}") for n in range(size)]
-    with app.test_request_context():
+    with work(app):
         group = groups.create_group(user("leader@example.org"), "Группа", "Казань", "О нас", "Для всех", "open")
         for uid in ids:
             groups.join_group(db.session.get(User, uid), group)
         group_id, slug = group.id, group.slug
     event_ids = [make_event(app, group_id, capacity=size // 2, days=d) for d in (5, 6, 7)]
-    with app.test_request_context():
+    with work(app):
         for event_id in event_ids:
             for uid in ids:
                 registration.register(db.session.get(User, uid), db.session.get(Event, event_id))

@@ -9,7 +9,9 @@ from flask_babel import force_locale, gettext, ngettext
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from community.auth.models import AuditEvent, User
+from community.audit import AuditEvent
+from community.auth.models import User
+from community.errors import RuleError
 from community.extensions import db
 from community.groups import feed, service
 from community.groups.access import access_for
@@ -28,10 +30,9 @@ from community.groups.models import (
     Group,
     Membership,
 )
-from community.groups.service import GroupError
 from community.notifications.models import Notification
 from community.orgs.models import Organisation, Specialist
-from tests.conftest import Browser
+from tests.conftest import Browser, work
 
 NAME, CITY = "Приёмные семьи Казани", "Казань"
 ABOUT = "Встречаемся раз в месяц, пьём чай и делимся опытом."
@@ -44,7 +45,7 @@ FORM = {"name": NAME, "city": CITY, "description": ABOUT, "how_to_join": HOW_TO_
 
 def say(app, text, locale="ru", **values):
     """The sentence as the app writes it in `locale` (so tests survive translation updates)."""
-    with app.test_request_context(), force_locale(locale):
+    with work(app), force_locale(locale):
         return gettext(text, **values)
 
 
@@ -54,7 +55,7 @@ def shown(app, text, **values):
 
 
 def shown_n(app, singular, plural, num, locale="ru"):
-    with app.test_request_context(), force_locale(locale):
+    with work(app), force_locale(locale):
         return str(escape(ngettext(singular, plural, num)))
 
 
@@ -65,14 +66,14 @@ def signed_in(app, email):
 
 
 def new_group(app, leader_id, name=NAME, city=CITY, policy=OPEN, how_to_join=HOW_TO_JOIN):
-    with app.test_request_context():
+    with work(app):
         leader = db.session.get(User, leader_id)
         return service.create_group(leader, name, city, ABOUT, how_to_join, policy).slug
 
 
 def add_member(app, slug, user_id, approve=True, message=""):
     """Join (and, in an approval group, get approved by the first leader); returns the membership id."""
-    with app.test_request_context():
+    with work(app):
         group = group_by_slug(slug)
         membership = service.join_group(db.session.get(User, user_id), group, message)
         if membership.status == PENDING and approve:
@@ -81,7 +82,7 @@ def add_member(app, slug, user_id, approve=True, message=""):
 
 
 def promote(app, slug, membership_id):
-    with app.test_request_context():
+    with work(app):
         group = group_by_slug(slug)
         service.make_leader(service.leaders_of(group)[0], db.session.get(Membership, membership_id))
 
@@ -220,7 +221,7 @@ def test_same_name_in_another_city_or_after_archiving_is_welcome(app, make_user)
     make_user("leader@example.org")
     browser = signed_in(app, "leader@example.org")
     assert browser.submit("/groups/new", {**FORM, "city": "Самара"}).status_code == 302
-    with app.test_request_context():
+    with work(app):
         service.archive_group(db.session.get(User, first), group_by_slug(slug))
     assert browser.submit("/groups/new", FORM).status_code == 302
 
@@ -361,7 +362,7 @@ def test_a_page_past_the_end_leads_to_the_last_page(app):
 
 
 def test_archived_groups_leave_the_directory_and_search(app, make_user, circle):
-    with app.test_request_context():
+    with work(app):
         service.archive_group(db.session.get(User, circle.leader_id), group_by_slug(circle.slug))
 
     browser = Browser(app.test_client())
@@ -373,7 +374,7 @@ def test_archived_groups_leave_the_directory_and_search(app, make_user, circle):
 
 
 def leader_posts(app, circle, title="Что обсудим в субботу?"):
-    with app.test_request_context():
+    with work(app):
         leader, group = db.session.get(User, circle.leader_id), group_by_slug(circle.slug)
         return feed.create_post(leader, group, access_for(leader, group), "discussion", title, "Пишите идеи.").id
 
@@ -562,9 +563,9 @@ def test_a_member_who_opens_the_join_page_again_is_taken_to_the_group(app, circl
 def test_the_service_refuses_to_join_twice(app, approval_group, status):
     g = approval_group
     add_member(app, g.slug, g.applicant_id, approve=status == ACTIVE)
-    with app.test_request_context(), pytest.raises(GroupError) as error:
+    with work(app), pytest.raises(RuleError) as error:
         service.join_group(db.session.get(User, g.applicant_id), group_by_slug(g.slug))
-    assert error.value.code == f"already-{status}"
+    assert error.value.code == f"groups.already-{status}"
 
 
 def test_long_subjects_keep_the_spaces_between_words(app, approval_group, make_user, mailbox):
@@ -884,11 +885,11 @@ def test_archiving_asks_first_then_makes_the_group_read_only(app, circle, make_u
 
 def test_nobody_joins_an_archived_group(app, circle, make_user):
     newcomer = make_user("newcomer@example.org")
-    with app.test_request_context():
+    with work(app):
         service.archive_group(db.session.get(User, circle.leader_id), group_by_slug(circle.slug))
-        with pytest.raises(GroupError) as error:
+        with pytest.raises(RuleError) as error:
             service.join_group(db.session.get(User, newcomer), group_by_slug(circle.slug))
-    assert error.value.code == "archived"
+    assert error.value.code == "groups.archived"
 
 
 # --- parent-led ---------------------------------------------------------------------------------------------

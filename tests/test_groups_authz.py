@@ -14,7 +14,7 @@ from community.groups.access import access_for
 from community.groups.models import ACTIVE, APPROVAL, DISCUSSION, SPECIALIST, Group, Membership, Post
 from community.models import utcnow
 from community.orgs.models import Organisation, Specialist
-from tests.conftest import Browser
+from tests.conftest import Browser, work
 
 ANON, OUTSIDER, PENDING, MEMBER, LEADER = "anonymous", "outsider", "pending", "member", "leader"
 SPECIALIST_HERE, SPECIALIST_ELSEWHERE, ADMIN = "specialist", "other-specialist", "admin"
@@ -92,7 +92,7 @@ def build_world(app, make_user):
     ids = {role: make_user(email, name=role.title(), is_admin=role == ADMIN) for role, email in EMAILS.items()}
     for extra in ("co-leader", "victim", "applicant"):
         ids[extra] = make_user(f"{extra}@example.org", name=extra.title())
-    with app.test_request_context():
+    with work(app):
         user = {key: db.session.get(User, value) for key, value in ids.items()}
         home, elsewhere = Organisation(name="Фонд «Дом»", slug="dom"), Organisation(name="Другой фонд", slug="drugoi")
         db.session.add_all([home, elsewhere])
@@ -205,7 +205,7 @@ def two_groups(app, make_user, world):
     """The world's group, and a second group led by a stranger, with a request, a post and a role."""
     stranger = make_user("stranger@example.org", name="Чужой")
     applicant = make_user("their-applicant@example.org")
-    with app.test_request_context():
+    with work(app):
         user = db.session.get(User, stranger)
         theirs = service.create_group(user, "Чужая группа", "Самара", "О", "П", APPROVAL)
         request = service.join_group(db.session.get(User, applicant), theirs)

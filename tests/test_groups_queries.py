@@ -23,7 +23,7 @@ from community.groups.models import (
     Post,
 )
 from community.models import utcnow
-from tests.conftest import Browser
+from tests.conftest import Browser, work
 
 PAGES = {
     "directory": "/groups/",
@@ -56,7 +56,7 @@ def counting_queries(app):
 def community(app, make_user):
     """Anna leads a group in Kazan with one post; `grow(n)` adds n more of everything."""
     leader_id = make_user("leader@example.org", name="Анна")
-    with app.test_request_context():
+    with work(app):
         leader = db.session.get(User, leader_id)
         group = service.create_group(leader, "Приёмные семьи", "Казань", "О нас", "Пишите", OPEN)
         post = Post(group_id=group.id, author_id=leader_id, kind=DISCUSSION, title="Главная тема", body="Текст")

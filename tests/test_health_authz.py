@@ -27,7 +27,7 @@ from community.health import service
 from community.health.models import HealthBreak, HealthSnapshot
 from community.models import utcnow
 from community.orgs.models import Organisation, Specialist
-from tests.conftest import Browser
+from tests.conftest import Browser, work
 from tests.events_helpers import build_group, user
 
 ANON, OUTSIDER, PENDING, MEMBER, LEADER_ROLE = "anonymous", "non-member", "pending", "member", "leader"
@@ -88,7 +88,7 @@ def build_world(app, make_user):
     for email in ("pending@example.org", "org-specialist@example.org", "other-spec@example.org"):
         make_user(email)
     make_user("admin@example.org", is_admin=True)
-    with app.test_request_context():
+    with work(app):
         group = db.session.get(Group, group_id)
         group.join_policy = "approval"
         db.session.commit()
@@ -160,7 +160,7 @@ def test_every_health_route_is_in_the_matrix(app):
 def test_a_leader_cannot_delete_another_groups_break(app, make_user):
     ids = build_world(app, make_user)
     make_user("other-leader@example.org")
-    with app.test_request_context():
+    with work(app):
         groups.create_group(user("other-leader@example.org"), "Другая группа", "Самара", "О нас", "Для всех", "open")
         other_slug = db.session.scalar(select(Group.slug).where(Group.name == "Другая группа"))
     browser = signed_in(app, LEADER_ROLE)
@@ -180,7 +180,7 @@ def test_a_leader_cannot_delete_another_groups_break(app, make_user):
 
 
 def translate(app, text, **values):
-    with app.test_request_context(), force_locale("ru"):
+    with work(app), force_locale("ru"):
         return gettext(text, **values)
 
 
@@ -232,7 +232,7 @@ def rows_of(response):
 def test_csv_exports_have_a_header_and_one_row_per_snapshot(app, make_user):
     ids = build_world(app, make_user)
     make_user("second-leader@example.org")
-    with app.test_request_context():
+    with work(app):
         second = groups.create_group(
             user("second-leader@example.org"), "Вторая группа", "Самара", "О нас", "Для всех", "open"
         )
@@ -264,7 +264,7 @@ def test_csv_cells_cannot_start_a_spreadsheet_formula(app, make_user):
     """CSV injection: a group named =HYPERLINK(...) must not become a live formula in the exports."""
     make_user("leader@example.org")
     make_user("specialist@example.org")
-    with app.test_request_context():
+    with work(app):
         group = groups.create_group(
             user("leader@example.org"),
             '=HYPERLINK("http://evil.example","Отчёт")',
@@ -311,7 +311,7 @@ def add_linked_groups(app, make_user, org_id, first, last):
     for n in range(first, last):
         leader_id = make_user(f"leader{n}@example.org")
         member_ids = [make_user(f"parent{n}-{k}@example.org") for k in range(3)]
-        with app.test_request_context():
+        with work(app):
             from community.auth.models import User
 
             group = groups.create_group(
@@ -339,7 +339,7 @@ def add_linked_groups(app, make_user, org_id, first, last):
 
 def test_the_dashboard_query_count_does_not_grow_with_the_groups(app, make_user):
     make_user("specialist@example.org")
-    with app.test_request_context():
+    with work(app):
         org = Organisation(name="Фонд", slug="fond")
         db.session.add(org)
         db.session.flush()
@@ -352,7 +352,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_groups(app, make_user)
     for size in (2, 8):
         add_linked_groups(app, make_user, org_id, linked, size)
         linked = size
-        with app.test_request_context():
+        with work(app):
             last = service.last_complete_period()
             service.take_snapshots([service.add_months(last, -n) for n in (2, 1, 0)])
             assert db.session.scalar(select(db.func.count(Group.id)).where(Group.organisation_id == org_id)) == size
@@ -367,7 +367,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_groups(app, make_user)
 def new_linked_group(app, make_user):
     make_user("leader@example.org")
     make_user("specialist@example.org")
-    with app.test_request_context():
+    with work(app):
         group = groups.create_group(user("leader@example.org"), "Новая группа", "Казань", "О нас", "Для всех", "open")
         org = Organisation(name="Фонд", slug="fond")
         db.session.add(org)

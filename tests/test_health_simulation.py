@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 from community.health import simulate
 from community.health.verdict import AT_RISK, FORMED, FORMING, GROWING, SELF_RUNNING, settle
+from tests.conftest import work
 
 SEEDS = range(20)  # × 5 trajectories = 100 communities
 # Fixed, so that a failure can be replayed exactly; other dates were checked by hand (the
@@ -94,7 +95,7 @@ def test_verdict_recognises_simulated_trajectories(app):
     """100 communities (20 seeds × 5 trajectories), every snapshot taken for all of them at
     once: the stage shown at the end is the trajectory's at least 95 % of the time, and no
     community's label ever flips on a single month."""
-    with app.test_request_context():
+    with work(app):
         outcomes = simulate.run(SEEDS, now=NOW)
 
     assert len(outcomes) == len(SEEDS) * len(simulate.TRAJECTORIES)

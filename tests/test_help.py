@@ -7,12 +7,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from community.auth.models import AuditEvent
+from community.audit import AuditEvent
+from community.errors import RuleError
 from community.extensions import db
 from community.models import utcnow
 from community.mutual_help import service as help_service
 from community.mutual_help.models import CLOSED, IN_PROGRESS, OPEN, RESOLVED, HelpRequest, HelpResponse
-from tests.conftest import Browser
+from tests.conftest import Browser, work
 from tests.events_helpers import build_group, user
 
 
@@ -258,10 +259,10 @@ def test_nudges_flag_unanswered_needs_ask_authors_and_close_old_requests(app, wo
 
 
 def test_service_refuses_unknown_categories(app, world):
-    with app.test_request_context():
+    with work(app):
         from community.groups.models import Group
 
-        with pytest.raises(help_service.HelpError):
+        with pytest.raises(RuleError):
             help_service.create_request(
                 user("member1@example.org"),
                 db.session.get(Group, world["group_id"]),

@@ -8,6 +8,7 @@ from community.groups.models import Group
 from community.mutual_help import service as help_service
 from community.mutual_help.models import HelpResponse
 from tests.authz_helpers import ROLES, add_outsiders, assert_every_route_listed, emails, expect, run_matrix
+from tests.conftest import work
 from tests.events_helpers import build_group, user
 
 EMAILS = emails(member="member2@example.org")
@@ -34,7 +35,7 @@ MATRIX = [
 def build(app, make_user):
     slug, group_id = build_group(app, make_user, members=2)
     add_outsiders(app, make_user, group_id)
-    with app.test_request_context():
+    with work(app):
         help_request = help_service.create_request(
             user("member1@example.org"),
             db.session.get(Group, group_id),

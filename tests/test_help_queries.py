@@ -7,7 +7,7 @@ from community.extensions import db
 from community.groups import service as groups
 from community.groups.models import Group
 from community.mutual_help import service as help_service
-from tests.conftest import Browser
+from tests.conftest import Browser, work
 from tests.events_helpers import user
 
 
@@ -30,7 +30,7 @@ def count_queries(app, browser, url):
 def build(app, make_user, size):
     make_user("leader@example.org")
     ids = [make_user(f"p{n}@example.org", name=f"Родитель {n}") for n in range(size)]
-    with app.test_request_context():
+    with work(app):
         group = groups.create_group(user("leader@example.org"), "Группа", "Казань", "О нас", "Для всех", "open")
         for uid in ids:
             groups.join_group(db.session.get(User, uid), group)

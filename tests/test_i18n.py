@@ -8,7 +8,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from tests.conftest import Browser
+from tests.conftest import Browser, work
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,7 +66,7 @@ def test_dates_are_shown_in_the_users_locale_and_timezone(app):
     from flask_babel import force_locale
 
     when = datetime(2026, 7, 1, 21, 30, tzinfo=UTC)
-    with app.test_request_context():
+    with work(app):
         render = app.jinja_env.from_string("{{ when|datetime('short') }}").render
         with force_locale("ru"):
             assert render(when=when) == "02.07.2026, 00:30"  # Moscow is UTC+3

@@ -14,12 +14,12 @@ from community.groups import service
 from community.groups.models import OPEN, Group
 from community.messages.models import Message
 from community.notifications.models import Notification
-from tests.conftest import Browser
+from tests.conftest import Browser, work
 
 
 def say(app, text, locale="ru", **values):
     """The sentence as the app writes it in `locale` (so tests survive translation updates)."""
-    with app.test_request_context(), force_locale(locale):
+    with work(app), force_locale(locale):
         return gettext(text, **values)
 
 
@@ -46,7 +46,7 @@ def circle(app, make_user):
         vera=make_user("vera@example.org", name="Вера"),
         gleb=make_user("gleb@example.org", name="Глеб"),
     )
-    with app.test_request_context():
+    with work(app):
         anna = db.session.get(User, people.anna)
         group = service.create_group(anna, "Опекуны Казани", "Казань", "О нас", "Пишите", OPEN)
         for user_id in (people.boris, people.vera):
@@ -125,7 +125,7 @@ def test_writing_to_yourself_or_nobody_is_not_found(app, circle):
 
 
 def test_a_pending_member_cannot_be_written_to(app, circle):
-    with app.test_request_context():
+    with work(app):
         group = group_by_slug(circle.slug)
         group.join_policy = "approval"
         db.session.commit()
@@ -138,7 +138,7 @@ def test_a_pending_member_cannot_be_written_to(app, circle):
 def test_after_leaving_the_group_the_old_conversation_stays_readable_but_closed(app, circle, mailbox):
     vera = signed_in(app, "vera@example.org")
     send(signed_in(app, "boris@example.org"), circle.vera, "Увидимся на встрече")
-    with app.test_request_context():
+    with work(app):
         service.leave_group(db.session.get(User, circle.boris), group_by_slug(circle.slug))
     mailbox.clear()
 
@@ -155,7 +155,7 @@ def test_after_leaving_the_group_the_old_conversation_stays_readable_but_closed(
 
 
 def test_an_archived_group_no_longer_lets_members_write(app, circle):
-    with app.test_request_context():
+    with work(app):
         service.archive_group(db.session.get(User, circle.anna), group_by_slug(circle.slug))
     assert signed_in(app, "boris@example.org").get(f"/messages/with/{circle.vera}").status_code == 404
 

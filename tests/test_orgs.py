@@ -11,7 +11,9 @@ from flask import render_template
 from flask_login import login_user
 from sqlalchemy import event, func, select
 
-from community.auth.models import AuditEvent, User
+from community.audit import AuditEvent
+from community.auth.models import User
+from community.errors import RuleError
 from community.extensions import db
 from community.groups import service as groups
 from community.groups.access import access_for
@@ -20,7 +22,7 @@ from community.models import utcnow
 from community.notifications.models import Notification
 from community.orgs import service
 from community.orgs.models import Organisation, Specialist, SpecialistInvitation, SupportOffer
-from tests.conftest import PASSWORD, Browser
+from tests.conftest import PASSWORD, Browser, work
 
 LEADER_EMAIL, MEMBER_EMAIL, PENDING_EMAIL = "leader@example.org", "member@example.org", "pending@example.org"
 OUTSIDER_EMAIL, SPEC_A_EMAIL, SPEC_B_EMAIL = "outsider@example.org", "spec-a@example.org", "spec-b@example.org"
@@ -69,7 +71,7 @@ def build_world(app, make_user):
     ]:
         make_user(email, name=name)
     make_user(ADMIN_EMAIL, name="Админ", is_admin=True)
-    with app.test_request_context():
+    with work(app):
         leader, member, pending = _user(LEADER_EMAIL), _user(MEMBER_EMAIL), _user(PENDING_EMAIL)
         spec_a, spec_b, admin = _user(SPEC_A_EMAIL), _user(SPEC_B_EMAIL), _user(ADMIN_EMAIL)
         org_a = service.create_organisation(admin, "Родник", "", "Татарстан", "Europe/Moscow")
@@ -290,7 +292,7 @@ def test_specialist_offers_support_and_the_leaders_are_told(app, make_user, mail
     make_user(LEADER_EMAIL, name="Лена")
     make_user(SPEC_A_EMAIL, name="Анна Сергеевна")
     make_user(ADMIN_EMAIL, is_admin=True)
-    with app.test_request_context():
+    with work(app):
         group = make_group(_user(LEADER_EMAIL), "Семьи Казани")
         org = service.create_organisation(_user(ADMIN_EMAIL), "Родник", "", "Татарстан", "Europe/Moscow")
         add_specialist(org, _user(SPEC_A_EMAIL))
@@ -331,12 +333,12 @@ def test_offers_are_refused_for_linked_and_archived_groups(app, world):
     spec_b = as_user(app, SPEC_B_EMAIL)
     linked = spec_b.get(f"/orgs/offer/{world['g']}", follow_redirects=True)
     assert "already supported by Родник" in linked.get_data(as_text=True)
-    with app.test_request_context():
-        with pytest.raises(service.OrgError) as error:
+    with work(app):
+        with pytest.raises(RuleError) as error:
             service.offer_support(
                 _user(SPEC_B_EMAIL), db.session.get(Organisation, world["org_b"]), db.session.get(Group, world["g_id"])
             )
-        assert error.value.code == "already-linked"
+        assert error.value.code == "orgs.already-linked"
         groups.archive_group(_user(LEADER_EMAIL), db.session.get(Group, world["h_id"]))
     assert spec_b.get(f"/orgs/offer/{world['h']}").status_code == 404
 
@@ -368,7 +370,7 @@ def test_leader_accepts_an_offer_the_group_is_linked_and_the_specialist_joins(ap
 
 def test_accepting_one_offer_answers_the_other_organisations_offers(app, world, make_user):
     make_user("spec-c@example.org", name="Вера")
-    with app.test_request_context():
+    with work(app):
         org_c = service.create_organisation(_user(ADMIN_EMAIL), "Третий сектор", "", "Казань", "Europe/Moscow")
         add_specialist(org_c, _user("spec-c@example.org"))
         h = db.session.get(Group, world["h_id"])
@@ -409,7 +411,7 @@ def test_specialist_withdraws_an_offer_from_the_organisation_page(app, world):
 def test_a_leader_who_is_also_the_specialist_keeps_leading(app, make_user):
     make_user(SPEC_A_EMAIL)
     make_user(ADMIN_EMAIL, is_admin=True)
-    with app.test_request_context():
+    with work(app):
         spec = _user(SPEC_A_EMAIL)
         group = make_group(spec, "Группа специалиста")
         org = service.create_organisation(_user(ADMIN_EMAIL), "Родник", "", "Татарстан", "Europe/Moscow")
@@ -449,7 +451,7 @@ def test_leader_ends_the_link_after_confirming(app, world, mailbox):
 
 def test_another_specialist_of_the_linked_organisation_joins_as_a_specialist(app, world, make_user):
     make_user("colleague@example.org", name="Коллега")
-    with app.test_request_context():
+    with work(app):
         add_specialist(db.session.get(Organisation, world["org_a"]), _user("colleague@example.org"))
     colleague = as_user(app, "colleague@example.org")
     response = colleague.submit(f"/orgs/link/{world['g']}/join", page="/")
@@ -478,7 +480,7 @@ def test_admin_removes_a_specialist_who_then_leaves_the_organisations_groups(app
 
 
 def test_organisation_page_lists_its_groups_parent_led_badge_and_specialists(app, world):
-    with app.test_request_context():
+    with work(app):
         # A group whose only leader is a specialist is not parent-led.
         spec_a = _user(SPEC_A_EMAIL)
         own = make_group(spec_a, "Группа при центре")
@@ -504,7 +506,7 @@ def test_organisation_page_query_count_does_not_grow_with_groups(app, world, mak
     few = _org_page_queries(app, viewer.client)
     for n in range(4):
         make_user(f"extra{n}@example.org")
-    with app.test_request_context():
+    with work(app):
         org_a = db.session.get(Organisation, world["org_a"])
         for n in range(4):
             add_specialist(org_a, _user(f"extra{n}@example.org"))
@@ -553,7 +555,7 @@ def test_panel_queries_do_not_grow_with_offers(app, world, make_user):
     _, few = render_panel(app, LEADER_EMAIL, world["h_id"])
     for n in range(3):
         make_user(f"s{n}@example.org")
-    with app.test_request_context():
+    with work(app):
         h = db.session.get(Group, world["h_id"])
         for n in range(3):
             org = service.create_organisation(_user(ADMIN_EMAIL), f"Фонд {n}", "", "Казань", "Europe/Moscow")

@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.admin.forms import InviteForm, OrganisationForm
+from community.errors import RuleError
 from community.extensions import db
 from community.forms import EmptyForm, show_error
 from community.orgs import service
 from community.orgs.models import SpecialistInvitation
-from community.orgs.service import OrgError
-from community.orgs.views import MAX_ID, error_message, organisation_or_404
+from community.orgs.views import MAX_ID, organisation_or_404
 from community.security import admin_required
 
 bp = Blueprint("admin", __name__)
@@ -31,8 +31,8 @@ def create_organisation():
             organisation = service.create_organisation(
                 current_user, form.name.data, form.slug.data, form.region.data, form.timezone.data
             )
-        except OrgError as error:
-            show_error(form, error.field, error_message(error))
+        except RuleError as error:
+            show_error(form, error)
         else:
             flash(_("%(org)s is created. Now invite its specialists.", org=organisation.name), "success")
             return redirect(url_for("admin.organisation", slug=organisation.slug))
@@ -49,8 +49,8 @@ def edit_organisation(slug):
             service.update_organisation(
                 current_user, organisation, form.name.data, form.slug.data, form.region.data, form.timezone.data
             )
-        except OrgError as error:
-            show_error(form, error.field, error_message(error))
+        except RuleError as error:
+            show_error(form, error)
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("admin.organisation", slug=organisation.slug))
@@ -65,8 +65,8 @@ def organisation(slug):
     if form.validate_on_submit():
         try:
             service.invite_specialist(current_user, organisation, form.email.data)
-        except OrgError as error:
-            show_error(form, error.field, error_message(error))
+        except RuleError as error:
+            show_error(form, error)
         else:
             flash(
                 _(

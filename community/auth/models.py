@@ -1,10 +1,10 @@
-"""Accounts: people, their server-side sessions and the audit trail of sensitive actions."""
+"""Accounts: people and their server-side sessions."""
 
 import secrets
 from datetime import datetime
 
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.extensions import db
@@ -69,17 +69,3 @@ class UserSession(db.Model):
     user_agent: Mapped[str] = mapped_column(String(200), default="")
 
     user: Mapped[User] = relationship(back_populates="sessions")
-
-
-class AuditEvent(db.Model):
-    """Who did what to whom: role changes, removals, deletions, exports."""
-
-    __tablename__ = "audit_event"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(60))
-    target_type: Mapped[str] = mapped_column(String(40), default="")
-    target_id: Mapped[int | None]
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -5,28 +5,20 @@ import hashlib
 import hmac
 import secrets
 
-from flask import current_app, session
-from flask_login import login_user, logout_user
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from community import email
-from community.auth.models import AuditEvent, User, UserSession
-from community.extensions import db, login_manager
+from community.audit import audit
+from community.auth.models import User, UserSession
+from community.errors import RuleError
+from community.extensions import db
 from community.models import utcnow
 from community.urls import external_url
 
 VERIFY, RESET, CHANGE_EMAIL = "verify-email", "reset-password", "change-email"
-
-
-class AccountError(Exception):
-    """A rule was broken; `field` names the form field the message belongs to."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def normalise_email(address):
@@ -39,19 +31,6 @@ def get_user_by_email(address):
 
 def hash_password(password):
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
-
-
-def audit(actor, action, target=None, **detail):
-    """Record a sensitive action in the audit trail (committed with the caller's transaction)."""
-    db.session.add(
-        AuditEvent(
-            actor_id=getattr(actor, "id", None),
-            action=action,
-            target_type=type(target).__name__.lower() if target is not None else "",
-            target_id=getattr(target, "id", None),
-            detail=detail,
-        )
-    )
 
 
 # --- tokens -------------------------------------------------------------------------
@@ -72,18 +51,18 @@ def make_token(purpose, user, **extra):
 
 
 def read_token(purpose, token, max_age):
-    """Return (user, payload) for a valid, unexpired, unused token, else raise AccountError."""
+    """Return (user, payload) for a valid, unexpired, unused token, else raise RuleError."""
     try:
         payload = _serializer(purpose).loads(token, max_age=int(max_age.total_seconds()))
     except SignatureExpired as exc:
-        raise AccountError("expired") from exc
+        raise RuleError("auth.link-expired") from exc
     except (BadSignature, TypeError, ValueError) as exc:
-        raise AccountError("invalid") from exc
+        raise RuleError("auth.link-invalid") from exc
     if not isinstance(payload, dict):
-        raise AccountError("invalid")
+        raise RuleError("auth.link-invalid")
     user = db.session.get(User, payload.get("uid")) if isinstance(payload.get("uid"), int) else None
     if user is None or not hmac.compare_digest(str(payload.get("fp")), _fingerprint(user)):
-        raise AccountError("used")
+        raise RuleError("auth.link-used")
     return user, payload
 
 
@@ -98,7 +77,7 @@ def _external(endpoint, **values):
 def register_user(email_address, display_name, password, locale, timezone="Europe/Moscow"):
     """Create an unverified account with the consent recorded, and email the verification link."""
     if get_user_by_email(email_address):
-        raise AccountError("taken", field="email")
+        raise RuleError("auth.email-taken", field="email")
     user = User(
         email=normalise_email(email_address),
         display_name=display_name.strip(),
@@ -111,7 +90,6 @@ def register_user(email_address, display_name, password, locale, timezone="Europ
     db.session.add(user)
     db.session.flush()
     send_verification(user)
-    db.session.commit()
     return user
 
 
@@ -123,16 +101,14 @@ def send_verification(user):
 def resend_verification(user):
     if not user.email_verified:
         send_verification(user)
-        db.session.commit()
 
 
 def verify_email(token):
     user, payload = read_token(VERIFY, token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
     if payload.get("email") != user.email:
-        raise AccountError("used")
+        raise RuleError("auth.link-used")
     if not user.email_verified:
         user.email_verified_at = utcnow()
-        db.session.commit()
     return user
 
 
@@ -155,41 +131,30 @@ def authenticate(email_address, password):
         return None
     if not user.password_hash.startswith(current_app.config["PASSWORD_HASH_METHOD"] + "$"):
         user.password_hash = hash_password(password)
-        db.session.commit()
     return user
 
 
-def start_session(user, user_agent=""):
-    """Sign the user in with a fresh server-side session row."""
-    session.clear()
+def open_session(user, user_agent=""):
+    """A fresh server-side session row for a browser that signs in; returns its token."""
     row = UserSession(user=user, user_agent=(user_agent or "")[:200])
     db.session.add(row)
-    db.session.commit()
-    session.permanent = True
-    session["sid"] = row.token
-    login_user(user)
+    db.session.flush()
+    return row.token
 
 
-def end_session():
-    """Sign out this browser: its session row is deleted, so a copied cookie stops working."""
-    token = session.get("sid")
+def close_session(token):
+    """Sign one browser out for good: its row is deleted, so a copied cookie stops working."""
     if token:
         db.session.execute(delete(UserSession).where(UserSession.token == token))
-        db.session.commit()
-    logout_user()
-    session.clear()
 
 
-def end_other_sessions(user):
-    db.session.execute(
-        delete(UserSession).where(UserSession.user_id == user.id, UserSession.token != session.get("sid"))
-    )
+def end_other_sessions(user, keep_token=None):
+    """Sign out every other browser of `user` (after a password change)."""
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.token != keep_token))
 
 
-@login_manager.user_loader
-def load_user(user_id):
-    """A user is signed in only while their session row exists."""
-    token = session.get("sid")
+def user_for_session(user_id, token):
+    """The user whose session row `token` still exists, else None."""
     if not token or not str(user_id).isdigit():
         return None
     return db.session.scalar(select(User).join(UserSession).where(User.id == int(user_id), UserSession.token == token))
@@ -205,7 +170,6 @@ def request_password_reset(email_address):
         return
     link = _external("auth.reset_password", token=make_token(RESET, user))
     email.send("reset_password", user, link=link)
-    db.session.commit()
 
 
 def check_reset_token(token):
@@ -222,45 +186,41 @@ def reset_password(token, new_password):
         user.email_verified_at = utcnow()
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     audit(user, "password.reset", user)
-    db.session.commit()
     return user
 
 
-def change_password(user, current_password, new_password):
+def change_password(user, current_password, new_password, keep_token=None):
     if not check_password_hash(user.password_hash, current_password):
-        raise AccountError("wrong-password", field="current_password")
+        raise RuleError("auth.wrong-password", field="current_password")
     user.password_hash = hash_password(new_password)
-    end_other_sessions(user)
+    end_other_sessions(user, keep_token)
     audit(user, "password.change", user)
     email.send("password_changed", user)
-    db.session.commit()
 
 
 def request_email_change(user, new_address, password):
     """Re-authenticate, then send a confirmation link to the new address."""
     if not check_password_hash(user.password_hash, password):
-        raise AccountError("wrong-password", field="password")
+        raise RuleError("auth.wrong-password", field="password")
     new_address = normalise_email(new_address)
     if new_address == user.email:
-        raise AccountError("same-email", field="email")
+        raise RuleError("auth.same-email", field="email")
     if get_user_by_email(new_address):
-        raise AccountError("taken", field="email")
+        raise RuleError("auth.email-taken", field="email")
     link = _external("auth.confirm_email_change", token=make_token(CHANGE_EMAIL, user, new=new_address))
     # Sent to the new address, in the user's language.
     email.send("confirm_email_change", _Recipient(new_address, user.locale), link=link, user=user)
     email.send("email_change_requested", user, new_address=new_address)
-    db.session.commit()
 
 
 def confirm_email_change(token):
     user, payload = read_token(CHANGE_EMAIL, token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
     new_address = normalise_email(payload.get("new"))
     if not new_address or get_user_by_email(new_address):
-        raise AccountError("taken")
+        raise RuleError("auth.new-email-taken")
     audit(user, "email.change", user, old=user.email, new=new_address)
     user.email = new_address
     user.email_verified_at = utcnow()
-    db.session.commit()
     return user
 
 
@@ -289,13 +249,11 @@ def update_profile(user, **fields):
         if name in fields:
             value = fields[name]
             setattr(user, name, value.strip() if isinstance(value, str) else value)
-    db.session.commit()
 
 
 def export_user_data(user):
     """Everything Krug holds about the user, as a JSON-ready dict."""
     audit(user, "data.export", user)
-    db.session.commit()
     sessions = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)).all()
     return {
         "exported_at": utcnow().isoformat(),
@@ -319,21 +277,17 @@ def export_user_data(user):
 def delete_account(user, password):
     """Delete the account and everything tied to it; every session ends with it."""
     if not check_password_hash(user.password_hash, password):
-        raise AccountError("wrong-password", field="password")
+        raise RuleError("auth.wrong-password", field="password")
     audit(None, "account.delete", user, email_hash=hashlib.sha256(user.email.encode()).hexdigest()[:16])
     email.send("account_deleted", _Recipient(user.email, user.locale))
     db.session.delete(user)
-    db.session.commit()
-    logout_user()
-    session.clear()
+    db.session.flush()
 
 
 def set_language(user, lang):
-    """Remember the chosen language: in the profile when signed in, always in the session."""
-    session["lang"] = lang
+    """Remember the chosen language in the profile of a signed-in person."""
     if user.is_authenticated and user.locale != lang:
         user.locale = lang
-        db.session.commit()
 
 
 def create_admin(email_address, display_name, password):
@@ -352,7 +306,6 @@ def create_admin(email_address, display_name, password):
     user.email_verified_at = user.email_verified_at or utcnow()
     db.session.flush()
     audit(None, "admin.create", user)
-    db.session.commit()
     return user
 
 

@@ -2,15 +2,15 @@
 
 import json
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.auth import forms, service
-from community.auth.service import AccountError
+from community.auth import forms, service, sessions
+from community.errors import RuleError
 from community.extensions import limiter
-from community.forms import EmptyForm
+from community.forms import EmptyForm, flash_error, show_error
 from community.security import public, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -22,24 +22,6 @@ def _email_key():
 
 def _account_key():
     return f"account:{current_user.get_id()}"
-
-
-TOKEN_MESSAGES = {
-    "expired": lambda: _("This link has expired. Please ask for a new one."),
-    "used": lambda: _("This link has already been used or is no longer valid."),
-    "invalid": lambda: _("This link is not valid. Please copy the whole link from the email."),
-    "taken": lambda: _("This email address is already used by another account."),
-}
-
-FIELD_MESSAGES = {
-    "taken": lambda: _("An account with this email already exists. Try logging in or resetting the password."),
-    "wrong-password": lambda: _("The password is not right."),
-    "same-email": lambda: _("This is already your email address."),
-}
-
-
-def _field_error(form, error):
-    getattr(form, error.field).errors.append(FIELD_MESSAGES[error.message]())
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -54,10 +36,10 @@ def register():
             user = service.register_user(
                 form.email.data, form.display_name.data, form.password.data, locale=str(get_locale())
             )
-        except AccountError as error:
-            _field_error(form, error)
+        except RuleError as error:
+            show_error(form, error)
         else:
-            service.start_session(user, request.user_agent.string)
+            sessions.sign_in(user, request.user_agent.string)
             flash(
                 _(
                     "Welcome to Krug! We have sent a link to %(email)s. Open it to confirm your address.",
@@ -74,8 +56,8 @@ def register():
 def verify_email(token):
     try:
         user = service.verify_email(token)
-    except AccountError as error:
-        flash(TOKEN_MESSAGES[error.message](), "error")
+    except RuleError as error:
+        flash_error(error)
         return redirect(url_for("auth.account") if current_user.is_authenticated else url_for("auth.login"))
     flash(_("Thank you! Your email %(email)s is confirmed.", email=user.email), "success")
     return redirect(url_for("main.index") if current_user.is_authenticated else url_for("auth.login"))
@@ -104,7 +86,7 @@ def login():
         if user is None:
             form.password.errors.append(_("The email or the password is not right."))
         else:
-            service.start_session(user, request.user_agent.string)
+            sessions.sign_in(user, request.user_agent.string)
             return redirect(next_url)
     return render_template("auth/login.html", form=form, next=next_url)
 
@@ -112,7 +94,7 @@ def login():
 @bp.post("/logout")
 def logout():
     if EmptyForm().validate_on_submit():
-        service.end_session()
+        sessions.sign_out()
         flash(_("You have logged out."), "success")
     return redirect(url_for("main.index"))
 
@@ -135,13 +117,13 @@ def forgot_password():
 def reset_password(token):
     try:
         service.check_reset_token(token)
-    except AccountError as error:
-        flash(TOKEN_MESSAGES[error.message](), "error")
+    except RuleError as error:
+        flash_error(error)
         return redirect(url_for("auth.forgot_password"))
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
         user = service.reset_password(token, form.password.data)
-        service.start_session(user, request.user_agent.string)
+        sessions.sign_in(user, request.user_agent.string)
         flash(_("Your new password is saved. You are logged in."), "success")
         return redirect(url_for("main.index"))
     return render_template("auth/reset.html", form=form)
@@ -174,9 +156,11 @@ def change_password():
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            service.change_password(current_user, form.current_password.data, form.password.data)
-        except AccountError as error:
-            _field_error(form, error)
+            service.change_password(
+                current_user, form.current_password.data, form.password.data, keep_token=sessions.current_token()
+            )
+        except RuleError as error:
+            show_error(form, error)
         else:
             flash(_("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for("auth.account"))
@@ -190,8 +174,8 @@ def change_email():
     if form.validate_on_submit():
         try:
             service.request_email_change(current_user, form.email.data, form.password.data)
-        except AccountError as error:
-            _field_error(form, error)
+        except RuleError as error:
+            show_error(form, error)
         else:
             flash(
                 _(
@@ -209,8 +193,8 @@ def change_email():
 def confirm_email_change(token):
     try:
         user = service.confirm_email_change(token)
-    except AccountError as error:
-        flash(TOKEN_MESSAGES[error.message](), "error")
+    except RuleError as error:
+        flash_error(error)
     else:
         flash(_("Your email is now %(email)s.", email=user.email), "success")
     return redirect(url_for("auth.account") if current_user.is_authenticated else url_for("auth.login"))
@@ -238,9 +222,10 @@ def delete_account():
     if form.validate_on_submit():
         try:
             service.delete_account(current_user, form.password.data)
-        except AccountError as error:
-            _field_error(form, error)
+        except RuleError as error:
+            show_error(form, error)
         else:
+            sessions.sign_out()
             flash(_("Your account and your data are deleted. Thank you for being with us."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/delete.html", form=form)
@@ -253,5 +238,6 @@ def set_language():
     lang = request.form.get("lang")
     next_url = safe_next(request.form.get("next"), url_for("main.index"))
     if EmptyForm().validate_on_submit() and lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
         service.set_language(current_user, lang)
     return redirect(next_url)

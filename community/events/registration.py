@@ -1,114 +1,126 @@
 """Registering for an event, the waiting list, attendance and feedback.
 
-Capacity is enforced by the database: a place is taken with one conditional UPDATE of the
-event's `going_count` (and a CHECK constraint behind it), never by counting in Python.
+Capacity: every change to an event's registrations happens under the event's row lock,
+and the event's counters are recomputed from the rows after it (a CHECK constraint keeps
+`going_count <= capacity` behind that), so concurrent requests can neither overfill an
+event nor leave its counters drifting from the rows.
 """
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from community.audit import audit
 from community.auth.models import User
-from community.auth.service import audit
+from community.errors import RuleError
 from community.events.models import CANCELLED, GOING, PUBLISHED, WAITLISTED, Event, EventFeedback, Registration
-from community.events.service import MIN_FEEDBACK_FOR_DETAILS, EventError, my_registration, registrations, when_text
+from community.events.service import MIN_FEEDBACK_FOR_DETAILS, my_registration, registrations, when_text
 from community.extensions import db
 from community.models import utcnow
 from community.notifications.service import notify
 from community.urls import path_for
 
 
-def register(user, event):
-    """Take a place if there is one, else join the waitlist. Safe under concurrency: the
-    place is taken by a conditional UPDATE that the database serialises."""
-    if event.status != PUBLISHED:
-        raise EventError("not-open")
-    if event.starts_at <= utcnow():
-        raise EventError("started")
-    existing = my_registration(user, event)
-    if existing is not None and existing.status in (GOING, WAITLISTED):
-        raise EventError("already-registered")
-    took_place = db.session.execute(
-        update(Event)
-        .where(Event.id == event.id, Event.status == PUBLISHED)
-        .where(or_(Event.capacity.is_(None), Event.going_count < Event.capacity))
-        .values(going_count=Event.going_count + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    status = GOING if took_place else WAITLISTED
-    if not took_place:
+def lock_event(event):
+    """Take the event's row lock and re-read it: registrations of one event change one
+    transaction at a time (SQLite's single writer gives the same on its own)."""
+    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+    db.session.refresh(event)
+
+
+def recount(event):
+    """The counters follow the rows: recomputed from the registrations under the lock after
+    every change, so they can never drift from what people hold."""
+    counts = dict(
         db.session.execute(
-            update(Event)
-            .where(Event.id == event.id)
-            .values(waitlist_count=Event.waitlist_count + 1)
-            .execution_options(synchronize_session=False)
-        )
+            select(Registration.status, func.count(Registration.id))
+            .where(Registration.event_id == event.id, Registration.status.in_([GOING, WAITLISTED]))
+            .group_by(Registration.status)
+        ).all()
+    )
+    event.going_count, event.waitlist_count = counts.get(GOING, 0), counts.get(WAITLISTED, 0)
+    db.session.flush()
+
+
+def _mine(user, event):
+    """My registration as the database holds it now (after the lock), not as first loaded."""
+    return db.session.scalar(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.user_id == user.id)
+        .execution_options(populate_existing=True)
+    )
+
+
+def register(user, event):
+    """Take a place if there is one, else join the waitlist. Places are counted and taken
+    under the event's row lock, and a CHECK constraint stands behind the count."""
+    lock_event(event)
+    if event.status != PUBLISHED:
+        raise RuleError("events.not-open")
+    if event.starts_at <= utcnow():
+        raise RuleError("events.started")
+    registration = _mine(user, event)
+    if registration is not None and registration.status in (GOING, WAITLISTED):
+        raise RuleError("events.already-registered")
+    going = _count(event, GOING)
+    status = GOING if event.capacity is None or going < event.capacity else WAITLISTED
     now = utcnow()
-    if existing is None:
+    if registration is None:
         registration = Registration(event_id=event.id, user_id=user.id, status=status, queued_at=now)
-        db.session.add(registration)
+        try:
+            with db.session.begin_nested():
+                db.session.add(registration)
+        except IntegrityError:
+            raise RuleError("events.already-registered") from None
     else:
-        registration = existing
         registration.status, registration.queued_at, registration.updated_at = status, now, now
         registration.attended = None
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise EventError("already-registered") from None
-    db.session.refresh(event)
+    db.session.flush()
+    recount(event)
     return registration
+
+
+def _count(event, status):
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(Registration.event_id == event.id, Registration.status == status)
+    )
 
 
 def cancel_registration(user, event):
     """Give up my place (or leave the waitlist); the first person waiting is promoted at once."""
-    registration = my_registration(user, event)
+    lock_event(event)
+    registration = _mine(user, event)
     if registration is None or registration.status not in (GOING, WAITLISTED):
-        raise EventError("not-registered")
+        raise RuleError("events.not-registered")
+    release_place(registration, event)
+
+
+def release_place(registration, event):
+    """Cancel one registration (the caller holds the event's lock) and promote from the
+    waiting list into a place it freed."""
     previous = registration.status
-    cancelled = db.session.execute(
-        update(Registration)
-        .where(Registration.id == registration.id, Registration.status == previous)
-        .values(status=CANCELLED, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not cancelled:
-        db.session.rollback()
-        raise EventError("not-registered")
-    counter = Event.going_count if previous == GOING else Event.waitlist_count
-    db.session.execute(
-        update(Event)
-        .where(Event.id == event.id)
-        .values({counter: counter - 1})
-        .execution_options(synchronize_session=False)
-    )
-    if previous == GOING and event.starts_at > utcnow():
+    registration.status, registration.updated_at = CANCELLED, utcnow()
+    db.session.flush()
+    if previous == GOING and event.status == PUBLISHED and event.starts_at > utcnow():
         fill_from_waitlist(event)
-    db.session.commit()
-    db.session.refresh(event)
+    recount(event)
 
 
 def fill_from_waitlist(event):
-    """Promote waiting people, first come first served, while places are free."""
-    while True:
-        took_place = db.session.execute(
-            update(Event)
-            .where(Event.id == event.id, or_(Event.capacity.is_(None), Event.going_count < Event.capacity))
-            .where(Event.waitlist_count > 0)
-            .values(going_count=Event.going_count + 1, waitlist_count=Event.waitlist_count - 1)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not took_place:
-            return
-        promoted = _promote_first_waiting(event)
+    """Promote waiting people, first come first served, while places are free (under the
+    event's lock, taken by the caller)."""
+    going = _count(event, GOING)
+    while event.capacity is None or going < event.capacity:
+        promoted = db.session.scalar(
+            select(Registration)
+            .where(Registration.event_id == event.id, Registration.status == WAITLISTED)
+            .order_by(Registration.queued_at, Registration.id)
+            .limit(1)
+        )
         if promoted is None:
-            # Nobody was actually waiting: undo the place we took.
-            db.session.execute(
-                update(Event)
-                .where(Event.id == event.id)
-                .values(going_count=Event.going_count - 1, waitlist_count=0)
-                .execution_options(synchronize_session=False)
-            )
-            return
+            break
+        promoted.status, promoted.updated_at = GOING, utcnow()
+        db.session.flush()
+        going += 1
         notify(
             promoted.user,
             "event.promoted",
@@ -119,37 +131,15 @@ def fill_from_waitlist(event):
             group=event.group.name,
             when=when_text(event, promoted.user),
         )
-
-
-def _promote_first_waiting(event):
-    """Move the earliest waiting person to `going`; a conditional update, retried if a
-    concurrent cancellation promoted the same person first."""
-    for _ in range(20):
-        candidate = db.session.scalar(
-            select(Registration.id)
-            .where(Registration.event_id == event.id, Registration.status == WAITLISTED)
-            .order_by(Registration.queued_at, Registration.id)
-            .limit(1)
-        )
-        if candidate is None:
-            return None
-        moved = db.session.execute(
-            update(Registration)
-            .where(Registration.id == candidate, Registration.status == WAITLISTED)
-            .values(status=GOING, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if moved:
-            return db.session.get(Registration, candidate)
-    return None
+    recount(event)
 
 
 def set_name_visibility(user, event, show):
     registration = my_registration(user, event)
     if registration is None:
-        raise EventError("not-registered")
+        raise RuleError("events.not-registered")
     registration.show_name = bool(show)
-    db.session.commit()
+    db.session.flush()
 
 
 # --- after the event ------------------------------------------------------------------------------------
@@ -158,12 +148,12 @@ def set_name_visibility(user, event, show):
 def mark_attendance(actor, event, attended_ids):
     """Organisers tick who came; everyone else registered as going is marked absent."""
     if event.starts_at > utcnow():
-        raise EventError("not-started")
+        raise RuleError("events.not-started")
     attended_ids = set(attended_ids)
     for registration in registrations(event, statuses=(GOING,)):
         registration.attended = registration.user_id in attended_ids
     audit(actor, "event.attendance", event, count=len(attended_ids))
-    db.session.commit()
+    db.session.flush()
 
 
 def can_give_feedback(user, event, registration):
@@ -179,22 +169,20 @@ def can_give_feedback(user, event, registration):
 def submit_feedback(user, event, feeling, helped, change, anonymous):
     registration = my_registration(user, event)
     if not can_give_feedback(user, event, registration):
-        raise EventError("no-feedback")
-    db.session.add(
-        EventFeedback(
-            event_id=event.id,
-            user_id=user.id,
-            feeling=feeling,
-            helped=(helped or "").strip(),
-            change=(change or "").strip(),
-            anonymous=bool(anonymous),
-        )
+        raise RuleError("events.no-feedback")
+    feedback = EventFeedback(
+        event_id=event.id,
+        user_id=user.id,
+        feeling=feeling,
+        helped=(helped or "").strip(),
+        change=(change or "").strip(),
+        anonymous=bool(anonymous),
     )
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(feedback)
     except IntegrityError:
-        db.session.rollback()
-        raise EventError("feedback-given") from None
+        raise RuleError("events.feedback-given") from None
 
 
 def has_given_feedback(user, event):
@@ -242,5 +230,5 @@ def message_registered(actor, event, text):
             name=actor.display_name,
             body=text.strip(),
         )
-    db.session.commit()
+    db.session.flush()
     return len(people)

@@ -7,10 +7,12 @@ from community.auth.models import User
 from community.events.models import GOING, PUBLISHED, Event, Registration, new_feed_token
 from community.events.service import REMINDER_WINDOW, when_text
 from community.extensions import db
+from community.jobs import job
 from community.models import utcnow
 from community.urls import external_url
 
 
+@job("events.send_reminders")
 def send_reminders(now=None):
     """Email everyone going to an event that starts within 24 hours, once. Idempotent:
     each reminder is claimed with a conditional update before it is queued."""
@@ -52,7 +54,6 @@ def send_reminders(now=None):
             online_url=event.online_url,
             link=external_url("events.detail", event_id=event.id),
         )
-        db.session.commit()
         sent += 1
     return sent
 
@@ -60,13 +61,13 @@ def send_reminders(now=None):
 def calendar_token_for(user):
     if not user.calendar_token:
         user.calendar_token = new_feed_token()
-        db.session.commit()
+        db.session.flush()
     return user.calendar_token
 
 
 def reset_calendar_token(user):
     user.calendar_token = new_feed_token()
-    db.session.commit()
+    db.session.flush()
 
 
 def user_by_calendar_token(token):

@@ -11,8 +11,9 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from community.audit import audit
 from community.auth.models import User
-from community.auth.service import audit
+from community.errors import RuleError
 from community.events.models import (
     ACCEPTED,
     CANCELLED,
@@ -38,13 +39,6 @@ MIN_FEEDBACK_FOR_DETAILS = 3
 MAX_CAPACITY = 10_000
 
 
-class EventError(Exception):
-    """A rule was broken; `code` picks the message, `field` the form field."""
-
-    def __init__(self, code, field=None):
-        super().__init__(code)
-        self.code = code
-        self.field = field
 
 
 # --- time ---------------------------------------------------------------------------------
@@ -57,7 +51,7 @@ def to_utc(day, clock, timezone):
     local = datetime.combine(day, clock).replace(tzinfo=zone)
     as_utc = local.astimezone(ZoneInfo("UTC"))
     if as_utc.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
-        raise EventError("time-gap", field="starts_time")
+        raise RuleError("events.time-gap", field="starts_time")
     return as_utc
 
 
@@ -164,16 +158,16 @@ def calendar_events(user):
 
 def _check_times(starts_at, ends_at, new=True):
     if ends_at <= starts_at:
-        raise EventError("ends-before-start", field="ends_time")
+        raise RuleError("events.ends-before-start", field="ends_time")
     if new and starts_at < utcnow() - timedelta(minutes=5):
-        raise EventError("in-the-past", field="starts_date")
+        raise RuleError("events.in-the-past", field="starts_date")
     if ends_at - starts_at > timedelta(days=14):
-        raise EventError("too-long", field="ends_date")
+        raise RuleError("events.too-long", field="ends_date")
 
 
 def _check_capacity(capacity):
     if capacity is not None and not 0 < capacity <= MAX_CAPACITY:
-        raise EventError("bad-capacity", field="capacity")
+        raise RuleError("events.bad-capacity", field="capacity")
 
 
 def create_event(user, group, data, publish):
@@ -193,7 +187,7 @@ def create_event(user, group, data, publish):
         )
     )
     audit(user, "event.create", event, group_id=group.id)
-    db.session.commit()
+    db.session.flush()
     return event
 
 
@@ -206,10 +200,13 @@ def _counts_as_specialist(user, group):
 
 def update_event(user, event, data, publish=False):
     """Change an event; people who registered are told when the time or place changes."""
+    from community.events.registration import fill_from_waitlist, lock_event
+
     _check_times(data["starts_at"], data["ends_at"], new=False)
     _check_capacity(data["capacity"])
+    lock_event(event)
     if data["capacity"] is not None and data["capacity"] < event.going_count:
-        raise EventError("capacity-below-going", field="capacity")
+        raise RuleError("events.capacity-below-going", field="capacity")
     moved = (data["starts_at"], data["ends_at"], data["place"], data["online_url"]) != (
         event.starts_at,
         event.ends_at,
@@ -237,23 +234,20 @@ def update_event(user, event, data, publish=False):
             )
     db.session.flush()
     if event.capacity is None or (old_capacity is not None and event.capacity > old_capacity):
-        from community.events.registration import fill_from_waitlist
-
         fill_from_waitlist(event)
-    db.session.commit()
 
 
 def publish_event(user, event):
     if event.status == DRAFT:
         event.status = PUBLISHED
         event.updated_at = utcnow()
-        db.session.commit()
+        db.session.flush()
 
 
 def cancel_event(user, event, reason=""):
     """Cancel an event; everyone registered is told."""
     if event.status == CANCELLED:
-        raise EventError("cancelled")
+        raise RuleError("events.cancelled")
     was_published = event.status == PUBLISHED
     event.status = CANCELLED
     event.cancelled_at = utcnow()
@@ -271,7 +265,7 @@ def cancel_event(user, event, reason=""):
                 when=when_text(event, registration.user),
                 reason=(reason or "").strip(),
             )
-    db.session.commit()
+    db.session.flush()
 
 
 def when_text(event, user):
@@ -329,7 +323,7 @@ def invite_organiser(actor, event, user_id):
         .where(Membership.group_id == event.group_id, Membership.status == ACTIVE, User.id == user_id)
     ).first()
     if row is None:
-        raise EventError("not-member", field="user_id")
+        raise RuleError("events.not-member", field="user_id")
     user, role = row
     organiser = EventOrganiser(
         event_id=event.id,
@@ -337,12 +331,11 @@ def invite_organiser(actor, event, user_id):
         invited_by_id=actor.id,
         is_specialist=role == SPECIALIST or is_specialist_user(user),
     )
-    db.session.add(organiser)
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            db.session.add(organiser)
     except IntegrityError:
-        db.session.rollback()
-        raise EventError("already-organiser", field="user_id") from None
+        raise RuleError("events.already-organiser", field="user_id") from None
     notify(
         user,
         "event.organiser_invited",
@@ -352,7 +345,7 @@ def invite_organiser(actor, event, user_id):
         group=event.group.name,
         name=actor.display_name,
     )
-    db.session.commit()
+    db.session.flush()
     return organiser
 
 
@@ -364,9 +357,8 @@ def answer_organiser_invite(user, event, accept):
         .execution_options(synchronize_session=False)
     ).rowcount
     if not answered:
-        db.session.rollback()
-        raise EventError("no-invitation")
-    db.session.commit()
+        raise RuleError("events.no-invitation")
+    db.session.flush()
 
 
 def remove_organiser(actor, organiser):
@@ -377,6 +369,6 @@ def remove_organiser(actor, organiser):
         )
     )
     if organiser.status == ACCEPTED and accepted <= 1:
-        raise EventError("last-organiser")
+        raise RuleError("events.last-organiser")
     db.session.delete(organiser)
-    db.session.commit()
+    db.session.flush()

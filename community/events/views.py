@@ -4,44 +4,20 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from community.errors import RuleError, message_for
 from community.events import forms, ics, registration, reminders, service
 from community.events.access import get_event_for
 from community.events.models import GOING
-from community.events.service import EventError
 from community.extensions import db
-from community.forms import EmptyForm, show_error
+from community.forms import EmptyForm, flash_error, show_error
 from community.groups.access import get_group_for
 from community.security import public
 from community.urls import external_url
 
 bp = Blueprint("events", __name__)
 
-ERRORS = {
-    "time-gap": lambda: _(
-        "This time does not exist on that day because the clocks change. Please choose another time."
-    ),
-    "ends-before-start": lambda: _("The end must be after the start."),
-    "in-the-past": lambda: _("This date is in the past. Please choose a future date."),
-    "too-long": lambda: _("An event can last at most 14 days."),
-    "bad-capacity": lambda: _("Please enter a number from 1 to 10000, or leave it empty."),
-    "capacity-below-going": lambda: _("More people are already going than this. Please enter a larger number."),
-    "cancelled": lambda: _("This event is cancelled."),
-    "not-open": lambda: _("Registration is not open for this event."),
-    "started": lambda: _("This event has already started."),
-    "already-registered": lambda: _("You are already registered."),
-    "not-registered": lambda: _("You are not registered for this event."),
-    "not-member": lambda: _("Please choose a member of the group."),
-    "already-organiser": lambda: _("This person is already an organiser or invited."),
-    "no-invitation": lambda: _("There is no invitation to answer."),
-    "last-organiser": lambda: _("An event needs at least one organiser."),
-    "not-started": lambda: _("Attendance can be marked once the event has started."),
-    "no-feedback": lambda: _("Feedback is open to people who came, after the event."),
-    "feedback-given": lambda: _("You have already answered. Thank you!"),
-}
 
 
-def _message(error):
-    return ERRORS.get(error.code, ERRORS["not-open"])()
 
 
 def _event_values(form, timezone):
@@ -86,8 +62,8 @@ def create(slug):
             event = service.create_event(
                 current_user, group, _event_values(form, group.timezone), publish="draft" not in request.form
             )
-        except EventError as error:
-            show_error(form, error.field, _message(error))
+        except RuleError as error:
+            show_error(form, error)
         else:
             flash(
                 _("The event is published. Members can register now.")
@@ -139,7 +115,7 @@ def ics_file(event_id):
 def edit(event_id):
     event, access = get_event_for(current_user, event_id, need="edit")
     if event.status == "cancelled":
-        flash(ERRORS["cancelled"](), "error")
+        flash(message_for("events.cancelled"), "error")
         return redirect(url_for("events.detail", event_id=event.id))
     form = forms.EventForm()
     if request.method == "GET":
@@ -149,8 +125,8 @@ def edit(event_id):
             service.update_event(
                 current_user, event, _event_values(form, event.group.timezone), publish="publish" in request.form
             )
-        except EventError as error:
-            show_error(form, error.field, _message(error))
+        except RuleError as error:
+            show_error(form, error)
         else:
             flash(_("Changes saved. If the time or place changed, registered people are told."), "success")
             return redirect(url_for("events.detail", event_id=event.id))
@@ -173,8 +149,8 @@ def cancel(event_id):
     if form.validate_on_submit():
         try:
             service.cancel_event(current_user, event, form.reason.data or "")
-        except EventError as error:
-            flash(_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             flash(_("The event is cancelled. Everyone who registered is told."), "success")
         return redirect(url_for("events.detail", event_id=event.id))
@@ -195,8 +171,8 @@ def register(event_id):
     if EmptyForm().validate_on_submit():
         try:
             place = registration.register(current_user, event)
-        except EventError as error:
-            flash(_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             flash(
                 _("You are registered. See you there!")
@@ -215,8 +191,8 @@ def unregister(event_id):
     if EmptyForm().validate_on_submit():
         try:
             registration.cancel_registration(current_user, event)
-        except EventError as error:
-            flash(_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("events.detail", event_id=event.id))
@@ -228,8 +204,8 @@ def show_name(event_id):
     if EmptyForm().validate_on_submit():
         try:
             registration.set_name_visibility(current_user, event, request.form.get("show") == "1")
-        except EventError as error:
-            flash(_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
     return redirect(url_for("events.detail", event_id=event.id))
 
 
@@ -245,8 +221,8 @@ def organisers(event_id):
     if form.validate_on_submit():
         try:
             organiser = service.invite_organiser(current_user, event, form.user_id.data)
-        except EventError as error:
-            show_error(form, error.field, _message(error))
+        except RuleError as error:
+            show_error(form, error)
         else:
             flash(_("%(name)s is invited to co-organise.", name=organiser.user.display_name), "success")
             return redirect(url_for("events.organisers", event_id=event.id))
@@ -266,8 +242,8 @@ def answer_invitation(event_id, answer):
     if EmptyForm().validate_on_submit():
         try:
             service.answer_organiser_invite(current_user, event, accept=answer == "accept")
-        except EventError as error:
-            flash(_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             flash(
                 _("Thank you! You are a co-organiser now.")
@@ -287,8 +263,8 @@ def remove_organiser(event_id, organiser_id):
     if EmptyForm().validate_on_submit():
         try:
             service.remove_organiser(current_user, organiser)
-        except EventError as error:
-            flash(_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
     return redirect(url_for("events.organisers", event_id=event.id))
 
 
@@ -296,7 +272,7 @@ def remove_organiser(event_id, organiser_id):
 def attendance(event_id):
     event, access = get_event_for(current_user, event_id, need="edit")
     if not access.can_manage_attendance:
-        flash(ERRORS["not-started"](), "error")
+        flash(message_for("events.not-started"), "error")
         return redirect(url_for("events.detail", event_id=event.id))
     going = service.registrations(event, statuses=(GOING,))
     form = EmptyForm()
@@ -312,7 +288,7 @@ def attendance(event_id):
 def feedback(event_id):
     event, access = get_event_for(current_user, event_id)
     if not registration.can_give_feedback(current_user, event, access.registration):
-        flash(ERRORS["no-feedback"](), "error")
+        flash(message_for("events.no-feedback"), "error")
         return redirect(url_for("events.detail", event_id=event.id))
     form = forms.FeedbackForm()
     if form.validate_on_submit():
@@ -320,8 +296,8 @@ def feedback(event_id):
             registration.submit_feedback(
                 current_user, event, int(form.feeling.data), form.helped.data, form.change.data, form.anonymous.data
             )
-        except EventError as error:
-            flash(_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             flash(_("Thank you! Your answer helps the organisers."), "success")
         return redirect(url_for("events.detail", event_id=event.id))

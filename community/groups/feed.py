@@ -3,11 +3,11 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from community.audit import audit
 from community.auth.models import User
-from community.auth.service import audit
+from community.errors import RuleError
 from community.extensions import db
 from community.groups.models import ACTIVE, ANNOUNCEMENT, DECISION, DISCUSSION, Comment, Membership, Post
-from community.groups.service import GroupError
 from community.models import utcnow
 from community.notifications.service import notify
 from community.urls import path_for
@@ -55,9 +55,9 @@ def create_post(user, group, access, kind, title, body, members_said=""):
     """Members write discussions; leaders also announce and record decisions, which are
     emailed to every member who has not opted out."""
     if not access.can_post:
-        raise GroupError("cannot-post")
+        raise RuleError("posts.cannot-post")
     if kind in (ANNOUNCEMENT, DECISION) and not access.can_announce:
-        raise GroupError("leaders-only")
+        raise RuleError("posts.leaders-only")
     if kind not in KINDS:
         kind = DISCUSSION
     post = Post(
@@ -72,7 +72,7 @@ def create_post(user, group, access, kind, title, body, members_said=""):
     db.session.flush()
     if kind in (ANNOUNCEMENT, DECISION):
         _tell_members(group, post, user)
-    db.session.commit()
+    db.session.flush()
     return post
 
 
@@ -100,19 +100,19 @@ def _tell_members(group, post, author):
 
 def edit_post(user, post, title, body, members_said=""):
     if post.author_id != user.id:
-        raise GroupError("not-yours")
+        raise RuleError("posts.not-yours")
     post.title, post.body = title.strip(), body.strip()
     if post.kind == DECISION:
         post.members_said = (members_said or "").strip()
     post.edited_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def delete_post(user, post):
     if post.author_id != user.id:
-        raise GroupError("not-yours")
+        raise RuleError("posts.not-yours")
     db.session.delete(post)
-    db.session.commit()
+    db.session.flush()
 
 
 def hide_post(actor, post):
@@ -120,21 +120,21 @@ def hide_post(actor, post):
     post.hidden_at = utcnow()
     post.hidden_by_id = actor.id
     audit(actor, "post.hide", post, group_id=post.group_id)
-    db.session.commit()
+    db.session.flush()
 
 
 def unhide_post(actor, post):
     post.hidden_at = None
     post.hidden_by_id = None
     audit(actor, "post.unhide", post, group_id=post.group_id)
-    db.session.commit()
+    db.session.flush()
 
 
 def add_comment(user, group, access, post, body):
     if not access.can_post:
-        raise GroupError("cannot-post")
+        raise RuleError("posts.cannot-post")
     if post.hidden_at is not None:
-        raise GroupError("hidden")
+        raise RuleError("posts.hidden")
     comment = Comment(post_id=post.id, author_id=user.id, body=body.strip())
     db.session.add(comment)
     db.session.flush()
@@ -147,7 +147,7 @@ def add_comment(user, group, access, post, body):
             name=user.display_name,
             title=post.title,
         )
-    db.session.commit()
+    db.session.flush()
     return comment
 
 
@@ -160,20 +160,20 @@ def get_comment(post, comment_id):
 
 def edit_comment(user, comment, body):
     if comment.author_id != user.id:
-        raise GroupError("not-yours")
+        raise RuleError("posts.not-yours")
     comment.body = body.strip()
     comment.edited_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def delete_comment(user, comment):
     if comment.author_id != user.id:
-        raise GroupError("not-yours")
+        raise RuleError("posts.not-yours")
     post = comment.post
     db.session.delete(comment)
     db.session.flush()
     _recount_comments(post)
-    db.session.commit()
+    db.session.flush()
 
 
 def hide_comment(actor, comment):
@@ -182,7 +182,7 @@ def hide_comment(actor, comment):
     audit(actor, "comment.hide", comment, post_id=comment.post_id)
     db.session.flush()
     _recount_comments(comment.post)
-    db.session.commit()
+    db.session.flush()
 
 
 def _recount_comments(post):

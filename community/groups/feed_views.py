@@ -4,21 +4,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from community.errors import RuleError
 from community.extensions import limiter
-from community.forms import EmptyForm
+from community.forms import EmptyForm, flash_error
 from community.groups import feed, forms
 from community.groups.access import get_group_for
-from community.groups.service import GroupError
 from community.security import account_key
 
 bp = Blueprint("posts", __name__)
 
-ERRORS = {
-    "cannot-post": lambda: _("Only members of the group can write here."),
-    "leaders-only": lambda: _("Only leaders can post announcements and decisions."),
-    "not-yours": lambda: _("Only the author can change this."),
-    "hidden": lambda: _("This post is hidden by the leaders; replies are closed."),
-}
 
 
 def _post_or_404(group, post_id, access):
@@ -40,8 +34,8 @@ def new(slug):
             post = feed.create_post(
                 current_user, group, access, form.kind.data, form.title.data, form.body.data, form.members_said.data
             )
-        except GroupError as error:
-            flash(ERRORS[error.code](), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             flash(_("Your post is published."), "success")
             return redirect(url_for("posts.detail", slug=slug, post_id=post.id))
@@ -63,8 +57,8 @@ def detail(slug, post_id):
     if form.validate_on_submit():
         try:
             comment = feed.add_comment(current_user, group, access, post, form.body.data)
-        except GroupError as error:
-            flash(ERRORS[error.code](), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             return redirect(url_for("posts.detail", slug=slug, post_id=post.id, _anchor=f"comment-{comment.id}"))
     comments = feed.visible_comments(post, include_hidden=access.can_moderate)

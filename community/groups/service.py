@@ -4,8 +4,9 @@ from slugify import slugify
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from community.audit import audit
 from community.auth.models import User
-from community.auth.service import audit
+from community.errors import RuleError
 from community.extensions import db
 from community.groups.models import (
     ACTIVE,
@@ -32,13 +33,6 @@ from community.urls import path_for
 PAGE_SIZE = 20
 
 
-class GroupError(Exception):
-    """A rule was broken. `code` picks the message shown; `field` the form field, if any."""
-
-    def __init__(self, code, field=None):
-        super().__init__(code)
-        self.code = code
-        self.field = field
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -168,9 +162,9 @@ def name_taken(name, city, exclude_id=None):
 def create_group(user, name, city, description, how_to_join, join_policy, timezone="Europe/Moscow"):
     """Create a group; its creator becomes its first leader."""
     if not user.email_verified:
-        raise GroupError("unverified")
+        raise RuleError("groups.unverified")
     if name_taken(name, city):
-        raise GroupError("name-taken", field="name")
+        raise RuleError("groups.name-taken", field="name")
     group = Group(
         name=name.strip(),
         slug=unique_slug(name),
@@ -188,20 +182,20 @@ def create_group(user, name, city, description, how_to_join, join_policy, timezo
     db.session.flush()
     _recount(group)
     audit(user, "group.create", group)
-    db.session.commit()
+    db.session.flush()
     return group
 
 
 def update_group(actor, group, name, city, description, how_to_join, join_policy, timezone=None):
     if name_taken(name, city, exclude_id=group.id):
-        raise GroupError("name-taken", field="name")
+        raise RuleError("groups.name-taken", field="name")
     group.name, group.city = name.strip(), city.strip()
     group.description, group.how_to_join = description.strip(), how_to_join.strip()
     group.join_policy = join_policy if join_policy in (OPEN, APPROVAL) else group.join_policy
     if timezone and is_valid_timezone(timezone):
         group.timezone = timezone
     group.search_text = search_key(group.name, group.city)
-    db.session.commit()
+    db.session.flush()
 
 
 def archive_group(actor, group):
@@ -209,7 +203,7 @@ def archive_group(actor, group):
     if group.archived_at is None:
         group.archived_at = utcnow()
         audit(actor, "group.archive", group)
-        db.session.commit()
+        db.session.flush()
 
 
 def _recount(group):
@@ -226,12 +220,12 @@ def _recount(group):
 def join_group(user, group, message=""):
     """Join an open group at once, or ask to join a group that admits by approval."""
     if group.archived_at is not None:
-        raise GroupError("archived")
+        raise RuleError("groups.archived")
     membership = db.session.scalar(
         select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
     )
     if membership is not None and membership.status in (ACTIVE, PENDING):
-        raise GroupError("already-" + membership.status)
+        raise RuleError("groups.already-" + membership.status)
     # Someone a leader removed must ask again, even in an open group.
     needs_approval = group.join_policy == APPROVAL or (membership is not None and membership.status == REMOVED)
     now = utcnow()
@@ -262,7 +256,7 @@ def join_group(user, group, message=""):
             notify(leader, "join.joined", path_for("groups.members", slug=group.slug), **data)
     db.session.flush()
     _recount(group)
-    db.session.commit()
+    db.session.flush()
     return membership
 
 
@@ -281,8 +275,7 @@ def _decide(actor, membership, new_status, reason=""):
         .execution_options(synchronize_session=False)
     ).rowcount
     if not decided:
-        db.session.rollback()
-        raise GroupError("already-decided")
+        raise RuleError("groups.already-decided")
     db.session.refresh(membership)
 
 
@@ -298,7 +291,7 @@ def approve_request(actor, membership):
         force_email=True,
         group=group.name,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def decline_request(actor, membership, reason=""):
@@ -313,7 +306,7 @@ def decline_request(actor, membership, reason=""):
         group=group.name,
         reason=membership.reason,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def _active_leader_count(group):
@@ -331,26 +324,26 @@ def leave_group(user, group):
         )
     )
     if membership is None:
-        raise GroupError("not-member")
+        raise RuleError("groups.not-member")
     if membership.is_leader and _active_leader_count(group) <= 1 and group.archived_at is None:
-        raise GroupError("last-leader")
+        raise RuleError("groups.last-leader")
     membership.status = LEFT
     membership.ended_at = utcnow()
     if membership.role == LEADER:
         membership.role = MEMBER
     _recount(group)
-    db.session.commit()
+    db.session.flush()
 
 
 def remove_member(actor, membership, reason):
     """A leader removes someone, with a reason; audited, and the person is told."""
     group = membership.group
     if membership.status != ACTIVE:
-        raise GroupError("not-member")
+        raise RuleError("groups.not-member")
     if membership.user_id == actor.id:
-        raise GroupError("remove-self")
+        raise RuleError("groups.remove-self")
     if membership.role == LEADER and _active_leader_count(group) <= 1:
-        raise GroupError("last-leader")
+        raise RuleError("groups.last-leader")
     membership.status = REMOVED
     membership.role = MEMBER if membership.role == LEADER else membership.role
     membership.ended_at = utcnow()
@@ -367,7 +360,7 @@ def remove_member(actor, membership, reason):
         group=group.name,
         reason=membership.reason,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 # --- leadership -------------------------------------------------------------------------------
@@ -377,9 +370,9 @@ def make_leader(actor, membership):
     """Appoint a co-leader (a group may have several)."""
     group = membership.group
     if membership.status != ACTIVE or membership.role == SPECIALIST:
-        raise GroupError("cannot-lead")
+        raise RuleError("groups.cannot-lead")
     if membership.role == LEADER:
-        raise GroupError("already-leader")
+        raise RuleError("groups.already-leader")
     membership.role = LEADER
     audit(actor, "member.make_leader", membership.user, group_id=group.id)
     notify(
@@ -389,25 +382,25 @@ def make_leader(actor, membership):
         email_template="groups/made_leader",
         group=group.name,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def step_down(actor, membership):
     """A leader stops leading (themselves, or a co-leader); one leader always remains."""
     group = membership.group
     if not membership.is_leader:
-        raise GroupError("not-leader")
+        raise RuleError("groups.not-leader")
     if _active_leader_count(group) <= 1:
-        raise GroupError("last-leader")
+        raise RuleError("groups.last-leader")
     membership.role = MEMBER
     audit(actor, "member.step_down", membership.user, group_id=group.id)
-    db.session.commit()
+    db.session.flush()
 
 
 def hand_over(actor, actor_membership, successor):
     """Pass leadership to another member in one step: they lead, the actor steps down."""
     if successor.id == actor_membership.id:
-        raise GroupError("hand-over-self")
+        raise RuleError("groups.hand-over-self")
     if successor.role != LEADER:
         make_leader(actor, successor)
     step_down(actor, actor_membership)
@@ -418,14 +411,14 @@ def hand_over(actor, actor_membership, successor):
 
 def offer_engagement_role(actor, membership, role):
     if role not in ENGAGEMENT_ROLES:
-        raise GroupError("bad-role")
+        raise RuleError("groups.bad-role")
     if membership.status != ACTIVE:
-        raise GroupError("not-member")
+        raise RuleError("groups.not-member")
     existing = db.session.scalar(
         select(EngagementRole).where(EngagementRole.membership_id == membership.id, EngagementRole.role == role)
     )
     if existing is not None and existing.status in ("offered", "accepted"):
-        raise GroupError("role-already")
+        raise RuleError("groups.role-already")
     if existing is None:
         existing = EngagementRole(membership=membership, role=role)
         db.session.add(existing)
@@ -438,13 +431,13 @@ def offer_engagement_role(actor, membership, role):
         group=membership.group.name,
         role=role,
     )
-    db.session.commit()
+    db.session.flush()
     return existing
 
 
 def answer_engagement_role(user, engagement, accept):
     if engagement.membership.user_id != user.id:
-        raise GroupError("not-yours")
+        raise RuleError("groups.not-yours")
     answered = db.session.execute(
         update(EngagementRole)
         .where(EngagementRole.id == engagement.id, EngagementRole.status == "offered")
@@ -452,8 +445,7 @@ def answer_engagement_role(user, engagement, accept):
         .execution_options(synchronize_session=False)
     ).rowcount
     if not answered:
-        db.session.rollback()
-        raise GroupError("already-decided")
+        raise RuleError("groups.already-decided")
     db.session.refresh(engagement)
     if engagement.offered_by_id:
         offered_by = db.session.get(User, engagement.offered_by_id)
@@ -464,10 +456,10 @@ def answer_engagement_role(user, engagement, accept):
             name=user.display_name,
             role=engagement.role,
         )
-    db.session.commit()
+    db.session.flush()
 
 
 def end_engagement_role(actor, engagement):
     """The member or a leader ends a role."""
     db.session.delete(engagement)
-    db.session.commit()
+    db.session.flush()

@@ -4,38 +4,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from community.errors import RuleError, message_for
 from community.extensions import db
-from community.forms import EmptyForm, show_error
+from community.forms import EmptyForm, flash_error, show_error
 from community.groups import forms, service
 from community.groups.access import get_group_for
 from community.groups.models import APPROVAL, EngagementRole
-from community.groups.service import GroupError
 from community.security import public
 
 bp = Blueprint("groups", __name__)
 
-ERRORS = {
-    "unverified": lambda: _("Please confirm your email address first: open the link we sent you."),
-    "name-taken": lambda: _("A group with this name already exists in this city. Please choose another name."),
-    "archived": lambda: _("This group is archived and does not take new members."),
-    "already-active": lambda: _("You are already a member of this group."),
-    "already-pending": lambda: _("Your request is already with the leaders."),
-    "already-decided": lambda: _("Someone has already answered this request."),
-    "not-member": lambda: _("This person is not an active member of the group."),
-    "last-leader": lambda: _("A group needs at least one leader. Name another leader first."),
-    "remove-self": lambda: _("You cannot remove yourself. Use “Leave the group” instead."),
-    "cannot-lead": lambda: _("Only active parent members can become leaders."),
-    "already-leader": lambda: _("This person is already a leader."),
-    "not-leader": lambda: _("This person is not a leader."),
-    "hand-over-self": lambda: _("Please choose another member."),
-    "bad-role": lambda: _("Please choose a role from the list."),
-    "role-already": lambda: _("This role is already offered to this person or accepted."),
-    "not-yours": lambda: _("This is not yours to answer."),
-}
 
 
-def error_message(error):
-    return ERRORS.get(error.code, ERRORS["already-decided"])()
 
 
 def _page_number():
@@ -68,8 +48,8 @@ def create():
     if form.validate_on_submit():
         try:
             group = service.create_group(current_user, **_group_fields(form))
-        except GroupError as error:
-            show_error(form, error.field, error_message(error))
+        except RuleError as error:
+            show_error(form, error)
         else:
             flash(_("Your group is created. You are its leader."), "success")
             return redirect(url_for("groups.detail", slug=group.slug))
@@ -110,8 +90,8 @@ def edit(slug):
     if form.validate_on_submit():
         try:
             service.update_group(current_user, group, **_group_fields(form))
-        except GroupError as error:
-            show_error(form, error.field, error_message(error))
+        except RuleError as error:
+            show_error(form, error)
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("groups.detail", slug=group.slug))
@@ -145,14 +125,14 @@ def join(slug):
         abort(404)
     if not access.can_join:
         if access.is_member:
-            flash(ERRORS["already-active"](), "info")
+            flash(message_for("groups.already-active"), "info")
         return redirect(url_for("groups.detail", slug=slug))
     form = forms.JoinForm()
     if form.validate_on_submit():
         try:
             membership = service.join_group(current_user, group, form.message.data or "")
-        except GroupError as error:
-            flash(error_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             if membership.status == "active":
                 flash(_("Welcome to %(group)s!", group=group.name), "success")
@@ -171,11 +151,11 @@ def leave(slug):
     if form.validate_on_submit():
         try:
             service.leave_group(current_user, group)
-        except GroupError as error:
-            flash(error_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
             return redirect(
                 url_for("groups.hand_over", slug=slug)
-                if error.code == "last-leader"
+                if error.code == "groups.last-leader"
                 else url_for("groups.detail", slug=slug)
             )
         flash(_("You have left %(group)s.", group=group.name), "success")
@@ -222,8 +202,8 @@ def _leader_action(slug, membership_id, act, back, success):
         try:
             act(current_user, membership)
             flash(success(membership.user.display_name), "success")
-        except GroupError as error:
-            flash(error_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
     return redirect(url_for(back, slug=slug))
 
 
@@ -254,8 +234,8 @@ def decline(slug, membership_id):
         try:
             service.decline_request(current_user, membership, form.reason.data or "")
             flash(_("The request is declined; %(name)s will be told.", name=membership.user.display_name), "success")
-        except GroupError as error:
-            flash(error_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         return redirect(url_for("groups.requests", slug=slug))
     return render_template(
         "groups/reason.html",
@@ -279,8 +259,8 @@ def remove(slug, membership_id):
                 _("%(name)s is removed from the group and will be told why.", name=membership.user.display_name),
                 "success",
             )
-        except GroupError as error:
-            flash(error_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         return redirect(url_for("groups.members", slug=slug))
     return render_template(
         "groups/reason.html",
@@ -328,8 +308,8 @@ def hand_over(slug):
         successor = _membership_or_404(group, form.successor.data)
         try:
             service.hand_over(current_user, access.membership, successor)
-        except GroupError as error:
-            flash(error_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             flash(
                 _("%(name)s now leads the group. Thank you for your work!", name=successor.user.display_name), "success"
@@ -350,10 +330,10 @@ def offer_role(slug, membership_id):
                 _("The role is offered; %(name)s will accept or decline it.", name=membership.user.display_name),
                 "success",
             )
-        except GroupError as error:
-            flash(error_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
     else:
-        flash(ERRORS["bad-role"](), "error")
+        flash(message_for("groups.bad-role"), "error")
     return redirect(url_for("groups.members", slug=slug))
 
 
@@ -384,6 +364,6 @@ def answer_role(slug, role_id, answer):
                 flash(_("Thank you for your answer."), "success")
             else:
                 abort(403)
-        except GroupError as error:
-            flash(error_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
     return redirect(url_for("groups.my_roles", slug=slug) if mine else url_for("groups.members", slug=slug))

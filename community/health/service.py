@@ -6,23 +6,20 @@ from sqlalchemy import case, null, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from community.auth.service import audit
+from community.audit import audit
+from community.errors import RuleError
 from community.events.models import ACCEPTED, GOING, PUBLISHED, Event, EventOrganiser, Registration
 from community.extensions import db
 from community.groups.models import Group
 from community.health import indicators
 from community.health.models import HealthBreak, HealthSnapshot
 from community.health.verdict import AT_RISK, evaluate, settle
+from community.jobs import job
 from community.models import utcnow
 
 HISTORY_MONTHS = 12
 
 
-class HealthError(Exception):
-    def __init__(self, code, field=None):
-        super().__init__(code)
-        self.code = code
-        self.field = field
 
 
 # --- periods ---------------------------------------------------------------------------------------
@@ -117,7 +114,7 @@ def take_snapshots(periods, group_ids=None):
             )
         _upsert(rows)
         stored += len(rows)
-    db.session.commit()
+    db.session.flush()
     return stored
 
 
@@ -139,6 +136,7 @@ def _upsert(rows):
     db.session.execute(statement, rows)
 
 
+@job("health.snapshot")
 def snapshot_latest(now=None):
     return take_snapshots([last_complete_period(now)])
 
@@ -210,16 +208,16 @@ def organisation_health(organisation):
 
 def declare_break(actor, group, starts_on, ends_on, reason):
     if ends_on < starts_on:
-        raise HealthError("break-order", field="ends_on")
+        raise RuleError("health.break-order", field="ends_on")
     if (ends_on - starts_on).days > 120:
-        raise HealthError("break-long", field="ends_on")
+        raise RuleError("health.break-long", field="ends_on")
     db.session.add(
         HealthBreak(
             group_id=group.id, starts_on=starts_on, ends_on=ends_on, reason=reason.strip(), created_by_id=actor.id
         )
     )
     audit(actor, "health.break", group, starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat())
-    db.session.commit()
+    db.session.flush()
 
 
 def group_breaks(group):
@@ -231,17 +229,17 @@ def group_breaks(group):
 def delete_break(actor, group, break_id):
     row = db.session.get(HealthBreak, break_id)
     if row is None or row.group_id != group.id:
-        raise HealthError("not-found")
+        raise RuleError("health.not-found")
     db.session.delete(row)
-    db.session.commit()
+    db.session.flush()
 
 
 def record_offline_meeting(actor, group, title, day, attendee_ids):
     """A meeting held outside Krug, with who came, so the indicators count it."""
     if day > utcnow().date():
-        raise HealthError("future", field="day")
+        raise RuleError("health.future", field="day")
     if day < utcnow().date() - timedelta(days=365):
-        raise HealthError("too-old", field="day")
+        raise RuleError("health.too-old", field="day")
     starts_at = datetime.combine(day, time(12, 0), tzinfo=UTC)
     event = Event(
         group_id=group.id,
@@ -269,5 +267,5 @@ def record_offline_meeting(actor, group, title, day, attendee_ids):
         )
     event.going_count = len(set(attendee_ids))
     audit(actor, "health.offline_meeting", event, group_id=group.id, attendees=len(set(attendee_ids)))
-    db.session.commit()
+    db.session.flush()
     return event

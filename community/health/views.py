@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from community.errors import RuleError
 from community.extensions import db
-from community.forms import EmptyForm
+from community.forms import EmptyForm, flash_error, show_error
 from community.groups.access import access_for
 from community.groups.models import Group
 from community.groups.service import active_members
 from community.health import charts, forms, service, texts
-from community.health.service import HealthError
 from community.health.verdict import STAGES, THRESHOLDS, ratio
 from community.mutual_help.service import unanswered_needs
 from community.orgs.models import Organisation, Specialist
@@ -22,13 +22,6 @@ from community.security import public
 
 bp = Blueprint("health", __name__)
 
-ERRORS = {
-    "break-order": lambda: _("The end must be on or after the start."),
-    "break-long": lambda: _("A break can last at most 120 days."),
-    "future": lambda: _("This date is in the future."),
-    "too-old": lambda: _("Please record meetings of the last twelve months."),
-    "not-found": lambda: _("This break no longer exists."),
-}
 
 
 def _is_org_specialist(user, organisation_id):
@@ -117,8 +110,8 @@ def add_break(slug):
     if form.validate_on_submit():
         try:
             service.declare_break(current_user, group, form.starts_on.data, form.ends_on.data, form.reason.data or "")
-        except HealthError as error:
-            flash(ERRORS[error.code](), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             flash(_("The break is saved. Days without meetings during it do not count against the group."), "success")
     else:
@@ -134,8 +127,8 @@ def delete_break(slug, break_id):
     if EmptyForm().validate_on_submit():
         try:
             service.delete_break(current_user, group, break_id)
-        except HealthError as error:
-            flash(ERRORS[error.code](), "error")
+        except RuleError as error:
+            flash_error(error)
     return redirect(url_for("health.group", slug=slug, _anchor="breaks"))
 
 
@@ -149,8 +142,8 @@ def record_meeting(slug):
     if form.validate_on_submit():
         try:
             service.record_offline_meeting(current_user, group, form.title.data, form.day.data, form.attendees.data)
-        except HealthError as error:
-            form.day.errors = list(form.day.errors) + [ERRORS[error.code]()]
+        except RuleError as error:
+            show_error(form, error, field="day")
         else:
             flash(_("The meeting is recorded. Thank you!"), "success")
             return redirect(url_for("health.group", slug=slug))

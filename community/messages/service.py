@@ -58,7 +58,7 @@ def send_message(sender, recipient, body):
         group=group.name,
         body=message.body,
     )
-    db.session.commit()
+    db.session.flush()
     return message
 
 
@@ -92,7 +92,7 @@ def thread(user, other):
         .where(Message.sender_id == other.id, Message.recipient_id == user.id, Message.read_at.is_(None))
         .values(read_at=utcnow())
     )
-    db.session.commit()
+    db.session.flush()
     return list(reversed(messages))
 
 

@@ -1,4 +1,4 @@
-"""Keeping the help board alive: `flask nudge-help`, safe to run from cron."""
+"""Keeping the help board alive: the hourly `help.nudge` job (or `flask nudge-help`)."""
 
 from datetime import timedelta
 
@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from community.auth.models import User
 from community.extensions import db
 from community.groups.models import ACTIVE, LEADER, Membership
+from community.jobs import job
 from community.models import utcnow
 from community.mutual_help.models import CLOSED, IN_PROGRESS, NEED, OPEN, HelpRequest
 from community.mutual_help.service import first_name
@@ -18,6 +19,7 @@ ASK_AUTHOR_AFTER = timedelta(days=30)
 AUTO_CLOSE_AFTER = timedelta(days=60)
 
 
+@job("help.nudge")
 def nudge(now=None):
     """Cron-safe and idempotent. Needs without an answer after 48 hours are flagged to the
     group's leaders (once); requests open for 30 days ask their author to resolve or close
@@ -50,7 +52,6 @@ def nudge(now=None):
                 category=help_request.category,
                 title="" if help_request.sensitive else help_request.title,
             )
-        db.session.commit()
         flagged += 1
 
     stale = db.session.scalars(
@@ -74,7 +75,6 @@ def nudge(now=None):
                 force_email=True,
                 title=help_request.title,
             )
-        db.session.commit()
         asked += 1
 
     expired = db.session.scalars(
@@ -100,7 +100,6 @@ def nudge(now=None):
                     title=help_request.title,
                 )
             closed += 1
-        db.session.commit()
     return flagged, asked, closed
 
 

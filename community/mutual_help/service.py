@@ -7,8 +7,9 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from community.audit import audit
 from community.auth.models import User
-from community.auth.service import audit
+from community.errors import RuleError
 from community.extensions import db
 from community.groups.models import ACTIVE, Membership
 from community.models import utcnow
@@ -32,13 +33,6 @@ from community.urls import path_for
 PAGE_SIZE = 20
 
 
-class HelpError(Exception):
-    """A rule was broken; `code` picks the message, `field` the form field."""
-
-    def __init__(self, code, field=None):
-        super().__init__(code)
-        self.code = code
-        self.field = field
 
 
 def first_name(user):
@@ -134,9 +128,9 @@ def unanswered_needs(group, older_than=timedelta(0)):
 def create_request(user, group, kind, title, details, category, urgency, needed_by, sensitive):
     """Post a need or an offer; members who asked to hear about this category are told."""
     if category not in CATEGORIES:
-        raise HelpError("bad-category", field="category")
+        raise RuleError("help.bad-category", field="category")
     if needed_by is not None and needed_by < utcnow().date():
-        raise HelpError("needed-by-past", field="needed_by")
+        raise RuleError("help.needed-by-past", field="needed_by")
     help_request = HelpRequest(
         group_id=group.id,
         author_id=user.id,
@@ -151,7 +145,7 @@ def create_request(user, group, kind, title, details, category, urgency, needed_
     db.session.add(help_request)
     db.session.flush()
     _tell_subscribers(user, group, help_request)
-    db.session.commit()
+    db.session.flush()
     return help_request
 
 
@@ -188,23 +182,23 @@ def _tell_subscribers(author, group, help_request):
 def edit_request(user, help_request, title, details, category, urgency, needed_by, sensitive):
     _author_only(user, help_request)
     if category not in CATEGORIES:
-        raise HelpError("bad-category", field="category")
+        raise RuleError("help.bad-category", field="category")
     help_request.title, help_request.details = title.strip(), details.strip()
     help_request.category = category
     help_request.urgency = urgency if urgency in URGENCIES else help_request.urgency
     help_request.needed_by, help_request.sensitive = needed_by, bool(sensitive)
     help_request.updated_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def _author_only(user, help_request):
     if help_request.author_id != user.id:
-        raise HelpError("author-only")
+        raise RuleError("help.author-only")
 
 
 def _must_be_active(help_request):
     if not help_request.is_active:
-        raise HelpError("not-active")
+        raise RuleError("help.not-active")
 
 
 # --- answering ---------------------------------------------------------------------------------------
@@ -214,14 +208,13 @@ def respond(user, help_request, message):
     """ "I can help" / "I'd like this": the author is told."""
     _must_be_active(help_request)
     if help_request.author_id == user.id:
-        raise HelpError("own-request")
+        raise RuleError("help.own-request")
     response = HelpResponse(request_id=help_request.id, helper_id=user.id, message=(message or "").strip())
-    db.session.add(response)
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            db.session.add(response)
     except IntegrityError:
-        db.session.rollback()
-        raise HelpError("already-responded") from None
+        raise RuleError("help.already-responded") from None
     now = utcnow()
     db.session.execute(
         update(HelpRequest)
@@ -243,7 +236,7 @@ def respond(user, help_request, message):
             title=help_request.title,
             message="" if help_request.sensitive else response.message,
         )
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(help_request)
     return response
 
@@ -259,8 +252,7 @@ def accept_helper(user, help_request, response):
         .execution_options(synchronize_session=False)
     ).rowcount
     if not accepted:
-        db.session.rollback()
-        raise HelpError("already-accepted")
+        raise RuleError("help.already-accepted")
     help_request.status = IN_PROGRESS
     help_request.updated_at = utcnow()
     if response.helper is not None:
@@ -274,7 +266,7 @@ def accept_helper(user, help_request, response):
             title=help_request.title,
             kind=help_request.kind,
         )
-    db.session.commit()
+    db.session.flush()
 
 
 def can_use_thread(user, help_request, response_rows):
@@ -287,7 +279,7 @@ def can_use_thread(user, help_request, response_rows):
 def post_to_thread(user, help_request, body):
     rows = responses(help_request)
     if not can_use_thread(user, help_request, rows):
-        raise HelpError("thread-closed")
+        raise RuleError("help.thread-closed")
     _must_be_active(help_request)
     db.session.add(HelpMessage(request_id=help_request.id, author_id=user.id, body=body.strip()))
     people = [help_request.author] + [r.helper for r in rows if r.accepted_at is not None]
@@ -300,7 +292,7 @@ def post_to_thread(user, help_request, body):
                 name=user.display_name,
                 title=help_request.title,
             )
-    db.session.commit()
+    db.session.flush()
 
 
 # --- resolving and closing ----------------------------------------------------------------------------
@@ -313,7 +305,7 @@ def resolve(user, help_request, helper_response_ids, thank_you):
     rows = responses(help_request)
     chosen = [r for r in rows if r.id in set(helper_response_ids)]
     if not chosen and rows:
-        raise HelpError("choose-helper", field="helpers")
+        raise RuleError("help.choose-helper", field="helpers")
     now = utcnow()
     for response in chosen:
         response.helped = True
@@ -333,7 +325,7 @@ def resolve(user, help_request, helper_response_ids, thank_you):
                 title=help_request.title,
                 thank_you=help_request.thank_you,
             )
-    db.session.commit()
+    db.session.flush()
 
 
 def close(user, help_request, note=""):
@@ -343,19 +335,19 @@ def close(user, help_request, note=""):
     help_request.status = CLOSED
     help_request.closed_at = utcnow()
     help_request.close_note = (note or "").strip()[:500]
-    db.session.commit()
+    db.session.flush()
 
 
 def reopen(user, help_request):
     _author_only(user, help_request)
     if help_request.is_active:
-        raise HelpError("already-open")
+        raise RuleError("help.already-open")
     accepted = any(r.accepted_at is not None for r in responses(help_request))
     help_request.status = IN_PROGRESS if accepted else OPEN
     help_request.resolved_at = help_request.closed_at = None
     help_request.author_nudged_at = None
     help_request.updated_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def hide(actor, help_request):
@@ -363,15 +355,15 @@ def hide(actor, help_request):
     help_request.hidden_at = utcnow()
     help_request.hidden_by_id = actor.id
     audit(actor, "help.hide", help_request, group_id=help_request.group_id)
-    db.session.commit()
+    db.session.flush()
 
 
 def record_offline_help(actor, group, helper, helped, category, when, note=""):
     """A leader records help that happened outside Krug, so the indicators count it."""
     if category not in CATEGORIES:
-        raise HelpError("bad-category", field="category")
+        raise RuleError("help.bad-category", field="category")
     if helper.id == helped.id:
-        raise HelpError("same-person", field="helper_id")
+        raise RuleError("help.same-person", field="helper_id")
     moment = when
     help_request = HelpRequest(
         group_id=group.id,
@@ -395,7 +387,7 @@ def record_offline_help(actor, group, helper, helped, category, when, note=""):
         )
     )
     audit(actor, "help.record_offline", help_request, group_id=group.id)
-    db.session.commit()
+    db.session.flush()
     return help_request
 
 
@@ -417,4 +409,4 @@ def set_subscriptions(user, categories):
                 HelpSubscription.user_id == user.id, HelpSubscription.category.in_(current - wanted)
             )
         )
-    db.session.commit()
+    db.session.flush()

@@ -6,35 +6,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from community.errors import RuleError
 from community.extensions import db, limiter
-from community.forms import EmptyForm, show_error
+from community.forms import EmptyForm, flash_error, show_error
 from community.groups.access import access_for, get_group_for
 from community.groups.service import active_members
 from community.models import utcnow
 from community.mutual_help import forms, service
 from community.mutual_help.models import CATEGORIES
-from community.mutual_help.service import HelpError
 from community.security import account_key
 
 bp = Blueprint("help", __name__)
 
-ERRORS = {
-    "bad-category": lambda: _("Please choose a kind of help from the list."),
-    "needed-by-past": lambda: _("This date has passed. Please choose today or a later date."),
-    "author-only": lambda: _("Only the person who posted it can do this."),
-    "not-active": lambda: _("This request is resolved or closed."),
-    "own-request": lambda: _("This is your own request."),
-    "already-responded": lambda: _("You have already answered. The author will write to you."),
-    "already-accepted": lambda: _("This helper is already accepted."),
-    "thread-closed": lambda: _("Only the author and the accepted helpers write here."),
-    "choose-helper": lambda: _("Please tick who helped."),
-    "already-open": lambda: _("This request is already open."),
-    "same-person": lambda: _("Please choose two different people."),
-}
 
 
-def _message(error):
-    return ERRORS.get(error.code, ERRORS["not-active"])()
 
 
 def _request_for(request_id, need_moderation=False):
@@ -95,8 +80,8 @@ def create(slug):
     if form.validate_on_submit():
         try:
             help_request = service.create_request(current_user, group, form.kind.data, **_request_fields(form))
-        except HelpError as error:
-            show_error(form, error.field, _message(error))
+        except RuleError as error:
+            show_error(form, error)
         else:
             flash(_("Posted. Members of the group can answer now; we will tell you by email."), "success")
             return redirect(url_for("help.detail", request_id=help_request.id))
@@ -137,8 +122,8 @@ def edit(request_id):
     if form.validate_on_submit():
         try:
             service.edit_request(current_user, help_request, **_request_fields(form))
-        except HelpError as error:
-            show_error(form, error.field, _message(error))
+        except RuleError as error:
+            show_error(form, error)
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("help.detail", request_id=help_request.id))
@@ -155,8 +140,8 @@ def respond(request_id):
     if form.validate_on_submit():
         try:
             service.respond(current_user, help_request, form.message.data)
-        except HelpError as error:
-            flash(_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             flash(_("Thank you! The author will see your answer and write to you here."), "success")
         return redirect(url_for("help.detail", request_id=help_request.id))
@@ -174,8 +159,8 @@ def accept(request_id, response_id):
     if EmptyForm().validate_on_submit():
         try:
             service.accept_helper(current_user, help_request, response)
-        except HelpError as error:
-            flash(_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             flash(_("Accepted. You can now agree on the details in the thread below."), "success")
     return redirect(url_for("help.detail", request_id=help_request.id, _anchor="thread"))
@@ -188,8 +173,8 @@ def post_message(request_id):
     if form.validate_on_submit():
         try:
             service.post_to_thread(current_user, help_request, form.body.data)
-        except HelpError as error:
-            flash(_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
     else:
         flash(_("Please write something."), "error")
     return redirect(url_for("help.detail", request_id=help_request.id, _anchor="thread"))
@@ -208,8 +193,8 @@ def resolve(request_id):
     if form.validate_on_submit():
         try:
             service.resolve(current_user, help_request, form.helpers.data or [], form.thank_you.data)
-        except HelpError as error:
-            show_error(form, error.field, _message(error))
+        except RuleError as error:
+            show_error(form, error)
         else:
             flash(_("Resolved. Thank you for telling us — the helpers will get your thanks."), "success")
             return redirect(url_for("help.detail", request_id=help_request.id))
@@ -227,8 +212,8 @@ def close(request_id):
     if form.validate_on_submit():
         try:
             service.close(current_user, help_request, form.note.data)
-        except HelpError as error:
-            flash(_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             flash(_("The request is closed. You can reopen it any time."), "success")
         return redirect(url_for("help.detail", request_id=help_request.id))
@@ -243,8 +228,8 @@ def reopen(request_id):
     if EmptyForm().validate_on_submit():
         try:
             service.reopen(current_user, help_request)
-        except HelpError as error:
-            flash(_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             flash(_("The request is open again."), "success")
     return redirect(url_for("help.detail", request_id=help_request.id))
@@ -285,8 +270,8 @@ def record(slug):
                     moment,
                     form.note.data,
                 )
-            except HelpError as error:
-                show_error(form, error.field, _message(error))
+            except RuleError as error:
+                show_error(form, error)
             else:
                 flash(_("Recorded. Thank you — this help now counts in the group's health."), "success")
                 return redirect(url_for("help.board", slug=slug))

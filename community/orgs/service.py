@@ -12,8 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from community import email
+from community.audit import audit
 from community.auth.models import User
-from community.auth.service import audit, get_user_by_email, normalise_email
+from community.auth.service import get_user_by_email, normalise_email
+from community.errors import RuleError
 from community.extensions import db
 from community.groups.models import ACTIVE, LEADER, LEFT, SPECIALIST, Group, Membership
 from community.groups.service import _recount, leaders_of, parent_led_ids
@@ -28,13 +30,6 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = {"new", "offer", "offers", "invitations", "link", "admin"}
 
 
-class OrgError(Exception):
-    """A rule was broken. `code` picks the message shown; `field` the form field, if any."""
-
-    def __init__(self, code, field=None):
-        super().__init__(code)
-        self.code = code
-        self.field = field
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -180,12 +175,12 @@ def _unique_slug(name):
 def check_slug(slug, exclude_id=None):
     """A slug typed by the admin: lowercase latin letters, digits and hyphens, not taken."""
     if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
-        raise OrgError("slug-invalid", field="slug")
+        raise RuleError("orgs.slug-invalid", field="slug")
     query = select(Organisation.id).where(Organisation.slug == slug)
     if exclude_id:
         query = query.where(Organisation.id != exclude_id)
     if db.session.scalar(query) is not None:
-        raise OrgError("slug-taken", field="slug")
+        raise RuleError("orgs.slug-taken", field="slug")
 
 
 def create_organisation(actor, name, slug, region, timezone):
@@ -197,9 +192,9 @@ def create_organisation(actor, name, slug, region, timezone):
         slug = _unique_slug(name)
     organisation = Organisation(name=name.strip(), slug=slug, region=(region or "").strip(), timezone=timezone)
     db.session.add(organisation)
-    _commit_or_slug_taken()
+    _flush_or_slug_taken()
     audit(actor, "org.create", organisation, slug=organisation.slug)
-    db.session.commit()
+    db.session.flush()
     return organisation
 
 
@@ -209,17 +204,16 @@ def update_organisation(actor, organisation, name, slug, region, timezone):
         check_slug(slug, exclude_id=organisation.id)
     organisation.name, organisation.slug = name.strip(), slug
     organisation.region, organisation.timezone = (region or "").strip(), timezone
-    _commit_or_slug_taken()
+    _flush_or_slug_taken()
 
 
-def _commit_or_slug_taken():
+def _flush_or_slug_taken():
     """Two admins may pick one slug at once: the unique constraint decides."""
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            db.session.flush()
     except IntegrityError as exc:
-        db.session.rollback()
-        raise OrgError("slug-taken", field="slug") from exc
-    db.session.commit()
+        raise RuleError("orgs.slug-taken", field="slug") from exc
 
 
 def open_invitations(organisation):
@@ -240,7 +234,7 @@ def invite_specialist(actor, organisation, address):
     address = normalise_email(address)
     existing_user = get_user_by_email(address)
     if existing_user is not None and is_specialist_of(existing_user, organisation):
-        raise OrgError("already-specialist", field="email")
+        raise RuleError("orgs.already-specialist", field="email")
     invitation = db.session.scalar(
         select(SpecialistInvitation).where(
             SpecialistInvitation.organisation_id == organisation.id,
@@ -266,7 +260,7 @@ def invite_specialist(actor, organisation, address):
         days=INVITATION_LIFETIME.days,
     )
     audit(actor, "org.invite_specialist", organisation, email=address)
-    db.session.commit()
+    db.session.flush()
     return invitation
 
 
@@ -274,7 +268,7 @@ def cancel_invitation(actor, invitation):
     if invitation.accepted_at is None:
         db.session.delete(invitation)
         audit(actor, "org.cancel_invitation", invitation.organisation, email=invitation.email)
-        db.session.commit()
+        db.session.flush()
 
 
 def get_invitation(token):
@@ -302,7 +296,7 @@ def accept_invitation(user, invitation):
     """The invited person becomes a specialist of the organisation; the link works once."""
     state = invitation_state(invitation, user)
     if state != "ok":
-        raise OrgError(state)
+        raise RuleError("orgs." + state)
     used = db.session.execute(
         update(SpecialistInvitation)
         .where(SpecialistInvitation.id == invitation.id, SpecialistInvitation.accepted_at.is_(None))
@@ -310,8 +304,7 @@ def accept_invitation(user, invitation):
         .execution_options(synchronize_session=False)
     ).rowcount
     if not used:
-        db.session.rollback()
-        raise OrgError("used")
+        raise RuleError("orgs.used")
     organisation = invitation.organisation
     if not is_specialist_of(user, organisation):
         try:
@@ -320,7 +313,7 @@ def accept_invitation(user, invitation):
         except IntegrityError:
             pass  # added a moment ago by another invitation: the person is a specialist either way
     audit(user, "org.add_specialist", user, organisation_id=organisation.id, invited_by_id=invitation.invited_by_id)
-    db.session.commit()
+    db.session.flush()
     return organisation
 
 
@@ -331,7 +324,7 @@ def remove_specialist(actor, specialist):
     _end_specialist_memberships(actor, group_ids, [user.id])
     db.session.delete(specialist)
     audit(actor, "org.remove_specialist", user, organisation_id=organisation.id)
-    db.session.commit()
+    db.session.flush()
 
 
 def get_specialist(organisation, specialist_id):
@@ -347,15 +340,15 @@ def get_specialist(organisation, specialist_id):
 def offer_support(user, organisation, group, message=""):
     """A specialist offers their organisation's support; the group's leaders are asked."""
     if not is_specialist_of(user, organisation):
-        raise OrgError("not-specialist")
+        raise RuleError("orgs.not-specialist")
     # Lock the group row (PostgreSQL; SQLite already serialises writers) so the checks hold.
     group = db.session.scalar(
         select(Group).where(Group.id == group.id).with_for_update().execution_options(populate_existing=True)
     )
     if group.archived_at is not None:
-        raise OrgError("archived")
+        raise RuleError("orgs.archived")
     if group.organisation_id is not None:
-        raise OrgError("already-linked")
+        raise RuleError("orgs.already-linked")
     pending = db.session.scalar(
         select(SupportOffer.id).where(
             SupportOffer.group_id == group.id,
@@ -364,7 +357,7 @@ def offer_support(user, organisation, group, message=""):
         )
     )
     if pending is not None:
-        raise OrgError("already-offered")
+        raise RuleError("orgs.already-offered")
     offer = SupportOffer(
         organisation_id=organisation.id,
         group_id=group.id,
@@ -383,7 +376,7 @@ def offer_support(user, organisation, group, message=""):
             name=user.display_name,
             message=offer.message,
         )
-    db.session.commit()
+    db.session.flush()
     return offer
 
 
@@ -396,15 +389,14 @@ def _decide_offer(actor, offer, status):
         .execution_options(synchronize_session=False)
     ).rowcount
     if not decided:
-        db.session.rollback()
-        raise OrgError("already-decided")
+        raise RuleError("orgs.already-decided")
     db.session.refresh(offer)
 
 
 def accept_offer(actor, offer, group):
     """Link the group to the organisation; the offering specialist joins it as a specialist."""
     if group.archived_at is not None:
-        raise OrgError("archived")
+        raise RuleError("orgs.archived")
     _decide_offer(actor, offer, ACCEPTED)
     linked = db.session.execute(
         update(Group)
@@ -413,8 +405,7 @@ def accept_offer(actor, offer, group):
         .execution_options(synchronize_session=False)
     ).rowcount
     if not linked:
-        db.session.rollback()
-        raise OrgError("already-linked")
+        raise RuleError("orgs.already-linked")
     db.session.refresh(group)
     organisation = offer.organisation
     audit(actor, "org.link", group, organisation_id=organisation.id, offer_id=offer.id)
@@ -447,7 +438,7 @@ def accept_offer(actor, offer, group):
             org=other.organisation.name,
             group=group.name,
         )
-    db.session.commit()
+    db.session.flush()
 
 
 def decline_offer(actor, offer, group):
@@ -460,12 +451,12 @@ def decline_offer(actor, offer, group):
         org=offer.organisation.name,
         group=group.name,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def withdraw_offer(user, offer):
     _decide_offer(user, offer, WITHDRAWN)
-    db.session.commit()
+    db.session.flush()
 
 
 def _make_specialist_member(actor, group, user, organisation):
@@ -500,27 +491,27 @@ def join_as_specialist(user, group):
     """Another specialist of the linked organisation joins the group beside their colleague."""
     organisation = group.organisation
     if group.archived_at is not None:
-        raise OrgError("archived")
+        raise RuleError("orgs.archived")
     if organisation is None or not is_specialist_of(user, organisation):
-        raise OrgError("not-specialist")
+        raise RuleError("orgs.not-specialist")
     status = db.session.scalar(
         select(Membership.status).where(Membership.group_id == group.id, Membership.user_id == user.id)
     )
     if status == ACTIVE:
-        raise OrgError("already-member")
+        raise RuleError("orgs.already-member")
     _make_specialist_member(user, group, user, organisation)
     for leader in leaders_of(group):
         notify(
             leader, "join.joined", path_for("groups.members", slug=group.slug), name=user.display_name, group=group.name
         )
-    db.session.commit()
+    db.session.flush()
 
 
 def end_link(actor, group):
     """A leader ends the link: the organisation's specialists leave the group and are told."""
     organisation = group.organisation
     if organisation is None:
-        raise OrgError("not-linked")
+        raise RuleError("orgs.not-linked")
     unlinked = db.session.execute(
         update(Group)
         .where(Group.id == group.id, Group.organisation_id == organisation.id)
@@ -528,8 +519,7 @@ def end_link(actor, group):
         .execution_options(synchronize_session=False)
     ).rowcount
     if not unlinked:
-        db.session.rollback()
-        raise OrgError("not-linked")
+        raise RuleError("orgs.not-linked")
     db.session.refresh(group)
     staff = db.session.scalars(
         select(User)
@@ -547,7 +537,7 @@ def end_link(actor, group):
             org=organisation.name,
             group=group.name,
         )
-    db.session.commit()
+    db.session.flush()
 
 
 def _end_specialist_memberships(actor, group_ids, user_ids):

@@ -6,35 +6,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from community.forms import EmptyForm
+from community.errors import RuleError, message_for
+from community.extensions import db
+from community.forms import EmptyForm, flash_error
 from community.groups.access import access_for, get_group_for
 from community.orgs import forms, service
-from community.orgs.service import OrgError
 
 bp = Blueprint("orgs", __name__)
 MAX_ID = 2**31 - 1  # larger ids cannot exist; without a bound the database would fail on them
 
-ERRORS = {
-    "slug-invalid": lambda: _("Use lowercase latin letters, digits and hyphens, for example rodnik-kazan."),
-    "slug-taken": lambda: _("This address is already used by another organisation. Please choose another."),
-    "already-specialist": lambda: _("This person is already a specialist of the organisation."),
-    "used": lambda: _("This invitation has already been used."),
-    "expired": lambda: _("This invitation has expired. Please ask the admin to send a new one."),
-    "other-email": lambda: _("This invitation was sent to another email address."),
-    "not-specialist": lambda: _("Only specialists of the organisation can do this."),
-    "archived": lambda: _("This group is archived."),
-    "already-linked": lambda: _("This group is already supported by an organisation."),
-    "already-offered": lambda: _(
-        "Your organisation has already offered support to this group. The leaders will answer soon."
-    ),
-    "already-decided": lambda: _("Someone has already answered this offer."),
-    "not-linked": lambda: _("The group is not linked to an organisation."),
-    "already-member": lambda: _("You are already in this group."),
-}
 
 
-def error_message(error):
-    return ERRORS.get(error.code, ERRORS["already-decided"])()
 
 
 def register_template_globals(app):
@@ -90,8 +72,9 @@ def invitation(token):
     if state == "ok" and form.validate_on_submit():
         try:
             service.accept_invitation(current_user, invitation)
-        except OrgError as error:
-            state = error.code
+        except RuleError as error:
+            db.session.rollback()
+            state = error.code.removeprefix("orgs.")
         else:
             flash(_("Welcome! You are now a specialist of %(org)s.", org=organisation.name), "success")
             return redirect(url_for("orgs.detail", slug=organisation.slug))
@@ -102,7 +85,7 @@ def invitation(token):
         state=state,
         form=form,
         invited=_masked(invitation.email),
-        message=ERRORS.get(state, lambda: "")(),
+        message=message_for("orgs." + state) if state != "ok" else "",
     ), status
 
 
@@ -123,8 +106,8 @@ def offer(group_slug):
         organisation = next(o for o in organisations if o.id == form.organisation.data)
         try:
             service.offer_support(current_user, organisation, group, form.message.data or "")
-        except OrgError as error:
-            flash(error_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             flash(
                 _("Your offer is sent. The leaders of %(group)s will answer; we will tell you.", group=group.name),
@@ -158,8 +141,8 @@ def answer_offer(offer_id, answer):
             else:
                 service.withdraw_offer(current_user, offer)
                 flash(_("The offer to %(group)s is withdrawn.", group=group.name), "success")
-        except OrgError as error:
-            flash(error_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
     return redirect(back)
 
 
@@ -167,15 +150,15 @@ def answer_offer(offer_id, answer):
 def end_link(group_slug):
     group, access = get_group_for(current_user, group_slug, need="manage")
     if group.organisation is None:
-        flash(ERRORS["not-linked"](), "error")
+        flash(message_for("orgs.not-linked"), "error")
         return redirect(url_for("groups.detail", slug=group.slug))
     org = group.organisation.name
     form = EmptyForm()
     if form.validate_on_submit():
         try:
             service.end_link(current_user, group)
-        except OrgError as error:
-            flash(error_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             flash(_("The link with %(org)s is ended. Its specialists have left the group.", org=org), "success")
         return redirect(url_for("groups.detail", slug=group.slug))
@@ -203,8 +186,8 @@ def join_as_specialist(group_slug):
     if EmptyForm().validate_on_submit():
         try:
             service.join_as_specialist(current_user, group)
-        except OrgError as error:
-            flash(error_message(error), "error")
+        except RuleError as error:
+            flash_error(error)
         else:
             flash(
                 _(

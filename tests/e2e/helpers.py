@@ -7,14 +7,14 @@ from axe_playwright_python.sync_playwright import Axe
 from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, work
 
 BLOCKING_IMPACTS = {"critical", "serious"}
 
 
 def translate(app, text, locale="ru", **values):
     """The string as the app shows it in `locale` (so the tests survive translation updates)."""
-    with app.test_request_context(), force_locale(locale):
+    with work(app), force_locale(locale):
         return gettext(text, **values)
 
 

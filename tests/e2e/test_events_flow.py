@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from community.extensions import db
 from community.groups import service as groups
+from tests.conftest import work
 from tests.e2e.helpers import log_in, translate, wait_for_mail
 from tests.events_helpers import user
 
@@ -28,7 +29,7 @@ def test_leader_and_parent_co_organise_and_the_waitlist_promotes(live_server, pa
     make_user(PARENT, name="Ольга")
     make_user(FIRST, name="Пётр")
     make_user(SECOND, name="Светлана")
-    with app.test_request_context():
+    with work(app):
         group = groups.create_group(
             user(LEADER), "Семьи Казани", "Казань", "Встречаемся раз в месяц.", "Для приёмных семей Казани.", "open"
         )

@@ -8,13 +8,14 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
 from community.demo import DEMO_PASSWORD
+from tests.conftest import work
 
 ORG = "semya-ryadom"
 
 
 def translate(app, text):
     """The string as the app shows it in Russian (so the test survives translation updates)."""
-    with app.test_request_context(), force_locale("ru"):
+    with work(app), force_locale("ru"):
         return gettext(text)
 
 
@@ -22,7 +23,7 @@ def seed(app):
     from community.demo import seed_demo
     from community.health.service import backfill
 
-    with app.test_request_context():
+    with work(app):
         seed_demo(app.config)
         backfill()
 

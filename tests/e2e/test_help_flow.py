@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from community.extensions import db
 from community.groups import service as groups
+from tests.conftest import work
 from tests.e2e.helpers import log_in, translate, wait_for_mail
 from tests.events_helpers import user
 
@@ -26,7 +27,7 @@ def test_one_member_asks_for_a_lift_another_answers_accepts_resolves_thanks(live
     make_user("leader@example.org", name="Марина")
     make_user(ANNA, name="Анна Петрова")
     make_user(BORIS, name="Борис")
-    with app.test_request_context():
+    with work(app):
         group = groups.create_group(
             user("leader@example.org"),
             "Семьи Казани",

@@ -1,0 +1,115 @@
+"""Rule errors: one exception type, one catalogue of messages.
+
+A service refuses an action by raising `RuleError("<feature>.<code>", field=...)`; the view
+shows `message_for(error)` next to the field (or above the form). Every code a service can
+raise has its message here: an unknown code is a bug, caught by `tests/test_errors.py`.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+
+class RuleError(Exception):
+    """A rule was broken. `code` picks the message; `field` names the form field it belongs to."""
+
+    def __init__(self, code, field=None):
+        super().__init__(code)
+        self.code = code
+        self.field = field
+
+    @property
+    def message(self):
+        return message_for(self)
+
+
+def message_for(error):
+    """The refusal in the reader's language (KeyError for a code missing from the catalogue)."""
+    return str(MESSAGES[error.code if isinstance(error, RuleError) else error])
+
+
+MESSAGES = {
+    # accounts
+    "auth.link-expired": _l("This link has expired. Please ask for a new one."),
+    "auth.link-used": _l("This link has already been used or is no longer valid."),
+    "auth.link-invalid": _l("This link is not valid. Please copy the whole link from the email."),
+    "auth.new-email-taken": _l("This email address is already used by another account."),
+    "auth.email-taken": _l("An account with this email already exists. Try logging in or resetting the password."),
+    "auth.wrong-password": _l("The password is not right."),
+    "auth.same-email": _l("This is already your email address."),
+    # groups and members
+    "groups.unverified": _l("Please confirm your email address first: open the link we sent you."),
+    "groups.name-taken": _l("A group with this name already exists in this city. Please choose another name."),
+    "groups.archived": _l("This group is archived and does not take new members."),
+    "groups.already-active": _l("You are already a member of this group."),
+    "groups.already-pending": _l("Your request is already with the leaders."),
+    "groups.already-decided": _l("Someone has already answered this request."),
+    "groups.not-member": _l("This person is not an active member of the group."),
+    "groups.last-leader": _l("A group needs at least one leader. Name another leader first."),
+    "groups.remove-self": _l("You cannot remove yourself. Use “Leave the group” instead."),
+    "groups.cannot-lead": _l("Only active parent members can become leaders."),
+    "groups.already-leader": _l("This person is already a leader."),
+    "groups.not-leader": _l("This person is not a leader."),
+    "groups.hand-over-self": _l("Please choose another member."),
+    "groups.bad-role": _l("Please choose a role from the list."),
+    "groups.role-already": _l("This role is already offered to this person or accepted."),
+    "groups.not-yours": _l("This is not yours to answer."),
+    # the group feed
+    "posts.cannot-post": _l("Only members of the group can write here."),
+    "posts.leaders-only": _l("Only leaders can post announcements and decisions."),
+    "posts.not-yours": _l("Only the author can change this."),
+    "posts.hidden": _l("This post is hidden by the leaders; replies are closed."),
+    # organisations
+    "orgs.slug-invalid": _l("Use lowercase latin letters, digits and hyphens, for example rodnik-kazan."),
+    "orgs.slug-taken": _l("This address is already used by another organisation. Please choose another."),
+    "orgs.already-specialist": _l("This person is already a specialist of the organisation."),
+    "orgs.used": _l("This invitation has already been used."),
+    "orgs.expired": _l("This invitation has expired. Please ask the admin to send a new one."),
+    "orgs.other-email": _l("This invitation was sent to another email address."),
+    "orgs.not-specialist": _l("Only specialists of the organisation can do this."),
+    "orgs.archived": _l("This group is archived."),
+    "orgs.already-linked": _l("This group is already supported by an organisation."),
+    "orgs.already-offered": _l(
+        "Your organisation has already offered support to this group. The leaders will answer soon."
+    ),
+    "orgs.already-decided": _l("Someone has already answered this offer."),
+    "orgs.not-linked": _l("The group is not linked to an organisation."),
+    "orgs.already-member": _l("You are already in this group."),
+    # events
+    "events.time-gap": _l(
+        "This time does not exist on that day because the clocks change. Please choose another time."
+    ),
+    "events.ends-before-start": _l("The end must be after the start."),
+    "events.in-the-past": _l("This date is in the past. Please choose a future date."),
+    "events.too-long": _l("An event can last at most 14 days."),
+    "events.bad-capacity": _l("Please enter a number from 1 to 10000, or leave it empty."),
+    "events.capacity-below-going": _l("More people are already going than this. Please enter a larger number."),
+    "events.cancelled": _l("This event is cancelled."),
+    "events.not-open": _l("Registration is not open for this event."),
+    "events.started": _l("This event has already started."),
+    "events.already-registered": _l("You are already registered."),
+    "events.not-registered": _l("You are not registered for this event."),
+    "events.not-member": _l("Please choose a member of the group."),
+    "events.already-organiser": _l("This person is already an organiser or invited."),
+    "events.no-invitation": _l("There is no invitation to answer."),
+    "events.last-organiser": _l("An event needs at least one organiser."),
+    "events.not-started": _l("Attendance can be marked once the event has started."),
+    "events.no-feedback": _l("Feedback is open to people who came, after the event."),
+    "events.feedback-given": _l("You have already answered. Thank you!"),
+    # mutual help
+    "help.bad-category": _l("Please choose a kind of help from the list."),
+    "help.needed-by-past": _l("This date has passed. Please choose today or a later date."),
+    "help.author-only": _l("Only the person who posted it can do this."),
+    "help.not-active": _l("This request is resolved or closed."),
+    "help.own-request": _l("This is your own request."),
+    "help.already-responded": _l("You have already answered. The author will write to you."),
+    "help.already-accepted": _l("This helper is already accepted."),
+    "help.thread-closed": _l("Only the author and the accepted helpers write here."),
+    "help.choose-helper": _l("Please tick who helped."),
+    "help.already-open": _l("This request is already open."),
+    "help.same-person": _l("Please choose two different people."),
+    # community health
+    "health.break-order": _l("The end must be on or after the start."),
+    "health.break-long": _l("A break can last at most 120 days."),
+    "health.future": _l("This date is in the future."),
+    "health.too-old": _l("Please record meetings of the last twelve months."),
+    "health.not-found": _l("This break no longer exists."),
+}

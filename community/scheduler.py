@@ -1,0 +1,66 @@
+"""The periodic jobs, and the one scheduler that starts them.
+
+`flask --app wsgi worker` ticks this schedule every few seconds beside draining the queue.
+Each run is claimed once per time slot in Redis (`SET NX`), so several workers never start
+the same run twice; and every job is idempotent, so a run repeated by cron or by hand is
+harmless. Without Redis, the worker runs the jobs in its own process.
+"""
+
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+
+from community.jobs import enqueue_now, redis_connection
+
+
+@dataclass(frozen=True)
+class Every:
+    job: str
+    seconds: int
+    why: str
+
+
+SCHEDULE = (
+    Every("email.deliver_due", 60, "retry emails that could not be delivered, and any a stopped worker left"),
+    Every("events.send_reminders", 300, "email people 24 hours before an event they are going to"),
+    Every("help.nudge", 3600, "flag unanswered needs, ask about old requests, close very old ones"),
+    Every("health.snapshot", 24 * 3600, "store last month's community-health snapshot of every group"),
+)
+TICK_SECONDS = 15
+
+
+def tick(now=None):
+    """Start every job whose slot has come and was not started yet; returns their names."""
+    now = time.time() if now is None else now
+    started = []
+    for entry in SCHEDULE:
+        slot = int(now // entry.seconds)
+        if _claim(entry, slot):
+            enqueue_now(entry.job)
+            started.append(entry.job)
+    return started
+
+
+def _claim(entry, slot):
+    app = current_app._get_current_object()
+    connection = redis_connection(app)
+    if connection is not None:
+        key = f"krug:schedule:{entry.job}:{slot}"
+        return bool(connection.set(key, "1", nx=True, ex=entry.seconds * 2))
+    seen = app.extensions.setdefault("krug_schedule", {})
+    if seen.get(entry.job) == slot:
+        return False
+    seen[entry.job] = slot
+    return True
+
+
+def run_forever(app, stop):
+    """The scheduler loop (a thread of the worker): tick until `stop` is set."""
+    while not stop.is_set():
+        try:
+            with app.app_context():
+                tick()
+        except Exception:  # Redis or the database briefly away: try again next tick
+            app.logger.exception("scheduler tick failed")
+        stop.wait(TICK_SECONDS)
