@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from community.extensions import db
 from community.notifications.models import PENDING, SENT, OutboxMessage
-from tests.conftest import Browser, free_port, work
+from tests.conftest import Browser, free_port
 
 
 def outbox(app):

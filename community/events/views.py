@@ -17,9 +17,6 @@ from community.urls import external_url
 bp = Blueprint("events", __name__)
 
 
-
-
-
 def _event_values(form, timezone):
     """Form fields to model values; times converted from the group's timezone to UTC."""
     starts_at = service.to_utc(form.starts_date.data, form.starts_time.data, timezone)

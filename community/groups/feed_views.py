@@ -14,7 +14,6 @@ from community.security import account_key
 bp = Blueprint("posts", __name__)
 
 
-
 def _post_or_404(group, post_id, access):
     post = feed.get_post(group, post_id)
     if post is None or (post.hidden_at is not None and not access.can_moderate and post.author_id != current_user.id):

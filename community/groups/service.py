@@ -33,8 +33,6 @@ from community.urls import path_for
 PAGE_SIZE = 20
 
 
-
-
 # --- reading ---------------------------------------------------------------------------
 
 

@@ -15,9 +15,6 @@ from community.security import public
 bp = Blueprint("groups", __name__)
 
 
-
-
-
 def _page_number():
     page = request.args.get("page", "1")
     return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1

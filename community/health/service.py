@@ -20,8 +20,6 @@ from community.models import utcnow
 HISTORY_MONTHS = 12
 
 
-
-
 # --- periods ---------------------------------------------------------------------------------------
 
 

@@ -23,7 +23,6 @@ from community.security import public
 bp = Blueprint("health", __name__)
 
 
-
 def _is_org_specialist(user, organisation_id):
     if not user.is_authenticated or organisation_id is None:
         return False

@@ -33,8 +33,6 @@ from community.urls import path_for
 PAGE_SIZE = 20
 
 
-
-
 def first_name(user):
     """Only the first word of a display name goes into emails about sensitive requests."""
     return (user.display_name or "").split()[0] if user and user.display_name else ""

@@ -19,9 +19,6 @@ from community.security import account_key
 bp = Blueprint("help", __name__)
 
 
-
-
-
 def _request_for(request_id, need_moderation=False):
     """Load a request: 404 for anyone outside its group, and for hidden ones unless allowed."""
     help_request = service.get_request(request_id)

@@ -30,8 +30,6 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = {"new", "offer", "offers", "invitations", "link", "admin"}
 
 
-
-
 # --- reading ---------------------------------------------------------------------------------
 
 

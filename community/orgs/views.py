@@ -16,9 +16,6 @@ bp = Blueprint("orgs", __name__)
 MAX_ID = 2**31 - 1  # larger ids cannot exist; without a bound the database would fail on them
 
 
-
-
-
 def register_template_globals(app):
     """Make `support_panel(group, access)` available to templates (the group page's aside)."""
     app.jinja_env.globals["support_panel"] = _support_panel
