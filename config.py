@@ -62,6 +62,11 @@ def from_env(env=None):
         # by a worker that stopped mid-send is taken up again after the claim timeout.
         "OUTBOX_RETRY_SECONDS": _int(env, "OUTBOX_RETRY_SECONDS", 120),
         "OUTBOX_CLAIM_TIMEOUT": _int(env, "OUTBOX_CLAIM_TIMEOUT", 120),
+        # The job queue (RQ on REDIS_URL): its name, and how often the worker's scheduler looks
+        # for due periodic jobs and sweeps the outbox.
+        "RQ_QUEUE": env.get("RQ_QUEUE", "krug"),
+        "SCHEDULER_TICK_SECONDS": _int(env, "SCHEDULER_TICK_SECONDS", 15),
+        "OUTBOX_SWEEP_SECONDS": _int(env, "OUTBOX_SWEEP_SECONDS", 60),
         "REDIS_URL": redis_url,
         "RATELIMIT_ENABLED": _bool(env, "RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

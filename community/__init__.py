@@ -141,9 +141,13 @@ def register_commands(app):
 def register_jobs(app):
     """Import the modules that define jobs, so a worker knows every job by name."""
     import community.email  # noqa: F401
+    import community.events.registration  # noqa: F401
     import community.events.reminders  # noqa: F401
+    import community.events.service  # noqa: F401
+    import community.groups.feed  # noqa: F401
     import community.health.service  # noqa: F401
     import community.mutual_help.nudges  # noqa: F401
+    import community.mutual_help.service  # noqa: F401
 
 
 def register_template_helpers(app):

@@ -24,7 +24,6 @@ from community.extensions import db
 
 log = logging.getLogger(__name__)
 
-QUEUE_NAME = "krug"
 AFTER_RESPONSE = "krug.after_response"
 JOBS = {}
 _PENDING, _COMMITTED = "jobs_pending", "jobs_committed"
@@ -185,7 +184,7 @@ def get_queue(app=None):
         return None
     from rq import Queue
 
-    return Queue(QUEUE_NAME, connection=connection)
+    return Queue((app or current_app).config["RQ_QUEUE"], connection=connection)
 
 
 def enqueue(queue, name, args):

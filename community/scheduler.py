@@ -17,17 +17,19 @@ from community.jobs import enqueue_now, redis_connection
 @dataclass(frozen=True)
 class Every:
     job: str
-    seconds: int
+    seconds: int | str  # a number, or the name of the setting that holds it
     why: str
+
+    def interval(self, config):
+        return int(config[self.seconds]) if isinstance(self.seconds, str) else self.seconds
 
 
 SCHEDULE = (
-    Every("email.deliver_due", 60, "retry emails that could not be delivered, and any a stopped worker left"),
+    Every("email.deliver_due", "OUTBOX_SWEEP_SECONDS", "retry emails not delivered yet, and any a stopped worker left"),
     Every("events.send_reminders", 300, "email people 24 hours before an event they are going to"),
     Every("help.nudge", 3600, "flag unanswered needs, ask about old requests, close very old ones"),
     Every("health.snapshot", 24 * 3600, "store last month's community-health snapshot of every group"),
 )
-TICK_SECONDS = 15
 
 
 def tick(now=None):
@@ -35,19 +37,19 @@ def tick(now=None):
     now = time.time() if now is None else now
     started = []
     for entry in SCHEDULE:
-        slot = int(now // entry.seconds)
-        if _claim(entry, slot):
+        seconds = entry.interval(current_app.config)
+        if _claim(entry, int(now // seconds), seconds):
             enqueue_now(entry.job)
             started.append(entry.job)
     return started
 
 
-def _claim(entry, slot):
+def _claim(entry, slot, seconds):
     app = current_app._get_current_object()
     connection = redis_connection(app)
     if connection is not None:
-        key = f"krug:schedule:{entry.job}:{slot}"
-        return bool(connection.set(key, "1", nx=True, ex=entry.seconds * 2))
+        key = f"{app.config['RQ_QUEUE']}:schedule:{entry.job}:{slot}"
+        return bool(connection.set(key, "1", nx=True, ex=seconds * 2))
     seen = app.extensions.setdefault("krug_schedule", {})
     if seen.get(entry.job) == slot:
         return False
@@ -63,4 +65,4 @@ def run_forever(app, stop):
                 tick()
         except Exception:  # Redis or the database briefly away: try again next tick
             app.logger.exception("scheduler tick failed")
-        stop.wait(TICK_SECONDS)
+        stop.wait(app.config["SCHEDULER_TICK_SECONDS"])

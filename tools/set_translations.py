@@ -20,9 +20,7 @@ def main(po_path, json_path):
         catalog = read_po(f)
     missing = []
     for msgid, translation in wanted.items():
-        message = catalog.get(msgid) or next(
-            (m for m in catalog if isinstance(m.id, tuple) and m.id[0] == msgid), None
-        )
+        message = catalog.get(msgid) or next((m for m in catalog if isinstance(m.id, tuple) and m.id[0] == msgid), None)
         if message is None:
             missing.append(msgid)
             continue

@@ -15,6 +15,7 @@ from community.errors import RuleError
 from community.events.models import CANCELLED, GOING, PUBLISHED, WAITLISTED, Event, EventFeedback, Registration
 from community.events.service import MIN_FEEDBACK_FOR_DETAILS, my_registration, registrations, when_text
 from community.extensions import db
+from community.jobs import after_commit, job
 from community.models import utcnow
 from community.notifications.service import notify
 from community.urls import path_for
@@ -216,9 +217,18 @@ def feedback_summary(event):
 
 
 def message_registered(actor, event, text):
-    """Organisers write to everyone going or waiting (by email and in-app)."""
-    people = registrations(event)
-    for registration in people:
+    """Organisers write to everyone going or waiting (by email and in-app); the messages
+    are written after the commit. Returns how many people it reaches."""
+    count = len(registrations(event))
+    if count:
+        after_commit("events.message_registered", event.id, actor.id, text.strip())
+    return count
+
+
+@job("events.message_registered")
+def tell_registered(event_id, actor_id, text):
+    event, actor = db.session.get(Event, event_id), db.session.get(User, actor_id)
+    for registration in registrations(event):
         notify(
             registration.user,
             "event.message",
@@ -227,8 +237,6 @@ def message_registered(actor, event, text):
             force_email=True,
             title=event.title,
             group=event.group.name,
-            name=actor.display_name,
-            body=text.strip(),
+            name=actor.display_name if actor else "",
+            body=text,
         )
-    db.session.flush()
-    return len(people)

@@ -29,6 +29,7 @@ from community.events.models import (
 )
 from community.extensions import db
 from community.groups.models import ACTIVE, SPECIALIST, Group, Membership
+from community.jobs import after_commit, job
 from community.models import utcnow
 from community.notifications.service import notify
 from community.orgs.models import Specialist
@@ -218,21 +219,28 @@ def update_event(user, event, data, publish=False):
         event.status = PUBLISHED
     event.updated_at = utcnow()
     if moved and event.status == PUBLISHED:
-        for registration in registrations(event):
-            notify(
-                registration.user,
-                "event.changed",
-                path_for("events.detail", event_id=event.id),
-                email_template="events/changed",
-                force_email=True,
-                title=event.title,
-                group=event.group.name,
-                when=when_text(event, registration.user),
-                place=event.place,
-            )
+        after_commit("events.tell_changed", event.id)
     db.session.flush()
     if event.capacity is None or (old_capacity is not None and event.capacity > old_capacity):
         fill_from_waitlist(event)
+
+
+@job("events.tell_changed")
+def tell_changed(event_id):
+    """Fan-out after the commit: people registered hear the new time or place."""
+    event = db.session.get(Event, event_id)
+    for registration in registrations(event):
+        notify(
+            registration.user,
+            "event.changed",
+            path_for("events.detail", event_id=event.id),
+            email_template="events/changed",
+            force_email=True,
+            title=event.title,
+            group=event.group.name,
+            when=when_text(event, registration.user),
+            place=event.place,
+        )
 
 
 def publish_event(user, event):
@@ -250,20 +258,27 @@ def cancel_event(user, event, reason=""):
     event.status = CANCELLED
     event.cancelled_at = utcnow()
     audit(user, "event.cancel", event, group_id=event.group_id)
-    if was_published:
-        for registration in registrations(event):
-            notify(
-                registration.user,
-                "event.cancelled",
-                path_for("events.detail", event_id=event.id),
-                email_template="events/cancelled",
-                force_email=True,
-                title=event.title,
-                group=event.group.name,
-                when=when_text(event, registration.user),
-                reason=(reason or "").strip(),
-            )
     db.session.flush()
+    if was_published:
+        after_commit("events.tell_cancelled", event.id, (reason or "").strip())
+
+
+@job("events.tell_cancelled")
+def tell_cancelled(event_id, reason):
+    """Fan-out after the commit: everyone who was going or waiting hears of the cancellation."""
+    event = db.session.get(Event, event_id)
+    for registration in registrations(event):
+        notify(
+            registration.user,
+            "event.cancelled",
+            path_for("events.detail", event_id=event.id),
+            email_template="events/cancelled",
+            force_email=True,
+            title=event.title,
+            group=event.group.name,
+            when=when_text(event, registration.user),
+            reason=reason,
+        )
 
 
 def when_text(event, user):

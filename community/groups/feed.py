@@ -8,6 +8,7 @@ from community.auth.models import User
 from community.errors import RuleError
 from community.extensions import db
 from community.groups.models import ACTIVE, ANNOUNCEMENT, DECISION, DISCUSSION, Comment, Membership, Post
+from community.jobs import after_commit, job
 from community.models import utcnow
 from community.notifications.service import notify
 from community.urls import path_for
@@ -71,17 +72,23 @@ def create_post(user, group, access, kind, title, body, members_said=""):
     db.session.add(post)
     db.session.flush()
     if kind in (ANNOUNCEMENT, DECISION):
-        _tell_members(group, post, user)
-    db.session.flush()
+        after_commit("posts.tell_members", post.id)
     return post
 
 
-def _tell_members(group, post, author):
+@job("posts.tell_members")
+def tell_members(post_id):
+    """Fan-out after the commit: every active member but the author gets the announcement or
+    decision, in-app and (unless they opted out) by email."""
+    post = db.session.get(Post, post_id)
+    if post is None or post.hidden_at is not None:
+        return
+    group, author = post.group, post.author
     url = path_for("posts.detail", slug=group.slug, post_id=post.id)
     members = db.session.scalars(
         select(User)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.group_id == group.id, Membership.status == ACTIVE, User.id != author.id)
+        .where(Membership.group_id == group.id, Membership.status == ACTIVE, User.id != post.author_id)
     ).all()
     for member in members:
         notify(
@@ -94,7 +101,7 @@ def _tell_members(group, post, author):
             body=post.body,
             members_said=post.members_said,
             kind=post.kind,
-            author=author.display_name,
+            author=author.display_name if author else "",
         )
 
 

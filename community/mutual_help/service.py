@@ -12,6 +12,7 @@ from community.auth.models import User
 from community.errors import RuleError
 from community.extensions import db
 from community.groups.models import ACTIVE, Membership
+from community.jobs import after_commit, job
 from community.models import utcnow
 from community.mutual_help.models import (
     CATEGORIES,
@@ -142,13 +143,18 @@ def create_request(user, group, kind, title, details, category, urgency, needed_
     )
     db.session.add(help_request)
     db.session.flush()
-    _tell_subscribers(user, group, help_request)
-    db.session.flush()
+    after_commit("help.tell_subscribers", help_request.id)
     return help_request
 
 
-def _tell_subscribers(author, group, help_request):
-    """Email the group's members who opted in to this category (never the author)."""
+@job("help.tell_subscribers")
+def tell_subscribers(request_id):
+    """Fan-out after the commit: the group's members who opted in to this category (never
+    the author) hear of a new request."""
+    help_request = db.session.get(HelpRequest, request_id)
+    if help_request is None or help_request.hidden_at is not None or help_request.author is None:
+        return
+    author, group = help_request.author, help_request.group
     people = db.session.scalars(
         select(User)
         .join(Membership, Membership.user_id == User.id)
