@@ -25,7 +25,9 @@ from community.groups.models import (
     PENDING,
     SPECIALIST,
     Comment,
+    EngagementKind,
     EngagementRole,
+    EngagementStatus,
     Group,
     Membership,
     Post,
@@ -271,13 +273,20 @@ def seed_demo(config):
                 select(Membership).where(Membership.group_id == group.id, Membership.user_id == known["member"].id)
             )
             db.session.add(
-                EngagementRole(membership=member_ms, role="consultant", status="offered", offered_by_id=leader.id)
+                EngagementRole(
+                    membership=member_ms,
+                    role=EngagementKind.CONSULTANT,
+                    status=EngagementStatus.OFFERED,
+                    offered_by_id=leader.id,
+                )
             )
             for user, role in ((members[2], "mentor"), (members[3], "ambassador"), (members[4], "critic")):
                 ms = db.session.scalar(
                     select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
                 )
-                db.session.add(EngagementRole(membership=ms, role=role, status="accepted", offered_by_id=leader.id))
+                db.session.add(
+                    EngagementRole(membership=ms, role=role, status=EngagementStatus.ACCEPTED, offered_by_id=leader.id)
+                )
         group.member_count = db.session.scalar(
             select(func.count(Membership.id)).where(
                 Membership.group_id == group.id, Membership.status == ACTIVE, Membership.role != SPECIALIST

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import CheckConstraint, DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 NAMING_CONVENTION = {
@@ -53,3 +53,9 @@ class TimestampMixin:
     """`created_at`, set by a callable at insert time (never at import time)."""
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def one_of(column, values):
+    """A CHECK constraint: `column` holds one of the values of a state enum (or is NULL)."""
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_valid")

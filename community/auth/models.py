@@ -2,21 +2,31 @@
 
 import secrets
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.extensions import db
-from community.models import TimestampMixin, utcnow
+from community.models import TimestampMixin, one_of, utcnow
 
-FAMILY_FORMS = ("foster", "guardianship", "adoption", "kinship")
+
+class FamilyForm(StrEnum):
+    FOSTER = "foster"
+    GUARDIANSHIP = "guardianship"
+    ADOPTION = "adoption"
+    KINSHIP = "kinship"
+
+
+FAMILY_FORMS = tuple(FamilyForm)
 
 
 class User(UserMixin, TimestampMixin, db.Model):
     """A person with an account: a parent, a specialist or an admin."""
 
     __tablename__ = "user"
+    __table_args__ = (one_of("family_form", FamilyForm),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

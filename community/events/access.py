@@ -11,6 +11,7 @@ from community.events.models import (
     DRAFT,
     GOING,
     INVITED,
+    PUBLISHED,
     WAITLISTED,
     Event,
     EventOrganiser,
@@ -69,7 +70,7 @@ class EventAccess:
         return (
             self.group.is_member
             and not self.is_registered
-            and self.event.status == "published"
+            and self.event.status == PUBLISHED
             and self.event.starts_at > utcnow()
             and not self.group.is_archived
         )

@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,11 +10,30 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from community.auth.models import User
 from community.extensions import db
 from community.groups.models import Group
-from community.models import TimestampMixin, utcnow
+from community.models import TimestampMixin, one_of, utcnow
 
-DRAFT, PUBLISHED, CANCELLED = "draft", "published", "cancelled"
-GOING, WAITLISTED = "going", "waitlisted"  # and CANCELLED
-INVITED, ACCEPTED, DECLINED = "invited", "accepted", "declined"
+
+class EventStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class RegistrationStatus(StrEnum):
+    GOING = "going"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class OrganiserStatus(StrEnum):
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+DRAFT, PUBLISHED, CANCELLED = EventStatus
+GOING, WAITLISTED = RegistrationStatus.GOING, RegistrationStatus.WAITLISTED  # and CANCELLED
+INVITED, ACCEPTED, DECLINED = OrganiserStatus
 
 
 class Event(TimestampMixin, db.Model):
@@ -26,6 +46,7 @@ class Event(TimestampMixin, db.Model):
         CheckConstraint("capacity IS NULL OR going_count <= capacity", name="capacity_respected"),
         CheckConstraint("going_count >= 0", name="going_count_positive"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        one_of("status", EventStatus),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +84,7 @@ class EventOrganiser(db.Model):
     """A co-organiser: a parent or a specialist, invited and accepted."""
 
     __tablename__ = "event_organiser"
-    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("event_id", "user_id"), one_of("status", OrganiserStatus))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
@@ -88,6 +109,7 @@ class Registration(db.Model):
         Index("ix_registration_event_status", "event_id", "status"),
         # Who attended each event, read from the index alone (the health indicators).
         Index("ix_registration_event_attended", "event_id", "attended", "user_id"),
+        one_of("status", RegistrationStatus),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

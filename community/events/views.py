@@ -7,7 +7,7 @@ from flask_login import current_user
 from community.errors import RuleError, message_for
 from community.events import forms, ics, registration, reminders, service
 from community.events.access import get_event_for
-from community.events.models import GOING
+from community.events.models import GOING, PUBLISHED
 from community.extensions import db
 from community.forms import EmptyForm, flash_error, show_error
 from community.groups.access import get_group_for
@@ -64,7 +64,7 @@ def create(slug):
         else:
             flash(
                 _("The event is published. Members can register now.")
-                if event.status == "published"
+                if event.status == PUBLISHED
                 else _("The event is saved as a draft. Only organisers see it."),
                 "success",
             )

@@ -1,25 +1,66 @@
 """Groups, memberships with roles, engagement roles, and the feed."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.auth.models import User
 from community.extensions import db
-from community.models import TimestampMixin, utcnow
+from community.models import TimestampMixin, one_of, utcnow
 
-OPEN, APPROVAL = "open", "approval"
-MEMBER, LEADER, SPECIALIST = "member", "leader", "specialist"
-PENDING, ACTIVE, LEFT, REMOVED, DECLINED = "pending", "active", "left", "removed", "declined"
-ENGAGEMENT_ROLES = ("consultant", "ambassador", "critic", "mentor")
-DISCUSSION, ANNOUNCEMENT, DECISION = "discussion", "announcement", "decision"
+
+class JoinPolicy(StrEnum):
+    OPEN = "open"
+    APPROVAL = "approval"
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    LEADER = "leader"
+    SPECIALIST = "specialist"
+
+
+class MembershipStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    LEFT = "left"
+    REMOVED = "removed"
+    DECLINED = "declined"
+
+
+class EngagementKind(StrEnum):
+    CONSULTANT = "consultant"
+    AMBASSADOR = "ambassador"
+    CRITIC = "critic"
+    MENTOR = "mentor"
+
+
+class EngagementStatus(StrEnum):
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class PostKind(StrEnum):
+    DISCUSSION = "discussion"
+    ANNOUNCEMENT = "announcement"
+    DECISION = "decision"
+
+
+OPEN, APPROVAL = JoinPolicy
+MEMBER, LEADER, SPECIALIST = Role
+PENDING, ACTIVE, LEFT, REMOVED, DECLINED = MembershipStatus
+ENGAGEMENT_ROLES = tuple(EngagementKind)
+DISCUSSION, ANNOUNCEMENT, DECISION = PostKind
 
 
 class Group(TimestampMixin, db.Model):
     """A peer-support group of families, run by parent leaders."""
 
     __tablename__ = "group"
+    __table_args__ = (one_of("join_policy", JoinPolicy),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -49,7 +90,11 @@ class Membership(db.Model):
     """A user in a group: their role and where they stand (pending, active, left, removed)."""
 
     __tablename__ = "membership"
-    __table_args__ = (UniqueConstraint("group_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("group_id", "user_id"),
+        one_of("role", Role),
+        one_of("status", MembershipStatus),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"))
@@ -83,13 +128,17 @@ class EngagementRole(db.Model):
     mentor), offered by a leader and accepted or declined by the member."""
 
     __tablename__ = "engagement_role"
-    __table_args__ = (UniqueConstraint("membership_id", "role"),)
+    __table_args__ = (
+        UniqueConstraint("membership_id", "role"),
+        one_of("role", EngagementKind),
+        one_of("status", EngagementStatus),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(12))
     # offered -> accepted | declined
-    status: Mapped[str] = mapped_column(String(10), default="offered")
+    status: Mapped[str] = mapped_column(String(10), default=EngagementStatus.OFFERED)
     offered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -100,6 +149,7 @@ class Post(TimestampMixin, db.Model):
     """A discussion, announcement or decision in a group's feed."""
 
     __tablename__ = "post"
+    __table_args__ = (one_of("kind", PostKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)

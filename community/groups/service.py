@@ -21,6 +21,7 @@ from community.groups.models import (
     REMOVED,
     SPECIALIST,
     EngagementRole,
+    EngagementStatus,
     Group,
     Membership,
 )
@@ -415,12 +416,12 @@ def offer_engagement_role(actor, membership, role):
     existing = db.session.scalar(
         select(EngagementRole).where(EngagementRole.membership_id == membership.id, EngagementRole.role == role)
     )
-    if existing is not None and existing.status in ("offered", "accepted"):
+    if existing is not None and existing.status in (EngagementStatus.OFFERED, EngagementStatus.ACCEPTED):
         raise RuleError("groups.role-already")
     if existing is None:
         existing = EngagementRole(membership=membership, role=role)
         db.session.add(existing)
-    existing.status, existing.offered_by_id, existing.created_at = "offered", actor.id, utcnow()
+    existing.status, existing.offered_by_id, existing.created_at = EngagementStatus.OFFERED, actor.id, utcnow()
     notify(
         membership.user,
         "engagement.offered",
@@ -438,8 +439,8 @@ def answer_engagement_role(user, engagement, accept):
         raise RuleError("groups.not-yours")
     answered = db.session.execute(
         update(EngagementRole)
-        .where(EngagementRole.id == engagement.id, EngagementRole.status == "offered")
-        .values(status="accepted" if accept else "declined")
+        .where(EngagementRole.id == engagement.id, EngagementRole.status == EngagementStatus.OFFERED)
+        .values(status=EngagementStatus.ACCEPTED if accept else EngagementStatus.DECLINED)
         .execution_options(synchronize_session=False)
     ).rowcount
     if not answered:

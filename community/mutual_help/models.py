@@ -2,6 +2,7 @@
 hear about which kind of help."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,19 +10,55 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from community.auth.models import User
 from community.extensions import db
 from community.groups.models import Group
-from community.models import TimestampMixin, utcnow
+from community.models import TimestampMixin, one_of, utcnow
 
-NEED, OFFER = "need", "offer"
-OPEN, IN_PROGRESS, RESOLVED, CLOSED = "open", "in_progress", "resolved", "closed"
-CATEGORIES = ("childcare", "respite", "transport", "things", "advice", "documents", "emotional", "other")
-URGENCIES = ("today", "week", "whenever")
+
+class HelpKind(StrEnum):
+    NEED = "need"
+    OFFER = "offer"
+
+
+class HelpStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Category(StrEnum):
+    CHILDCARE = "childcare"
+    RESPITE = "respite"
+    TRANSPORT = "transport"
+    THINGS = "things"
+    ADVICE = "advice"
+    DOCUMENTS = "documents"
+    EMOTIONAL = "emotional"
+    OTHER = "other"
+
+
+class Urgency(StrEnum):
+    TODAY = "today"
+    WEEK = "week"
+    WHENEVER = "whenever"
+
+
+NEED, OFFER = HelpKind
+OPEN, IN_PROGRESS, RESOLVED, CLOSED = HelpStatus
+CATEGORIES = tuple(Category)
+URGENCIES = tuple(Urgency)
 
 
 class HelpRequest(TimestampMixin, db.Model):
     """A need ("I need…") or an offer ("I can give…") on a group's help board."""
 
     __tablename__ = "help_request"
-    __table_args__ = (Index("ix_help_request_group_status", "group_id", "status"),)
+    __table_args__ = (
+        Index("ix_help_request_group_status", "group_id", "status"),
+        one_of("kind", HelpKind),
+        one_of("status", HelpStatus),
+        one_of("category", Category),
+        one_of("urgency", Urgency),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"))
@@ -100,7 +137,7 @@ class HelpSubscription(db.Model):
     """A member wants an email when someone in their groups needs this kind of help."""
 
     __tablename__ = "help_subscription"
-    __table_args__ = (UniqueConstraint("user_id", "category"),)
+    __table_args__ = (UniqueConstraint("user_id", "category"), one_of("category", Category))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))

@@ -2,20 +2,30 @@
 reports, and delivered after commit, so a failing mail server loses nothing."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.extensions import db
-from community.models import utcnow
+from community.models import one_of, utcnow
 
-PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+PENDING, SENDING, SENT, FAILED = OutboxStatus
 
 
 class OutboxMessage(db.Model):
     """One email waiting to be delivered, being delivered, or delivered."""
 
     __tablename__ = "outbox_message"
+    __table_args__ = (one_of("status", OutboxStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,13 +2,21 @@
 
 import secrets
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.auth.models import User
 from community.extensions import db
-from community.models import TimestampMixin, utcnow
+from community.models import TimestampMixin, one_of, utcnow
+
+
+class SupportStatus(StrEnum):
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
 
 
 class Organisation(TimestampMixin, db.Model):
@@ -65,6 +73,7 @@ class SupportOffer(db.Model):
     """A specialist offers their organisation's support to a group; a leader decides."""
 
     __tablename__ = "support_offer"
+    __table_args__ = (one_of("status", SupportStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
@@ -72,7 +81,7 @@ class SupportOffer(db.Model):
     specialist_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     message: Mapped[str] = mapped_column(String(1000), default="")
     # offered -> accepted | declined | withdrawn
-    status: Mapped[str] = mapped_column(String(12), default="offered")
+    status: Mapped[str] = mapped_column(String(12), default=SupportStatus.OFFERED)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

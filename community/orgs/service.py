@@ -21,11 +21,11 @@ from community.groups.models import ACTIVE, LEADER, LEFT, SPECIALIST, Group, Mem
 from community.groups.service import _recount, leaders_of, parent_led_ids
 from community.models import utcnow
 from community.notifications.service import notify
-from community.orgs.models import Organisation, Specialist, SpecialistInvitation, SupportOffer
+from community.orgs.models import Organisation, Specialist, SpecialistInvitation, SupportOffer, SupportStatus
 from community.urls import external_url, path_for
 
 INVITATION_LIFETIME = timedelta(days=14)
-OFFERED, ACCEPTED, DECLINED, WITHDRAWN = "offered", "accepted", "declined", "withdrawn"
+OFFERED, ACCEPTED, DECLINED, WITHDRAWN = SupportStatus
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = {"new", "offer", "offers", "invitations", "link", "admin"}
 
