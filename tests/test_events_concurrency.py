@@ -98,3 +98,25 @@ def test_fifty_people_at_once_on_ten_places(app, make_user):
             )
         )
         assert set(first_waiting) <= promoted
+
+
+def test_one_account_registering_four_times_at_once_holds_one_place(app, make_user):
+    """Issue #12, finding 3: register, cancel, then four simultaneous re-registrations of the
+    same person. Exactly one row is `going` and the counter says 1, so the event never looks
+    full with places free."""
+    group_id, ids = crowd(app, make_user, 1)
+    event_id = make_event(app, group_id, capacity=3)
+    uid = ids[0]
+    with work(app):
+        registration.register(db.session.get(User, uid), db.session.get(Event, event_id))
+    with work(app):
+        registration.cancel_registration(db.session.get(User, uid), db.session.get(Event, event_id))
+
+    def register_again(_):
+        registration.register(db.session.get(User, uid), db.session.get(Event, event_id))
+
+    errors = run_together(app, register_again, range(4))
+    rows, counters = counts(app, event_id)
+    assert rows == {GOING: 1}
+    assert counters == (1, 0)
+    assert [getattr(e, "code", e) for e in errors] == ["events.already-registered"] * 3
