@@ -1,8 +1,6 @@
 """Capacity holds when many people press the button at the same moment (SQLite file and
 PostgreSQL), and concurrent cancellations promote exactly one waiting person each."""
 
-import threading
-
 from sqlalchemy import func, select
 
 from community.auth.models import User
@@ -10,6 +8,7 @@ from community.events import registration
 from community.events.models import GOING, WAITLISTED, Event, Registration
 from community.extensions import db
 from community.groups import service as groups
+from tests.concurrency import codes, run_together
 from tests.conftest import work
 from tests.events_helpers import make_event, user
 
@@ -22,27 +21,6 @@ def crowd(app, make_user, size):
         for uid in ids:
             groups.join_group(db.session.get(User, uid), group)
         return group.id, ids
-
-
-def run_together(app, func, args):
-    """Start one thread per argument and release them all at once."""
-    barrier = threading.Barrier(len(args))
-    errors = []
-
-    def worker(arg):
-        barrier.wait()
-        try:
-            with work(app):
-                func(arg)
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker, args=(arg,)) for arg in args]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 def counts(app, event_id):
@@ -119,4 +97,4 @@ def test_one_account_registering_four_times_at_once_holds_one_place(app, make_us
     rows, counters = counts(app, event_id)
     assert rows == {GOING: 1}
     assert counters == (1, 0)
-    assert [getattr(e, "code", e) for e in errors] == ["events.already-registered"] * 3
+    assert codes(errors) == ["events.already-registered"] * 3

@@ -375,7 +375,16 @@ def answer_organiser_invite(user, event, accept):
 
 
 def remove_organiser(actor, organiser):
-    """Withdraw an invitation or remove a co-organiser; an event keeps at least one."""
+    """Withdraw an invitation or remove a co-organiser; an event keeps at least one. Counted
+    under the event's row lock, so two organisers removing each other cannot both succeed."""
+    from community.events.registration import lock_event
+
+    lock_event(organiser.event)
+    organiser = db.session.scalar(
+        select(EventOrganiser).where(EventOrganiser.id == organiser.id).execution_options(populate_existing=True)
+    )
+    if organiser is None:
+        return  # removed a moment ago by another organiser
     accepted = db.session.scalar(
         select(func.count(EventOrganiser.id)).where(
             EventOrganiser.event_id == organiser.event_id, EventOrganiser.status == ACCEPTED

@@ -205,7 +205,23 @@ def archive_group(actor, group):
         db.session.flush()
 
 
+def lock_group(group):
+    """Take the group's row lock and re-read it. Every change to the group's memberships
+    happens under it, one transaction at a time, so "a group keeps one leader" and the member
+    count hold under concurrent requests (SQLite's single writer gives the same on its own)."""
+    db.session.flush()
+    db.session.execute(select(Group.id).where(Group.id == group.id).with_for_update())
+    db.session.refresh(group)
+
+
+def _current(membership):
+    """The membership as the database holds it now (after the lock), not as first loaded."""
+    db.session.refresh(membership)
+    return membership
+
+
 def _recount(group):
+    """The member count follows the rows: recomputed under the group's lock after each change."""
     group.member_count = db.session.scalar(
         select(func.count(Membership.id)).where(
             Membership.group_id == group.id, Membership.status == ACTIVE, Membership.role != SPECIALIST
@@ -218,10 +234,13 @@ def _recount(group):
 
 def join_group(user, group, message=""):
     """Join an open group at once, or ask to join a group that admits by approval."""
+    lock_group(group)
     if group.archived_at is not None:
         raise RuleError("groups.archived")
     membership = db.session.scalar(
-        select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
+        select(Membership)
+        .where(Membership.group_id == group.id, Membership.user_id == user.id)
+        .execution_options(populate_existing=True)
     )
     if membership is not None and membership.status in (ACTIVE, PENDING):
         raise RuleError("groups.already-" + membership.status)
@@ -280,6 +299,7 @@ def _decide(actor, membership, new_status, reason=""):
 
 def approve_request(actor, membership):
     group = membership.group
+    lock_group(group)
     _decide(actor, membership, ACTIVE)
     _recount(group)
     notify(
@@ -317,10 +337,11 @@ def _active_leader_count(group):
 
 
 def leave_group(user, group):
+    lock_group(group)
     membership = db.session.scalar(
-        select(Membership).where(
-            Membership.group_id == group.id, Membership.user_id == user.id, Membership.status.in_([ACTIVE, PENDING])
-        )
+        select(Membership)
+        .where(Membership.group_id == group.id, Membership.user_id == user.id, Membership.status.in_([ACTIVE, PENDING]))
+        .execution_options(populate_existing=True)
     )
     if membership is None:
         raise RuleError("groups.not-member")
@@ -337,6 +358,8 @@ def leave_group(user, group):
 def remove_member(actor, membership, reason):
     """A leader removes someone, with a reason; audited, and the person is told."""
     group = membership.group
+    lock_group(group)
+    _current(membership)
     if membership.status != ACTIVE:
         raise RuleError("groups.not-member")
     if membership.user_id == actor.id:
@@ -368,6 +391,8 @@ def remove_member(actor, membership, reason):
 def make_leader(actor, membership):
     """Appoint a co-leader (a group may have several)."""
     group = membership.group
+    lock_group(group)
+    _current(membership)
     if membership.status != ACTIVE or membership.role == SPECIALIST:
         raise RuleError("groups.cannot-lead")
     if membership.role == LEADER:
@@ -387,6 +412,8 @@ def make_leader(actor, membership):
 def step_down(actor, membership):
     """A leader stops leading (themselves, or a co-leader); one leader always remains."""
     group = membership.group
+    lock_group(group)
+    _current(membership)
     if not membership.is_leader:
         raise RuleError("groups.not-leader")
     if _active_leader_count(group) <= 1:

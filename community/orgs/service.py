@@ -18,7 +18,7 @@ from community.auth.service import get_user_by_email, normalise_email
 from community.errors import RuleError
 from community.extensions import db
 from community.groups.models import ACTIVE, LEADER, LEFT, SPECIALIST, Group, Membership
-from community.groups.service import _recount, leaders_of, parent_led_ids
+from community.groups.service import _recount, leaders_of, lock_group, parent_led_ids
 from community.models import utcnow
 from community.notifications.service import notify
 from community.orgs.models import Organisation, Specialist, SpecialistInvitation, SupportOffer, SupportStatus
@@ -459,6 +459,7 @@ def withdraw_offer(user, offer):
 
 def _make_specialist_member(actor, group, user, organisation):
     """Give `user` an active specialist membership (one row per person and group)."""
+    lock_group(group)
     now = utcnow()
     membership = db.session.scalar(
         select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
