@@ -106,6 +106,7 @@ MESSAGES = {
     "help.choose-helper": _l("Please tick who helped."),
     "help.already-open": _l("This request is already open."),
     "help.same-person": _l("Please choose two different people."),
+    "help.helper-left": _l("This person has left the group."),
     # community health
     "health.break-order": _l("The end must be on or after the start."),
     "health.break-long": _l("A break can last at most 120 days."),

@@ -106,6 +106,33 @@ def release_place(registration, event):
     recount(event)
 
 
+def withdraw_from_group(user_id, group_id):
+    """The person is no longer in the group: give up their places at its events to come, each
+    under the event's lock (in event order, so two leavers never wait on each other), and
+    promote the waiting list into the places freed."""
+    event_ids = db.session.scalars(
+        select(Registration.event_id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.user_id == user_id,
+            Registration.status.in_([GOING, WAITLISTED]),
+            Event.group_id == group_id,
+            Event.starts_at > utcnow(),
+        )
+        .order_by(Registration.event_id)
+    ).all()
+    for event_id in event_ids:
+        event = db.session.get(Event, event_id)
+        lock_event(event)
+        registration = db.session.scalar(
+            select(Registration)
+            .where(Registration.event_id == event_id, Registration.user_id == user_id)
+            .execution_options(populate_existing=True)
+        )
+        if registration is not None and registration.status in (GOING, WAITLISTED):
+            release_place(registration, event)
+
+
 def fill_from_waitlist(event):
     """Promote waiting people, first come first served, while places are free (under the
     event's lock, taken by the caller)."""

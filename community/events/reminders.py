@@ -1,12 +1,13 @@
 """Reminders before an event, and each person's private calendar feed."""
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 
 from community import email
 from community.auth.models import User
 from community.events.models import GOING, PUBLISHED, Event, Registration, new_feed_token
 from community.events.service import REMINDER_WINDOW, when_text
 from community.extensions import db
+from community.groups.models import ACTIVE, Membership
 from community.jobs import job
 from community.models import utcnow
 from community.urls import external_url
@@ -14,13 +15,21 @@ from community.urls import external_url
 
 @job("events.send_reminders")
 def send_reminders(now=None):
-    """Email everyone going to an event that starts within 24 hours, once. Idempotent:
+    """Email everyone going to an event that starts within 24 hours (and still in its group), once. Idempotent:
     each reminder is claimed with a conditional update before it is queued."""
     now = now or utcnow()
     due = (
         db.session.execute(
             select(Registration.id)
             .join(Event, Event.id == Registration.event_id)
+            .join(
+                Membership,
+                and_(
+                    Membership.group_id == Event.group_id,
+                    Membership.user_id == Registration.user_id,
+                    Membership.status == ACTIVE,
+                ),
+            )
             .where(
                 Registration.status == GOING,
                 Registration.reminded_at.is_(None),

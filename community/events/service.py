@@ -136,16 +136,18 @@ def my_upcoming_events(user, limit=50):
 
 
 def calendar_events(user):
-    """Events I go to, wait for, or organise (for my private calendar feed)."""
+    """Events I go to, wait for, or organise, in groups I am still in (my private calendar feed)."""
     registered = select(Registration.event_id).where(
         Registration.user_id == user.id, Registration.status.in_([GOING, WAITLISTED])
     )
     organised = select(EventOrganiser.event_id).where(
         EventOrganiser.user_id == user.id, EventOrganiser.status == ACCEPTED
     )
+    member_of = select(Membership.group_id).where(Membership.user_id == user.id, Membership.status == ACTIVE)
     return db.session.scalars(
         select(Event)
         .where(or_(Event.id.in_(registered), Event.id.in_(organised)), Event.status.in_([PUBLISHED, CANCELLED]))
+        .where(Event.group_id.in_(member_of))
         .where(Event.ends_at >= utcnow() - timedelta(days=90))
         .options(joinedload(Event.group))
         .order_by(Event.starts_at)

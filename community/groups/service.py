@@ -347,11 +347,23 @@ def leave_group(user, group):
         raise RuleError("groups.not-member")
     if membership.is_leader and _active_leader_count(group) <= 1 and group.archived_at is None:
         raise RuleError("groups.last-leader")
-    membership.status = LEFT
+    end_membership(membership, LEFT)
+
+
+def end_membership(membership, status):
+    """Close a membership (the caller holds the group's lock) and everything it opened: places
+    at coming events, co-organiser and engagement roles, open help requests (`leaving.py`)."""
+    from community.groups.leaving import close_what_membership_opened
+
+    was_active = membership.status == ACTIVE
+    membership.status = status
     membership.ended_at = utcnow()
     if membership.role == LEADER:
         membership.role = MEMBER
-    _recount(group)
+    db.session.flush()
+    if was_active:
+        close_what_membership_opened(membership)
+    _recount(membership.group)
     db.session.flush()
 
 
@@ -366,12 +378,9 @@ def remove_member(actor, membership, reason):
         raise RuleError("groups.remove-self")
     if membership.role == LEADER and _active_leader_count(group) <= 1:
         raise RuleError("groups.last-leader")
-    membership.status = REMOVED
-    membership.role = MEMBER if membership.role == LEADER else membership.role
-    membership.ended_at = utcnow()
     membership.decided_by_id = actor.id
     membership.reason = (reason or "").strip()[:1000]
-    _recount(group)
+    end_membership(membership, REMOVED)
     audit(actor, "member.remove", membership.user, group_id=group.id, reason=membership.reason)
     notify(
         membership.user,

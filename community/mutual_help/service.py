@@ -32,6 +32,7 @@ from community.notifications.service import notify
 from community.urls import path_for
 
 PAGE_SIZE = 20
+AUTHOR_LEFT = "left"  # the close note of requests closed because their author left the group
 
 
 def first_name(user):
@@ -249,6 +250,8 @@ def accept_helper(user, help_request, response):
     """The author accepts a helper (one or more); the request is then in progress."""
     _author_only(user, help_request)
     _must_be_active(help_request)
+    if response.helper_id not in _active_in(help_request.group_id, [response.helper_id]):
+        raise RuleError("help.helper-left")
     accepted = db.session.execute(
         update(HelpResponse)
         .where(HelpResponse.id == response.id, HelpResponse.accepted_at.is_(None))
@@ -273,6 +276,17 @@ def accept_helper(user, help_request, response):
     db.session.flush()
 
 
+def _active_in(group_id, user_ids):
+    """Which of these people are still active members of the group."""
+    return set(
+        db.session.scalars(
+            select(Membership.user_id).where(
+                Membership.group_id == group_id, Membership.user_id.in_(user_ids), Membership.status == ACTIVE
+            )
+        )
+    )
+
+
 def can_use_thread(user, help_request, response_rows):
     """The thread is between the author and the accepted helpers."""
     if help_request.author_id == user.id:
@@ -287,8 +301,9 @@ def post_to_thread(user, help_request, body):
     _must_be_active(help_request)
     db.session.add(HelpMessage(request_id=help_request.id, author_id=user.id, body=body.strip()))
     people = [help_request.author] + [r.helper for r in rows if r.accepted_at is not None]
+    members = _active_in(help_request.group_id, [p.id for p in people if p is not None])
     for person in people:
-        if person is not None and person.id != user.id:
+        if person is not None and person.id != user.id and person.id in members:
             notify(
                 person,
                 "help.thread",
@@ -352,6 +367,21 @@ def reopen(user, help_request):
     help_request.author_nudged_at = None
     help_request.updated_at = utcnow()
     db.session.flush()
+
+
+def close_requests_of(user_id, group_id):
+    """The author left the group: their open requests there are closed, so nobody answers
+    someone who can no longer read the answers."""
+    db.session.execute(
+        update(HelpRequest)
+        .where(
+            HelpRequest.author_id == user_id,
+            HelpRequest.group_id == group_id,
+            HelpRequest.status.in_([OPEN, IN_PROGRESS]),
+        )
+        .values(status=CLOSED, closed_at=utcnow(), close_note=AUTHOR_LEFT)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def hide(actor, help_request):

@@ -18,7 +18,7 @@ from community.auth.service import get_user_by_email, normalise_email
 from community.errors import RuleError
 from community.extensions import db
 from community.groups.models import ACTIVE, LEADER, LEFT, SPECIALIST, Group, Membership
-from community.groups.service import _recount, leaders_of, lock_group, parent_led_ids
+from community.groups.service import _recount, end_membership, leaders_of, lock_group, parent_led_ids
 from community.models import utcnow
 from community.notifications.service import notify
 from community.orgs.models import Organisation, Specialist, SpecialistInvitation, SupportOffer, SupportStatus
@@ -540,7 +540,8 @@ def end_link(actor, group):
 
 
 def _end_specialist_memberships(actor, group_ids, user_ids):
-    """Active specialist memberships of these people in these groups become `left` (audited)."""
+    """Active specialist memberships of these people in these groups end (`left`, audited), with
+    what they opened: places at coming events, co-organiser roles (see `groups/leaving.py`)."""
     if not user_ids:
         return
     memberships = db.session.scalars(
@@ -552,8 +553,12 @@ def _end_specialist_memberships(actor, group_ids, user_ids):
             Membership.status == ACTIVE,
         )
         .options(joinedload(Membership.user))
+        .order_by(Membership.group_id)
     ).all()
-    now = utcnow()
     for membership in memberships:
-        membership.status, membership.ended_at = LEFT, now
+        lock_group(membership.group)
+        db.session.refresh(membership)
+        if membership.status != ACTIVE:
+            continue
+        end_membership(membership, LEFT)
         audit(actor, "member.end_specialist", membership.user, group_id=membership.group_id)
