@@ -76,15 +76,25 @@ def register_extensions(app):
 
 
 def register_url_converters(app):
-    """Ids in URLs fit the database's integer: a huge number is a 404, not a 500."""
-    from werkzeug.routing import IntegerConverter
+    """Ids in URLs fit the database's integer, and text parts (slugs, tokens) hold no control
+    characters: a huge number or a NUL byte (which PostgreSQL refuses) is a 404, not a 500."""
+    from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
+
+    from community.forms import MAX_ID
 
     class BoundedInt(IntegerConverter):
         def __init__(self, url_map, *args, **kwargs):
-            kwargs.setdefault("max", 2**31 - 1)
+            kwargs.setdefault("max", MAX_ID)
             super().__init__(url_map, *args, **kwargs)
 
+    class PlainText(UnicodeConverter):
+        def to_python(self, value):
+            if any(ord(c) < 32 or ord(c) == 127 for c in value):
+                raise ValidationError()
+            return value
+
     app.url_map.converters["int"] = BoundedInt
+    app.url_map.converters["default"] = app.url_map.converters["string"] = PlainText
 
 
 def register_blueprints(app):

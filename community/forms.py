@@ -8,6 +8,15 @@ from wtforms.validators import ValidationError
 from community.errors import message_for
 from community.extensions import db
 
+MAX_ID = 2**31 - 1  # the database's integer: a larger id cannot exist
+
+
+def id_from(value):
+    """An id typed into a URL's query (`?from=12`), or None when it is not one that can exist."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+        return int(value)
+    return None
+
 
 class EmptyForm(FlaskForm):
     """For buttons that only POST (log out, resend, join): carries the CSRF token."""

@@ -7,10 +7,10 @@ from flask_login import current_user
 from community.admin.forms import InviteForm, OrganisationForm
 from community.errors import RuleError
 from community.extensions import db
-from community.forms import EmptyForm, show_error
+from community.forms import MAX_ID, EmptyForm, show_error
 from community.orgs import service
 from community.orgs.models import SpecialistInvitation
-from community.orgs.views import MAX_ID, organisation_or_404
+from community.orgs.views import organisation_or_404
 from community.security import admin_required
 
 bp = Blueprint("admin", __name__)

@@ -9,7 +9,7 @@ from community.events import forms, ics, registration, reminders, service
 from community.events.access import get_event_for
 from community.events.models import GOING, PUBLISHED
 from community.extensions import db
-from community.forms import EmptyForm, flash_error, show_error
+from community.forms import EmptyForm, flash_error, id_from, show_error
 from community.groups.access import get_group_for
 from community.security import public
 from community.urls import external_url
@@ -50,8 +50,9 @@ def _fill_form(form, values, timezone):
 def create(slug):
     group, access = get_group_for(current_user, slug, need="organise_events")
     form = forms.EventForm()
-    if request.method == "GET" and request.args.get("from", "").isdigit():
-        source, source_access = get_event_for(current_user, int(request.args["from"]))
+    source_id = id_from(request.args.get("from"))
+    if request.method == "GET" and source_id is not None:
+        source, source_access = get_event_for(current_user, source_id)
         if source.group_id == group.id:
             _fill_form(form, service.duplicate_values(source), group.timezone)
     if form.validate_on_submit():

@@ -1,9 +1,10 @@
 """Error pages in the user's language, never with a traceback."""
 
 from flask import current_app, render_template, request
+from flask.globals import request_ctx as _request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+from werkzeug.exceptions import BadHost, HTTPException, InternalServerError, SecurityError
 
 from community.extensions import db
 
@@ -33,8 +34,9 @@ def render_error(code):
 
 
 def handle_http(error: HTTPException):
-    if isinstance(error, SecurityError):
-        # An untrusted Host header: no URLs can be built, so answer in plain text.
+    if isinstance(error, SecurityError | BadHost) or _request_ctx.url_adapter is None:
+        # An untrusted or malformed Host header (one too long to encode, say): no URL can be
+        # built for the error page, so answer in plain text.
         return "Bad Request", 400, {"Content-Type": "text/plain; charset=utf-8"}
     return render_error(error.code or 500)
 

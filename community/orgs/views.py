@@ -8,12 +8,11 @@ from wtforms.fields.choices import SelectChoice
 
 from community.errors import RuleError, message_for
 from community.extensions import db
-from community.forms import EmptyForm, flash_error
+from community.forms import MAX_ID, EmptyForm, flash_error
 from community.groups.access import access_for, get_group_for
 from community.orgs import forms, service
 
 bp = Blueprint("orgs", __name__)
-MAX_ID = 2**31 - 1  # larger ids cannot exist; without a bound the database would fail on them
 
 
 def register_template_globals(app):
