@@ -32,7 +32,6 @@ MESSAGES = {
     "auth.link-used": _l("This link has already been used or is no longer valid."),
     "auth.link-invalid": _l("This link is not valid. Please copy the whole link from the email."),
     "auth.new-email-taken": _l("This email address is already used by another account."),
-    "auth.email-taken": _l("An account with this email already exists. Try logging in or resetting the password."),
     "auth.wrong-password": _l("The password is not right."),
     "auth.same-email": _l("This is already your email address."),
     # groups and members

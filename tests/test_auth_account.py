@@ -82,14 +82,16 @@ def test_change_email_needs_the_password_and_a_link_to_the_new_address(app, brow
         assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "email.change"))
 
 
-def test_change_email_to_an_address_in_use_is_refused(browser, make_user, mailbox):
+def test_change_email_to_an_address_in_use_looks_the_same_and_tells_its_owner(browser, make_user, mailbox):
+    """Issue #12, finding 14: the form must not tell which addresses have an account."""
     make_user()
     make_user("taken@example.org")
     browser.login()
     response = browser.submit("/auth/email", {"email": "taken@example.org", "password": PASSWORD})
-    assert response.status_code == 200
-    assert "field-error" in response.get_data(as_text=True)
-    assert mailbox.to("taken@example.org") == []
+    assert response.status_code == 302
+    assert len(mailbox.to("parent@example.org")) == 1  # the same heads-up as for a free address
+    [owner] = mailbox.to("taken@example.org")
+    assert "/auth/email/confirm/" not in mailbox.text(owner)
 
 
 def test_download_my_data_gives_everything_as_json(app, browser, make_user):

@@ -8,6 +8,7 @@ import secrets
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from community import email
@@ -75,22 +76,40 @@ def _external(endpoint, **values):
 
 
 def register_user(email_address, display_name, password, locale, timezone="Europe/Moscow"):
-    """Create an unverified account with the consent recorded, and email the verification link."""
-    if get_user_by_email(email_address):
-        raise RuleError("auth.email-taken", field="email")
-    user = User(
-        email=normalise_email(email_address),
-        display_name=display_name.strip(),
-        password_hash=hash_password(password),
-        locale=locale,
-        timezone=timezone,
-        consent_at=utcnow(),
-        consent_version=current_app.config["CONSENT_VERSION"],
+    """Create an unverified account with the consent recorded, and email the verification link.
+
+    An address that already has an account gets no second one: its owner is emailed instead
+    ("you already have an account"). The person registering sees the same answer either way,
+    and the same work is done, so the form never tells whether an address is registered.
+    Returns the new user, or None when the address was taken."""
+    address = normalise_email(email_address)
+    password_hash = hash_password(password)
+    owner = get_user_by_email(address)
+    if owner is None:
+        user = User(
+            email=address,
+            display_name=display_name.strip(),
+            password_hash=password_hash,
+            locale=locale,
+            timezone=timezone,
+            consent_at=utcnow(),
+            consent_version=current_app.config["CONSENT_VERSION"],
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+        except IntegrityError:  # the same address was registered a moment ago by another request
+            owner = get_user_by_email(address)
+        else:
+            send_verification(user)
+            return user
+    email.send(
+        "register_existing",
+        owner,
+        login_link=_external("auth.login"),
+        forgot_link=_external("auth.forgot_password"),
     )
-    db.session.add(user)
-    db.session.flush()
-    send_verification(user)
-    return user
+    return None
 
 
 def send_verification(user):
@@ -104,12 +123,15 @@ def resend_verification(user):
 
 
 def verify_email(token):
+    """Mark the address as confirmed; returns (user, first_time): the first confirmation of a
+    new account also signs the person in (registration itself does not, see register_user)."""
     user, payload = read_token(VERIFY, token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
     if payload.get("email") != user.email:
         raise RuleError("auth.link-used")
-    if not user.email_verified:
+    first_time = not user.email_verified
+    if first_time:
         user.email_verified_at = utcnow()
-    return user
+    return user, first_time
 
 
 # --- signing in and out ------------------------------------------------------------
@@ -205,11 +227,14 @@ def request_email_change(user, new_address, password):
     new_address = normalise_email(new_address)
     if new_address == user.email:
         raise RuleError("auth.same-email", field="email")
-    if get_user_by_email(new_address):
-        raise RuleError("auth.email-taken", field="email")
-    link = _external("auth.confirm_email_change", token=make_token(CHANGE_EMAIL, user, new=new_address))
-    # Sent to the new address, in the user's language.
-    email.send("confirm_email_change", _Recipient(new_address, user.locale), link=link, user=user)
+    owner = get_user_by_email(new_address)
+    if owner is not None:
+        # Answered as any other address would be (no enumeration); its owner is told instead.
+        email.send("address_in_use", owner, login_link=_external("auth.login"))
+    else:
+        link = _external("auth.confirm_email_change", token=make_token(CHANGE_EMAIL, user, new=new_address))
+        # Sent to the new address, in the user's language.
+        email.send("confirm_email_change", _Recipient(new_address, user.locale), link=link, user=user)
     email.send("email_change_requested", user, new_address=new_address)
 
 

@@ -27,27 +27,15 @@ def _account_key():
 @bp.route("/register", methods=["GET", "POST"])
 @public
 @limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("3 per hour", key_func=_email_key, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = forms.RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = service.register_user(
-                form.email.data, form.display_name.data, form.password.data, locale=str(get_locale())
-            )
-        except RuleError as error:
-            show_error(form, error)
-        else:
-            sessions.sign_in(user, request.user_agent.string)
-            flash(
-                _(
-                    "Welcome to Krug! We have sent a link to %(email)s. Open it to confirm your address.",
-                    email=user.email,
-                ),
-                "success",
-            )
-            return redirect(url_for("main.index"))
+        service.register_user(form.email.data, form.display_name.data, form.password.data, locale=str(get_locale()))
+        # The same page whether the address was new or taken (its owner gets an email instead).
+        return render_template("auth/register_sent.html", email=service.normalise_email(form.email.data))
     return render_template("auth/register.html", form=form)
 
 
@@ -55,10 +43,14 @@ def register():
 @public
 def verify_email(token):
     try:
-        user = service.verify_email(token)
+        user, first_time = service.verify_email(token)
     except RuleError as error:
         flash_error(error)
         return redirect(url_for("auth.account") if current_user.is_authenticated else url_for("auth.login"))
+    if first_time and not current_user.is_authenticated:
+        sessions.sign_in(user, request.user_agent.string)
+        flash(_("Thank you! Your email %(email)s is confirmed. Welcome to Krug!", email=user.email), "success")
+        return redirect(url_for("main.index"))
     flash(_("Thank you! Your email %(email)s is confirmed.", email=user.email), "success")
     return redirect(url_for("main.index") if current_user.is_authenticated else url_for("auth.login"))
 
