@@ -72,6 +72,10 @@ def from_env(env=None):
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "TRUSTED_HOSTS": hosts or None,
+        # How many reverse proxies stand in front of the app (1 behind nginx). Their
+        # X-Forwarded-For and X-Forwarded-Proto are believed, so each visitor keeps their own
+        # address for rate limits; with 0 (the default) those headers are ignored.
+        "TRUSTED_PROXY_COUNT": _int(env, "TRUSTED_PROXY_COUNT", 0),
         # The site's address: every link in an email, calendar file or feed is built from it,
         # never from the request's Host header. Required in production.
         "SERVER_URL": server_url or None,

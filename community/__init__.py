@@ -134,6 +134,13 @@ def register_hooks(app):
     app.after_request(commit_request)
     app.after_request(set_security_headers)
     app.wsgi_app = AfterResponse(app.wsgi_app)
+    proxies = app.config.get("TRUSTED_PROXY_COUNT") or 0
+    if proxies > 0:
+        # Behind a reverse proxy: the visitor's address and scheme come from the last
+        # `proxies` entries of X-Forwarded-For/-Proto, which a visitor cannot forge.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)
 
 
 def register_errorhandlers(app):
