@@ -32,7 +32,7 @@ run: $(VENV)/.runtime compile-translations
 ## serve: production mode under gunicorn (needs SECRET_KEY, and DATABASE_URL for PostgreSQL)
 serve: $(VENV)/.runtime compile-translations
 	$(FLASK) db upgrade
-	$(BIN)/gunicorn --workers 3 --bind $(HOST):8000 --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers 3 --bind $(HOST):8000 --access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' wsgi:app
 
 ## test: the whole suite; on PostgreSQL too when TEST_DATABASE_URL is set
 test: $(VENV)/.dev compile-translations

@@ -49,7 +49,9 @@ def from_env(env=None):
         "SQLALCHEMY_DATABASE_URI": database_url(
             env.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'krug.sqlite'}"
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error never writes the statement's values (emails,
+        # password hashes, messages) into an exception or a log line.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int(env, "MAIL_PORT", 25),
         "MAIL_USE_TLS": _bool(env, "MAIL_USE_TLS", False),

@@ -27,6 +27,9 @@ def create_app(config=None):
         )
     if app.logger.level == logging.NOTSET:
         app.logger.setLevel(logging.INFO)
+    from community import logs
+
+    logs.install(app)
     _ensure_instance_dir(app)
 
     register_extensions(app)

@@ -52,7 +52,9 @@ def handle_csrf(error: CSRFError):
 def handle_unexpected(error):
     if isinstance(error, HTTPException):
         return handle_http(error)
-    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    # The route's pattern, not the path: a path may hold a secret link or someone's search.
+    rule = request.url_rule.rule if request.url_rule else "?"
+    current_app.logger.exception("unhandled error on %s %s", request.method, rule)
     db.session.rollback()
     return render_error(500)
 
