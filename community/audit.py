@@ -24,8 +24,15 @@ class AuditEvent(db.Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
+def _real(thing):
+    """The object behind a proxy such as `current_user`, so its type names the target."""
+    unwrap = getattr(thing, "_get_current_object", None)
+    return unwrap() if unwrap is not None else thing
+
+
 def audit(actor, action, target=None, **detail):
     """Record a sensitive action in the audit trail (committed with the caller's transaction)."""
+    actor, target = _real(actor), _real(target)
     db.session.add(
         AuditEvent(
             actor_id=getattr(actor, "id", None),

@@ -97,7 +97,7 @@ def test_change_email_to_an_address_in_use_looks_the_same_and_tells_its_owner(br
 def test_download_my_data_gives_everything_as_json(app, browser, make_user):
     make_user(city="Казань")
     browser.login()
-    response = browser.get("/auth/my-data.json")
+    response = browser.submit("/auth/my-data.json", {"password": PASSWORD}, page="/auth/my-data")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -140,3 +140,15 @@ def test_delete_account_removes_the_data_and_ends_every_session(app, browser, ma
         .status_code
         == 200
     )
+
+
+def test_download_asks_the_password_again(app, browser, make_user):
+    """Issue #12 (finding 10): a session left open is not enough to take someone's data."""
+    make_user()
+    browser.login()
+    assert browser.get("/auth/my-data.json").headers["Location"] == "/auth/my-data"
+    wrong = browser.submit("/auth/my-data.json", {"password": "not mine"}, page="/auth/my-data")
+    assert wrong.status_code == 200 and wrong.mimetype == "text/html"
+    assert "field-error" in wrong.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(AuditEvent.action == "data.export")) == 0

@@ -24,7 +24,8 @@ MATRIX = {
     ("GET", "/auth/password"): {ANON: 302, USER: 200, ADMIN: 200},
     ("GET", "/auth/email"): {ANON: 302, USER: 200, ADMIN: 200},
     ("GET", "/auth/my-data"): {ANON: 302, USER: 200, ADMIN: 200},
-    ("GET", "/auth/my-data.json"): {ANON: 302, USER: 200, ADMIN: 200},
+    ("GET", "/auth/my-data.json"): {ANON: 302, USER: 302, ADMIN: 302},
+    ("POST", "/auth/my-data.json"): {ANON: 302, USER: 200, ADMIN: 200},  # 200: the password is asked
     ("GET", "/auth/delete"): {ANON: 302, USER: 200, ADMIN: 200},
     ("POST", "/auth/logout"): {ANON: 302, USER: 302, ADMIN: 302},
     ("POST", "/auth/verify/resend"): {ANON: 302, USER: 302, ADMIN: 302},

@@ -59,6 +59,7 @@ MATRIX = [
     ("GET", "/groups/{slug}/members", MEMBERS_200),
     ("GET", "/groups/{slug}/decisions", FEED_200),
     ("GET", "/groups/{slug}/requests", LEADERS_200),
+    ("GET", "/groups/{slug}/admin-visits", LEADERS_200),
     ("GET", "/groups/{slug}/requests/{applicant}/decline", LEADERS_200),
     ("GET", "/groups/{slug}/members/{victim}/remove", LEADERS_200),
     ("GET", "/groups/{slug}/hand-over", LEADERS_200),

@@ -20,6 +20,7 @@ MATRIX = [
     ("GET", "/groups/{slug}/help/new", expect(200, admin=403)),
     ("GET", "/groups/{slug}/help/record", expect(403, leader=200)),
     ("GET", "/help/{request}", expect(200)),
+    ("GET", "/help/{sensitive}", expect(200, specialist=403)),  # parents only; admins audited
     ("GET", "/help/{request}/edit", AUTHOR_ONLY),
     ("POST", "/help/{request}/respond", expect(200, admin=403)),  # 200: the empty form comes back with its error
     ("POST", "/help/{request}/responses/{response}/accept", AUTHOR_ONLY),
@@ -49,7 +50,18 @@ def build(app, make_user):
         )
         help_service.respond(user("leader@example.org"), help_request, "Могу")
         response_id = db.session.scalar(select(HelpResponse.id))
-        return {"slug": slug, "request": help_request.id, "response": response_id}
+        sensitive = help_service.create_request(
+            user("member1@example.org"),
+            db.session.get(Group, group_id),
+            "need",
+            "Трудный разговор",
+            "",
+            "emotional",
+            "week",
+            None,
+            True,
+        )
+        return {"slug": slug, "request": help_request.id, "response": response_id, "sensitive": sensitive.id}
 
 
 @pytest.mark.parametrize("role", ROLES)

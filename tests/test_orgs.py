@@ -202,7 +202,7 @@ def test_invited_person_follows_the_email_link_and_becomes_a_specialist(app, mak
     make_user(ADMIN_EMAIL, is_admin=True)
     admin = as_user(app, ADMIN_EMAIL)
     admin.submit("/admin/orgs/new", {"name": "Родник", "region": "Татарстан", "timezone": "Europe/Moscow"})
-    response = admin.submit("/admin/orgs/rodnik", {"email": "  Anna.Spec@Example.org "})
+    response = admin.submit("/admin/orgs/rodnik", {"email": "  Anna.Spec@Example.org ", "password": PASSWORD})
     assert response.status_code == 302
     [message] = mailbox.to("anna.spec@example.org")
     assert "Родник" in message["Subject"]
@@ -269,12 +269,14 @@ def test_invitation_expires_after_14_days(app, make_user, world):
     assert response.status_code == 410 and "expired" in response.get_data(as_text=True)
     assert invited.submit(f"/orgs/invitations/{world['token']}").status_code == 410
     # Inviting again renews the same link.
-    as_user(app, ADMIN_EMAIL).submit("/admin/orgs/rodnik", {"email": INVITED_EMAIL})
+    as_user(app, ADMIN_EMAIL).submit("/admin/orgs/rodnik", {"email": INVITED_EMAIL, "password": PASSWORD})
     assert invited.submit(f"/orgs/invitations/{world['token']}").headers["Location"] == "/orgs/rodnik/"
 
 
 def test_inviting_an_existing_specialist_is_refused_next_to_the_field(app, world):
-    response = as_user(app, ADMIN_EMAIL).submit("/admin/orgs/rodnik", {"email": SPEC_A_EMAIL.upper()})
+    response = as_user(app, ADMIN_EMAIL).submit(
+        "/admin/orgs/rodnik", {"email": SPEC_A_EMAIL.upper(), "password": PASSWORD}
+    )
     assert response.status_code == 200
     assert "already a specialist" in response.get_data(as_text=True)
 
@@ -470,7 +472,11 @@ def test_admin_removes_a_specialist_who_then_leaves_the_organisations_groups(app
     admin = as_user(app, ADMIN_EMAIL)
     url = f"/admin/orgs/rodnik/specialists/{world['specialist_a']}/remove"
     assert "Remove Анна Сергеевна from Родник?" in admin.get(url).get_data(as_text=True)
-    assert admin.submit(url).headers["Location"] == "/admin/orgs/rodnik"
+    refused = admin.submit(url, {"password": "not mine"})  # the admin's password is asked again
+    assert refused.status_code == 200 and "field-error" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Specialist).where(Specialist.user_id == _user(SPEC_A_EMAIL).id))
+    assert admin.submit(url, {"password": PASSWORD}).headers["Location"] == "/admin/orgs/rodnik"
     with app.app_context():
         spec_a = _user(SPEC_A_EMAIL)
         assert db.session.scalar(select(Specialist).where(Specialist.user_id == spec_a.id)) is None
@@ -577,3 +583,11 @@ def test_hostile_ids_tokens_and_slugs_get_a_plain_404(app, world):
     assert admin.get("/orgs/invitations/" + "x" * 500).status_code == 404
     assert admin.get("/orgs/%3Cscript%3E/").status_code == 404
     assert admin.get("/orgs/offer/" + "я" * 300).status_code == 404
+
+
+def test_inviting_a_specialist_asks_the_admins_password_again(app, world, mailbox):
+    """Issue #12 (finding 10): giving a role needs the admin's password, not just their session."""
+    mailbox.clear()
+    refused = as_user(app, ADMIN_EMAIL).submit("/admin/orgs/rodnik", {"email": "new.spec@example.org", "password": "x"})
+    assert refused.status_code == 200 and "field-error" in refused.get_data(as_text=True)
+    assert mailbox.to("new.spec@example.org") == []

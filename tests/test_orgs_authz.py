@@ -10,7 +10,7 @@ come after the ones that read it, and are chosen so that no later row depends on
 
 import pytest
 
-from tests.conftest import Browser
+from tests.conftest import PASSWORD, Browser
 from tests.test_orgs import (
     ADMIN_EMAIL,
     LEADER_EMAIL,
@@ -76,10 +76,10 @@ MATRIX = [
     ("POST", "/orgs/link/{g}/join", {}, expect(403, spec_linked=302)),
     ("POST", "/orgs/link/{g}/end", {}, expect(404, member=403, leader=302, spec_linked=403, admin=403)),
     ("POST", "/admin/orgs/new", NEW_ORG, expect(403, admin=302)),
-    ("POST", "/admin/orgs/rodnik", {"email": "someone@example.org"}, expect(403, admin=302)),
+    ("POST", "/admin/orgs/rodnik", {"email": "someone@example.org", "password": PASSWORD}, expect(403, admin=302)),
     ("POST", "/admin/orgs/rodnik/edit", EDIT_ORG, expect(403, admin=302)),
     ("POST", "/admin/orgs/rodnik/invitations/{invitation}/cancel", {}, expect(403, admin=302)),
-    ("POST", "/admin/orgs/rodnik/specialists/{specialist_a}/remove", {}, expect(403, admin=302)),
+    ("POST", "/admin/orgs/rodnik/specialists/{specialist_a}/remove", {"password": PASSWORD}, expect(403, admin=302)),
 ]
 
 

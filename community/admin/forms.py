@@ -6,7 +6,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from community.auth.forms import email_field
+from community.auth.forms import ConfirmPasswordForm, email_field, password_again_field
 from community.forms import no_markup, stripped
 from community.i18n import COMMON_TIMEZONES
 from community.orgs.service import SLUG_RE
@@ -51,4 +51,11 @@ class OrganisationForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
+    """Inviting a specialist gives a role: the admin's password is asked again."""
+
     email = email_field(_l("Email of the specialist"))
+    password = password_again_field()
+
+
+class RemoveSpecialistForm(ConfirmPasswordForm):
+    """Taking a specialist's role away: the admin's password is asked again."""

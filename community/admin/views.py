@@ -4,7 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.admin.forms import InviteForm, OrganisationForm
+from community.admin.forms import InviteForm, OrganisationForm, RemoveSpecialistForm
+from community.auth import service as accounts
 from community.errors import RuleError
 from community.extensions import db
 from community.forms import MAX_ID, EmptyForm, show_error
@@ -64,6 +65,7 @@ def organisation(slug):
     form = InviteForm()
     if form.validate_on_submit():
         try:
+            accounts.confirm_password(current_user, form.password.data)
             service.invite_specialist(current_user, organisation, form.email.data)
         except RuleError as error:
             show_error(form, error)
@@ -112,11 +114,16 @@ def remove_specialist(slug, specialist_id):
     if specialist is None:
         abort(404)
     name = specialist.user.display_name
-    form = EmptyForm()
+    form = RemoveSpecialistForm()
     if form.validate_on_submit():
-        service.remove_specialist(current_user, specialist)
-        flash(_("%(name)s is no longer a specialist of %(org)s.", name=name, org=organisation.name), "success")
-        return redirect(url_for("admin.organisation", slug=organisation.slug))
+        try:
+            accounts.confirm_password(current_user, form.password.data)
+        except RuleError as error:
+            show_error(form, error)
+        else:
+            service.remove_specialist(current_user, specialist)
+            flash(_("%(name)s is no longer a specialist of %(org)s.", name=name, org=organisation.name), "success")
+            return redirect(url_for("admin.organisation", slug=organisation.slug))
     return render_template(
         "admin/confirm.html",
         form=form,

@@ -173,6 +173,20 @@ class ProfileForm(FlaskForm):
     )
 
 
+def password_again_field():
+    """The signed-in person's password, asked again before a sensitive step."""
+    return PasswordField(
+        _l("Your password"),
+        validators=[InputRequired(_l("Please enter your password.")), Length(max=MAX_PASSWORD)],
+        description=_l("For your safety, please type your password again."),
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ConfirmPasswordForm(FlaskForm):
+    password = password_again_field()
+
+
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(
         _l("Your password"),

@@ -148,11 +148,14 @@ def authenticate(email_address, password):
     user = get_user_by_email(email_address)
     if user is None:
         check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        audit(None, "auth.login_failed", known_account=False)
         return None
     if not check_password_hash(user.password_hash, password):
+        audit(None, "auth.login_failed", user, known_account=True)
         return None
     if not user.password_hash.startswith(current_app.config["PASSWORD_HASH_METHOD"] + "$"):
         user.password_hash = hash_password(password)
+    audit(user, "auth.login", user)
     return user
 
 
@@ -190,6 +193,7 @@ def request_password_reset(email_address):
     user = get_user_by_email(email_address)
     if user is None:
         return
+    audit(None, "password.reset_requested", user)
     link = _external("auth.reset_password", token=make_token(RESET, user))
     email.send("reset_password", user, link=link)
 
@@ -276,8 +280,15 @@ def update_profile(user, **fields):
             setattr(user, name, value.strip() if isinstance(value, str) else value)
 
 
-def export_user_data(user):
-    """Everything Krug holds about the user, as a JSON-ready dict."""
+def confirm_password(user, password, field="password"):
+    """Re-authenticate before a sensitive step (export, role changes by admins)."""
+    if not check_password_hash(user.password_hash, password or ""):
+        raise RuleError("auth.wrong-password", field=field)
+
+
+def export_user_data(user, password):
+    """Everything Krug holds about the user, as a JSON-ready dict (the password asked again)."""
+    confirm_password(user, password)
     audit(user, "data.export", user)
     sessions = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)).all()
     return {

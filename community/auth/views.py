@@ -194,17 +194,28 @@ def confirm_email_change(token):
 
 @bp.route("/my-data")
 def my_data():
-    return render_template("auth/my_data.html")
+    return render_template("auth/my_data.html", form=forms.ConfirmPasswordForm())
 
 
-@bp.route("/my-data.json")
+@bp.route("/my-data.json", methods=["GET", "POST"])
+@limiter.limit("10 per hour", key_func=_account_key, methods=["POST"])
 def my_data_json():
-    data = service.export_user_data(current_user)
-    return Response(
-        json.dumps(data, ensure_ascii=False, indent=2),
-        mimetype="application/json",
-        headers={"Content-Disposition": "attachment; filename=krug-my-data.json"},
-    )
+    """The download, after the password is typed again: a left-open session is not enough."""
+    form = forms.ConfirmPasswordForm()
+    if request.method == "GET":
+        return redirect(url_for("auth.my_data"))
+    if form.validate_on_submit():
+        try:
+            data = service.export_user_data(current_user, form.password.data)
+        except RuleError as error:
+            show_error(form, error)
+        else:
+            return Response(
+                json.dumps(data, ensure_ascii=False, indent=2),
+                mimetype="application/json",
+                headers={"Content-Disposition": "attachment; filename=krug-my-data.json"},
+            )
+    return render_template("auth/my_data.html", form=form)
 
 
 @bp.route("/delete", methods=["GET", "POST"])

@@ -17,7 +17,7 @@ from community.events.models import (
     EventOrganiser,
     Registration,
 )
-from community.groups.access import GroupAccess, access_for
+from community.groups.access import GroupAccess, access_for, note_admin_read
 from community.models import utcnow
 
 
@@ -99,4 +99,5 @@ def get_event_for(user, event_id, need="view"):
         abort(404)
     if need != "view" and not getattr(access, f"can_{need}"):
         abort(403)
+    note_admin_read(access.group, event=event.id)
     return event, access

@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 
-from flask import abort, g
+from flask import abort, g, request
+from flask_login import current_user
 from sqlalchemy import select
 
+from community.audit import audit
 from community.extensions import db
 from community.groups.models import ACTIVE, LEADER, PENDING, SPECIALIST, Group, Membership
 
@@ -48,6 +50,12 @@ class GroupAccess:
         return self.is_member or self.is_admin
 
     @property
+    def can_read_sensitive(self):
+        """Sensitive help requests: the group's parents only, never its specialists (who see
+        totals); an admin may open one to moderate, and that is audited."""
+        return (self.is_member and not self.is_specialist) or self.is_admin
+
+    @property
     def can_see_members(self):
         return self.is_member
 
@@ -78,6 +86,22 @@ class GroupAccess:
         return (self.is_leader or self.is_specialist) and not self.is_archived
 
 
+ADMIN_READ = "admin.read"
+
+
+def note_admin_read(access, **detail):
+    """An admin who is not in the group opened its content: audited once per request and
+    group (what page, and which sensitive request), and shown to the group's leaders."""
+    if not access.is_admin or access.is_member:
+        return
+    noted = g.setdefault("_admin_reads", set())
+    key = (access.group.id, tuple(sorted(detail.items())))
+    if key in noted:
+        return
+    noted.add(key)
+    audit(current_user, ADMIN_READ, access.group, page=request.endpoint or "", **detail)
+
+
 def membership_of(user, group):
     if not user.is_authenticated:
         return None
@@ -105,4 +129,5 @@ def get_group_for(user, slug, need="view"):
         abort(404)
     if not getattr(access, need if need.startswith("can_") else f"can_{need}"):
         abort(403)
+    note_admin_read(access)
     return group, access

@@ -1,5 +1,7 @@
 """What can happen to a group and its members: the verbs, their rules, their transactions."""
 
+from datetime import timedelta
+
 from slugify import slugify
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -123,6 +125,29 @@ def leaders_of(group):
         select(User)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.group_id == group.id, Membership.role == LEADER, Membership.status == ACTIVE)
+    ).all()
+
+
+ADMIN_VISITS_SHOWN = timedelta(days=90)
+
+
+def admin_visits(group):
+    """What installation admins (not in the group) opened here in the last 90 days, newest
+    first: each row (when, who, which page, which help request) for the leaders to see."""
+    from community.audit import AuditEvent
+    from community.groups.access import ADMIN_READ
+
+    return db.session.execute(
+        select(AuditEvent.at, User.display_name, AuditEvent.detail)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(
+            AuditEvent.action == ADMIN_READ,
+            AuditEvent.target_type == "group",
+            AuditEvent.target_id == group.id,
+            AuditEvent.at >= utcnow() - ADMIN_VISITS_SHOWN,
+        )
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(200)
     ).all()
 
 

@@ -8,7 +8,7 @@ from community.errors import RuleError, message_for
 from community.extensions import db
 from community.forms import EmptyForm, flash_error, show_error
 from community.groups import forms, service
-from community.groups.access import get_group_for
+from community.groups.access import get_group_for, note_admin_read
 from community.groups.models import APPROVAL, EngagementRole
 from community.security import public
 
@@ -66,6 +66,7 @@ def detail(slug):
     from community.events.service import group_events
     from community.groups import feed
 
+    note_admin_read(access)
     posts = feed.latest_posts(group)
     upcoming, past = group_events(group, include_drafts=access.can_organise_events, limit=5)
     return render_template(
@@ -182,6 +183,33 @@ def members(slug):
         access=access,
         members=service.active_members(group),
         role_form=forms.EngagementRoleForm(),
+    )
+
+
+def _admin_pages():
+    """Plain words for the pages an admin may open in a group (the admin-visits list)."""
+    return {
+        "groups.detail": _("the feed"),
+        "posts.detail": _("a post and its replies"),
+        "posts.decisions": _("the decisions"),
+        "help.board": _("the help board"),
+        "help.detail": _("a help request"),
+        "events.detail": _("an event"),
+        "events.ics_file": _("an event's calendar file"),
+    }
+
+
+@bp.route("/<slug>/admin-visits")
+def admin_visits(slug):
+    """Leaders see every time an installation admin looked into the group (audited)."""
+    group, access = get_group_for(current_user, slug, need="manage")
+    return render_template(
+        "groups/admin_visits.html",
+        group=group,
+        access=access,
+        visits=service.admin_visits(group),
+        pages=_admin_pages(),
+        days=service.ADMIN_VISITS_SHOWN.days,
     )
 
 

@@ -38,7 +38,27 @@ def handle_http(error: HTTPException):
         # An untrusted or malformed Host header (one too long to encode, say): no URL can be
         # built for the error page, so answer in plain text.
         return "Bad Request", 400, {"Content-Type": "text/plain; charset=utf-8"}
+    if error.code == 403:
+        _audit_denied()
     return render_error(error.code or 500)
+
+
+def _audit_denied():
+    """A refusal is audited: who, which page (its route, never the path) and in which group.
+    Nothing the refused request had started is kept."""
+    from flask import g
+    from flask_login import current_user
+
+    from community.audit import audit
+
+    db.session.rollback()
+    audit(
+        current_user if current_user.is_authenticated else None,
+        "access.denied",
+        method=request.method,
+        page=request.endpoint or "",
+        group_ids=sorted(g.get("_group_access", {})),
+    )
 
 
 def handle_csrf(error: CSRFError):

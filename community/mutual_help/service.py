@@ -11,7 +11,7 @@ from community.audit import audit
 from community.auth.models import User
 from community.errors import RuleError
 from community.extensions import db
-from community.groups.models import ACTIVE, Membership
+from community.groups.models import ACTIVE, SPECIALIST, Membership
 from community.jobs import after_commit, job
 from community.models import utcnow
 from community.mutual_help.models import (
@@ -43,9 +43,12 @@ def first_name(user):
 # --- reading ---------------------------------------------------------------------------------------
 
 
-def board(group, category=None, kind=None, page=1, show_hidden=False):
-    """Open and in-progress requests, most urgent first and then newest (two queries)."""
+def board(group, category=None, kind=None, page=1, show_hidden=False, sensitive=True):
+    """Open and in-progress requests, most urgent first and then newest (two queries);
+    sensitive ones only for readers who may see them (`sensitive=True`)."""
     conditions = [HelpRequest.group_id == group.id, HelpRequest.status.in_([OPEN, IN_PROGRESS])]
+    if not sensitive:
+        conditions.append(HelpRequest.sensitive.is_(False))
     if not show_hidden:
         conditions.append(HelpRequest.hidden_at.is_(None))
     if category in CATEGORIES:
@@ -65,13 +68,15 @@ def board(group, category=None, kind=None, page=1, show_hidden=False):
     return rows, total
 
 
-def recently_done(group, limit=10):
+def recently_done(group, limit=10, sensitive=True):
+    conditions = [] if sensitive else [HelpRequest.sensitive.is_(False)]
     return db.session.scalars(
         select(HelpRequest)
         .where(
             HelpRequest.group_id == group.id,
             HelpRequest.status.in_([RESOLVED, CLOSED]),
             HelpRequest.hidden_at.is_(None),
+            *conditions,
         )
         .options(joinedload(HelpRequest.author))
         .order_by(func.coalesce(HelpRequest.resolved_at, HelpRequest.closed_at).desc())
@@ -151,11 +156,13 @@ def create_request(user, group, kind, title, details, category, urgency, needed_
 @job("help.tell_subscribers")
 def tell_subscribers(request_id):
     """Fan-out after the commit: the group's members who opted in to this category (never
-    the author) hear of a new request."""
+    the author; for a sensitive request, never the group's specialists, who may not read it)
+    hear of a new request."""
     help_request = db.session.get(HelpRequest, request_id)
     if help_request is None or help_request.hidden_at is not None or help_request.author is None:
         return
     author, group = help_request.author, help_request.group
+    readers = [Membership.role != SPECIALIST] if help_request.sensitive else []
     people = db.session.scalars(
         select(User)
         .join(Membership, Membership.user_id == User.id)
@@ -165,6 +172,7 @@ def tell_subscribers(request_id):
             Membership.status == ACTIVE,
             User.id != author.id,
             HelpSubscription.category == help_request.category,
+            *readers,
         )
     ).all()
     url = path_for("help.detail", request_id=help_request.id)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from community.errors import RuleError
 from community.extensions import db, limiter
 from community.forms import EmptyForm, flash_error, show_error
-from community.groups.access import access_for, get_group_for
+from community.groups.access import access_for, get_group_for, note_admin_read
 from community.groups.service import active_members
 from community.models import utcnow
 from community.mutual_help import forms, service
@@ -27,10 +27,14 @@ def _request_for(request_id, need_moderation=False):
     access = access_for(current_user, help_request.group)
     if not access.can_view:
         abort(404)
-    if help_request.hidden_at is not None and not (access.can_moderate or help_request.author_id == current_user.id):
+    mine = help_request.author_id == current_user.id
+    if help_request.hidden_at is not None and not (access.can_moderate or mine):
         abort(404)
+    if help_request.sensitive and not (access.can_read_sensitive or mine):
+        abort(403)  # sensitive: the group's parents only (specialists see totals)
     if need_moderation and not access.can_moderate:
         abort(403)
+    note_admin_read(access, help_request=help_request.id)
     return help_request, access
 
 
@@ -51,7 +55,7 @@ def board(slug):
     category = request.args.get("category") if request.args.get("category") in CATEGORIES else None
     kind = request.args.get("kind") if request.args.get("kind") in ("need", "offer") else None
     page = _page()
-    rows, total = service.board(group, category, kind, page)
+    rows, total = service.board(group, category, kind, page, sensitive=access.can_read_sensitive)
     return render_template(
         "help/board.html",
         group=group,
@@ -62,7 +66,9 @@ def board(slug):
         pages=max(1, -(-total // service.PAGE_SIZE)),
         category=category,
         kind=kind,
-        done=service.recently_done(group) if page == 1 and not (category or kind) else [],
+        done=service.recently_done(group, sensitive=access.can_read_sensitive)
+        if page == 1 and not (category or kind)
+        else [],
         unanswered=service.unanswered_needs(group) if access.can_manage else [],
     )
 
