@@ -79,6 +79,11 @@ def set_security_headers(response):
     return response
 
 
+def succeeded(response):
+    """For `deduct_when`: count only what was done (a redirect), not a form sent back with errors."""
+    return response.status_code in (301, 302, 303)
+
+
 def account_key():
     """Rate-limit key for signed-in actions: the account, not the network address."""
     from flask_login import current_user

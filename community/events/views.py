@@ -8,10 +8,10 @@ from community.errors import RuleError, message_for
 from community.events import forms, ics, registration, reminders, service
 from community.events.access import get_event_for
 from community.events.models import GOING, PUBLISHED
-from community.extensions import db
+from community.extensions import db, limiter
 from community.forms import EmptyForm, flash_error, id_from, show_error
 from community.groups.access import get_group_for
-from community.security import public
+from community.security import account_key, public, succeeded
 from community.urls import external_url
 
 bp = Blueprint("events", __name__)
@@ -47,6 +47,7 @@ def _fill_form(form, values, timezone):
 
 
 @bp.route("/groups/<slug>/events/new", methods=["GET", "POST"])
+@limiter.limit("20 per day", key_func=account_key, methods=["POST"], deduct_when=succeeded)
 def create(slug):
     group, access = get_group_for(current_user, slug, need="organise_events")
     form = forms.EventForm()
@@ -208,6 +209,7 @@ def show_name(event_id):
 
 
 @bp.route("/events/<int:event_id>/organisers", methods=["GET", "POST"])
+@limiter.limit("30 per hour", key_func=account_key, methods=["POST"])
 def organisers(event_id):
     event, access = get_event_for(current_user, event_id, need="edit")
     form = forms.InviteOrganiserForm()
@@ -311,6 +313,7 @@ def feedback_summary(event_id):
 
 
 @bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
+@limiter.limit("5 per hour;20 per day", key_func=account_key, methods=["POST"], deduct_when=succeeded)
 def message(event_id):
     event, access = get_event_for(current_user, event_id, need="edit")
     form = forms.OrganiserMessageForm()

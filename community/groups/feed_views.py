@@ -49,6 +49,7 @@ def decisions(slug):
 
 
 @bp.route("/<slug>/posts/<int:post_id>", methods=["GET", "POST"])
+@limiter.limit("10 per minute;60 per hour", key_func=account_key, methods=["POST"])
 def detail(slug, post_id):
     group, access = get_group_for(current_user, slug, need="view")
     post = _post_or_404(group, post_id, access)

@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.errors import RuleError, message_for
-from community.extensions import db
+from community.extensions import db, limiter
 from community.forms import EmptyForm, flash_error, show_error
 from community.groups import forms, service
 from community.groups.access import get_group_for, note_admin_read
 from community.groups.models import APPROVAL, EngagementRole
-from community.security import public
+from community.security import account_key, public, succeeded
 
 bp = Blueprint("groups", __name__)
 
@@ -40,6 +40,7 @@ def _group_fields(form):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@limiter.limit("5 per day", key_func=account_key, methods=["POST"], deduct_when=succeeded)
 def create():
     form = forms.GroupForm()
     if form.validate_on_submit():
@@ -117,6 +118,7 @@ def archive(slug):
 
 
 @bp.route("/<slug>/join", methods=["GET", "POST"])
+@limiter.limit("10 per hour", key_func=account_key, methods=["POST"])
 def join(slug):
     group, access = get_group_for(current_user, slug, need="public")
     if group.archived_at is not None:
@@ -344,6 +346,7 @@ def hand_over(slug):
 
 
 @bp.post("/<slug>/members/<int:membership_id>/engagement")
+@limiter.limit("30 per hour", key_func=account_key)
 def offer_role(slug, membership_id):
     group, access = get_group_for(current_user, slug, need="manage")
     membership = _membership_or_404(group, membership_id)

@@ -170,6 +170,7 @@ def accept(request_id, response_id):
 
 
 @bp.post("/help/<int:request_id>/thread")
+@limiter.limit("10 per minute;60 per hour", key_func=account_key)
 def post_message(request_id):
     help_request, access = _request_for(request_id)
     form = forms.ThreadForm()

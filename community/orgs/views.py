@@ -7,10 +7,11 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from community.errors import RuleError, message_for
-from community.extensions import db
+from community.extensions import db, limiter
 from community.forms import MAX_ID, EmptyForm, flash_error
 from community.groups.access import access_for, get_group_for
 from community.orgs import forms, service
+from community.security import account_key, succeeded
 
 bp = Blueprint("orgs", __name__)
 
@@ -86,6 +87,7 @@ def invitation(token):
 
 
 @bp.route("/offer/<group_slug>", methods=["GET", "POST"])
+@limiter.limit("10 per day", key_func=account_key, methods=["POST"], deduct_when=succeeded)
 def offer(group_slug):
     group, access = get_group_for(current_user, group_slug, need="public")
     if access.is_archived:
