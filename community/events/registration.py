@@ -264,6 +264,7 @@ def tell_registered(event_id, actor_id, text):
             force_email=True,
             title=event.title,
             group=event.group.name,
+            actor=actor,
             name=actor.display_name if actor else "",
             body=text,
         )

@@ -358,6 +358,7 @@ def invite_organiser(actor, event, user_id):
         email_template="events/organiser_invited",
         title=event.title,
         group=event.group.name,
+        actor=actor,
         name=actor.display_name,
     )
     db.session.flush()

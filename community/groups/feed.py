@@ -151,6 +151,7 @@ def add_comment(user, group, access, post, body):
             post.author,
             "post.comment",
             path_for("posts.detail", slug=group.slug, post_id=post.id) + f"#comment-{comment.id}",
+            actor=user,
             name=user.display_name,
             title=post.title,
         )

@@ -290,13 +290,14 @@ def join_group(user, group, message=""):
                 path_for("groups.requests", slug=group.slug),
                 email_template="groups/join_requested",
                 message=membership.request_message,
+                actor=user,
                 **data,
             )
     else:
         membership.status = ACTIVE
         membership.joined_at = now
         for leader in leaders_of(group):
-            notify(leader, "join.joined", path_for("groups.members", slug=group.slug), **data)
+            notify(leader, "join.joined", path_for("groups.members", slug=group.slug), actor=user, **data)
     db.session.flush()
     _recount(group)
     db.session.flush()
@@ -513,6 +514,7 @@ def answer_engagement_role(user, engagement, accept):
             offered_by,
             "engagement.answered",
             path_for("groups.members", slug=engagement.membership.group.slug),
+            actor=user,
             name=user.display_name,
             role=engagement.role,
         )

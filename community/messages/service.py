@@ -54,6 +54,7 @@ def send_message(sender, recipient, body):
         path_for("messages.thread", user_id=sender.id),
         email_template="messages/received",
         force_email=True,
+        actor=sender,
         name=sender.display_name,
         group=group.name,
         body=message.body,

@@ -48,6 +48,7 @@ def nudge(now=None):
                 path_for("help.detail", request_id=request_id),
                 email_template="help/unanswered",
                 group=help_request.group.name,
+                actor=help_request.author,
                 name=first_name(help_request.author),
                 category=help_request.category,
                 title="" if help_request.sensitive else help_request.title,

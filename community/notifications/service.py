@@ -6,24 +6,37 @@ from community import email
 from community.extensions import db
 from community.models import utcnow
 from community.notifications.models import Notification
+from community.notifications.texts import STORED_KEYS
 from community.urls import absolute
 
 PAGE_SIZE = 30
 
 
-def notify(user, kind, /, url="", email_template=None, force_email=False, **data):
+def notify(user, kind, /, url="", email_template=None, force_email=False, actor=None, **data):
     """Add an in-app notice for `user` and, if they allow emails (or `force_email`), queue
-    `email_template` with the same data. Part of the caller's transaction."""
+    `email_template` with the same data. `actor` is the person whose action it reports (their
+    name is in the data). Part of the caller's transaction."""
     if user is None:
         return
-    db.session.add(Notification(user_id=user.id, kind=kind, url=url, data=_plain(data)))
+    db.session.add(
+        Notification(user_id=user.id, actor_id=getattr(actor, "id", None), kind=kind, url=url, data=_stored(data))
+    )
     if email_template and (force_email or user.email_notifications):
         email.send(email_template, user, link=absolute(url), **data)
 
 
-def _plain(data):
-    """Keep only JSON-friendly values (strings, numbers) for the stored notice."""
-    return {k: v for k, v in data.items() if isinstance(v, str | int | float | bool)}
+def _stored(data):
+    """Keep what the notice's sentence shows (texts.py), nothing more: message bodies and
+    details travel in the email only, never into the stored notice."""
+    return {k: v for k, v in data.items() if k in STORED_KEYS and isinstance(v, str | int | float | bool)}
+
+
+def forget_actor(user):
+    """`user` is deleting their account: their name leaves the notices others received."""
+    for notice in db.session.scalars(select(Notification).where(Notification.actor_id == user.id)):
+        notice.data = {k: v for k, v in (notice.data or {}).items() if k != "name"}
+        notice.actor_id = None
+    db.session.flush()
 
 
 def unread_count(user):

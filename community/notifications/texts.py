@@ -36,11 +36,18 @@ TEXTS = {
 }
 
 
+# The only values a stored notice keeps (what the sentences above use).
+STORED_KEYS = frozenset({"name", "group", "title", "role", "org"})
+
+
 def render(notification):
     text = TEXTS.get(notification.kind)
     if text is None:
         return ""
+    data = dict(notification.data or {})
+    if not data.get("name"):
+        data["name"] = _("A former member")  # the person deleted their account
     try:
-        return text(notification.data or {})
+        return text(data)
     except (KeyError, TypeError, ValueError):
         return ""

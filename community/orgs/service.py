@@ -371,6 +371,7 @@ def offer_support(user, organisation, group, message=""):
             email_template="orgs/support_offered",
             org=organisation.name,
             group=group.name,
+            actor=user,
             name=user.display_name,
             message=offer.message,
         )
@@ -501,7 +502,12 @@ def join_as_specialist(user, group):
     _make_specialist_member(user, group, user, organisation)
     for leader in leaders_of(group):
         notify(
-            leader, "join.joined", path_for("groups.members", slug=group.slug), name=user.display_name, group=group.name
+            leader,
+            "join.joined",
+            path_for("groups.members", slug=group.slug),
+            actor=user,
+            name=user.display_name,
+            group=group.name,
         )
     db.session.flush()
 
