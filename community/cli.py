@@ -20,6 +20,7 @@ def register(app):
         create_admin,
         seed_demo,
         send_outbox,
+        purge_outbox,
         worker,
     ):
         app.cli.add_command(command)
@@ -74,6 +75,16 @@ def send_outbox(limit):
 
     sent, failed = deliver_pending(limit=limit)
     click.echo(f"sent {sent}, failed {failed}")
+
+
+@click.command("purge-outbox")
+@with_appcontext
+@unit_of_work
+def purge_outbox():
+    """Delete copies of emails sent over 7 days ago, and of failed ones after 30 (safe to run from cron)."""
+    from community.email import purge_delivered
+
+    click.echo(f"deleted {purge_delivered()} old emails")
 
 
 @click.command("send-reminders")

@@ -16,7 +16,7 @@ from email.utils import parseaddr
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Message
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import delete, event, or_, select, update
 from sqlalchemy.orm import Session
 
 from community.extensions import db
@@ -73,6 +73,23 @@ def deliver_batch(ids):
 def deliver_due():
     """The scheduler's sweep: retries, and messages a stopped worker left behind."""
     return deliver_pending()
+
+
+SENT_KEPT = timedelta(days=7)
+FAILED_KEPT = timedelta(days=30)
+
+
+@job("email.purge")
+def purge_delivered(now=None):
+    """Copies of emails are kept only while delivery needs them: a sent one for 7 days (to
+    answer "did it go?"), one that could not be delivered for 30. Returns how many went."""
+    now = now or utcnow()
+    return db.session.execute(
+        delete(OutboxMessage).where(
+            ((OutboxMessage.status == SENT) & (OutboxMessage.sent_at < now - SENT_KEPT))
+            | ((OutboxMessage.status == FAILED) & (OutboxMessage.created_at < now - FAILED_KEPT))
+        )
+    ).rowcount
 
 
 def _claim_timeout():

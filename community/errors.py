@@ -34,6 +34,9 @@ MESSAGES = {
     "auth.new-email-taken": _l("This email address is already used by another account."),
     "auth.wrong-password": _l("The password is not right."),
     "auth.same-email": _l("This is already your email address."),
+    "auth.last-leader": _l(
+        "You are the only leader of a group. Please make another member a leader, or archive the group, first."
+    ),
     # groups and members
     "groups.unverified": _l("Please confirm your email address first: open the link we sent you."),
     "groups.name-taken": _l("A group with this name already exists in this city. Please choose another name."),

@@ -287,37 +287,24 @@ def confirm_password(user, password, field="password"):
 
 
 def export_user_data(user, password):
-    """Everything Krug holds about the user, as a JSON-ready dict (the password asked again)."""
+    """Everything Krug holds about the user, as a JSON-ready dict (the password asked again);
+    what it holds, table by table, is listed in `personal_data.HOLDINGS`."""
+    from community.auth import personal_data
+
     confirm_password(user, password)
     audit(user, "data.export", user)
-    sessions = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)).all()
-    return {
-        "exported_at": utcnow().isoformat(),
-        "account": {
-            "email": user.email,
-            "display_name": user.display_name,
-            "city": user.city,
-            "locale": user.locale,
-            "timezone": user.timezone,
-            "created_at": user.created_at.isoformat(),
-            "email_verified_at": user.email_verified_at.isoformat() if user.email_verified_at else None,
-            "email_notifications": user.email_notifications,
-            "family_form": user.family_form,
-            "experience_years": user.experience_years,
-            "consent": {"given_at": user.consent_at.isoformat(), "text_version": user.consent_version},
-        },
-        "sessions": [{"started_at": s.created_at.isoformat(), "device": s.user_agent} for s in sessions],
-    }
+    return personal_data.export(user)
 
 
 def delete_account(user, password):
-    """Delete the account and everything tied to it; every session ends with it."""
-    if not check_password_hash(user.password_hash, password):
-        raise RuleError("auth.wrong-password", field="password")
-    audit(None, "account.delete", user, email_hash=hashlib.sha256(user.email.encode()).hexdigest()[:16])
-    email.send("account_deleted", _Recipient(user.email, user.locale))
-    db.session.delete(user)
-    db.session.flush()
+    """Delete the account: memberships end (places go to the waiting list), and every table
+    is treated as `personal_data.HOLDINGS` says (and /privacy tells). Every session ends."""
+    from community.auth import personal_data
+
+    confirm_password(user, password)
+    address, locale = user.email, user.locale
+    personal_data.erase(user)
+    email.send("account_deleted", _Recipient(address, locale))
 
 
 def set_language(user, lang):

@@ -231,7 +231,9 @@ def delete_account():
             sessions.sign_out()
             flash(_("Your account and your data are deleted. Thank you for being with us."), "success")
             return redirect(url_for("main.index"))
-    return render_template("auth/delete.html", form=form)
+    from community.auth.personal_data import groups_led_alone
+
+    return render_template("auth/delete.html", form=form, led_alone=groups_led_alone(current_user))
 
 
 @bp.post("/language")

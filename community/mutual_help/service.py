@@ -76,6 +76,7 @@ def recently_done(group, limit=10, sensitive=True):
             HelpRequest.group_id == group.id,
             HelpRequest.status.in_([RESOLVED, CLOSED]),
             HelpRequest.hidden_at.is_(None),
+            HelpRequest.author_id.is_not(None),  # an erased account's requests keep no text to show
             *conditions,
         )
         .options(joinedload(HelpRequest.author))

@@ -22,8 +22,8 @@ bp = Blueprint("help", __name__)
 def _request_for(request_id, need_moderation=False):
     """Load a request: 404 for anyone outside its group, and for hidden ones unless allowed."""
     help_request = service.get_request(request_id)
-    if help_request is None:
-        abort(404)
+    if help_request is None or help_request.author_id is None:
+        abort(404)  # none, or its author deleted their account (its text is gone)
     access = access_for(current_user, help_request.group)
     if not access.can_view:
         abort(404)

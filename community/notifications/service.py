@@ -1,6 +1,6 @@
 """Tell people what happened: in-app always, by email when they allow it."""
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from community import email
 from community.extensions import db
@@ -31,11 +31,17 @@ def _stored(data):
     return {k: v for k, v in data.items() if k in STORED_KEYS and isinstance(v, str | int | float | bool)}
 
 
-def forget_actor(user):
-    """`user` is deleting their account: their name leaves the notices others received."""
+def forget_actor(user, their_pages=()):
+    """`user` is deleting their account: their name leaves the notices others received, and
+    so do the titles of what they wrote (notices that link to `their_pages`)."""
+    pages = set(their_pages)
     for notice in db.session.scalars(select(Notification).where(Notification.actor_id == user.id)):
         notice.data = {k: v for k, v in (notice.data or {}).items() if k != "name"}
         notice.actor_id = None
+    if pages:
+        linking = or_(Notification.url.in_(pages), *[Notification.url.startswith(page + "#") for page in pages])
+        for notice in db.session.scalars(select(Notification).where(linking)):
+            notice.data = {k: v for k, v in (notice.data or {}).items() if k != "title"}
     db.session.flush()
 
 

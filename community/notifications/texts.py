@@ -47,6 +47,7 @@ def render(notification):
     data = dict(notification.data or {})
     if not data.get("name"):
         data["name"] = _("A former member")  # the person deleted their account
+    data.setdefault("title", "…")  # what they wrote went with their account
     try:
         return text(data)
     except (KeyError, TypeError, ValueError):
