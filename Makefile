@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test lint translations compile-translations bench vendor clean
+.PHONY: run serve test lint audit translations compile-translations bench vendor clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ test: $(VENV)/.dev compile-translations
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## audit: check the pinned dependencies against the registry's security advisories (pip-audit);
+## fails (exit 2) with a clear message when the registry cannot be reached
+audit: $(VENV)/.dev
+	$(BIN)/python tools/audit.py
 
 ## translations: extract strings, update both catalogues, compile
 translations: $(VENV)/.dev
