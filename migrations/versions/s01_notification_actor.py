@@ -1,14 +1,14 @@
 """notifications remember whose action they report, so a deleted account's name can leave them
 
 Revision ID: s01
-Revises: 0006
+Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = 's01'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
