@@ -82,6 +82,9 @@ def from_env(env=None):
         # never from the request's Host header. Required in production.
         "SERVER_URL": server_url or None,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Cost-claim receipts (images and PDFs people upload) are kept here, outside the web
+        # root, and served only to the claimant and the organisation's specialists.
+        "RECEIPTS_DIR": env.get("RECEIPTS_DIR") or str(BASE_DIR / "instance" / "receipts"),
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         # CSRF tokens live as long as the session, so a slow phone form never expires.
         "WTF_CSRF_TIME_LIMIT": None,

@@ -57,6 +57,8 @@ def register_extensions(app):
     import community.events.models  # noqa: F401
     import community.groups.models  # noqa: F401
     import community.health.models  # noqa: F401
+    import community.involve.claims.models  # noqa: F401
+    import community.involve.models  # noqa: F401
     import community.messages.models  # noqa: F401
     import community.mutual_help.models  # noqa: F401
     import community.notifications.models  # noqa: F401
@@ -107,6 +109,8 @@ def register_blueprints(app):
     from community.groups.feed_views import bp as posts_bp
     from community.groups.views import bp as groups_bp
     from community.health.views import bp as health_bp
+    from community.involve.claims.views import bp as claims_bp
+    from community.involve.views import bp as involve_bp
     from community.main.views import bp as main_bp
     from community.messages.views import bp as messages_bp
     from community.mutual_help.views import bp as help_bp
@@ -120,6 +124,8 @@ def register_blueprints(app):
     app.register_blueprint(events_bp)
     app.register_blueprint(help_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(involve_bp)
+    app.register_blueprint(claims_bp)
     app.register_blueprint(messages_bp, url_prefix="/messages")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(orgs_bp, url_prefix="/orgs")
@@ -166,16 +172,20 @@ def register_jobs(app):
     import community.events.service  # noqa: F401
     import community.groups.feed  # noqa: F401
     import community.health.service  # noqa: F401
+    import community.involve.claims.receipts  # noqa: F401
+    import community.involve.service  # noqa: F401
     import community.mutual_help.nudges  # noqa: F401
     import community.mutual_help.service  # noqa: F401
 
 
 def register_template_helpers(app):
+    from community.involve.views import register_template_helpers as register_involve
     from community.main.filters import register
     from community.orgs.views import register_template_globals
 
     register(app)
     register_template_globals(app)
+    register_involve(app)
 
 
 @event.listens_for(Engine, "connect")

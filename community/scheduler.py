@@ -30,6 +30,7 @@ SCHEDULE = (
     Every("events.send_reminders", 300, "email people 24 hours before an event they are going to"),
     Every("help.nudge", 3600, "flag unanswered needs, ask about old requests, close very old ones"),
     Every("health.snapshot", 24 * 3600, "store last month's community-health snapshot of every group"),
+    Every("claims.sweep_receipts", 24 * 3600, "delete receipt files no cost claim refers to any more"),
 )
 
 

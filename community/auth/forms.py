@@ -165,6 +165,7 @@ class ProfileForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[SelectChoice("ru", "Русский"), SelectChoice("en", "English")])
     timezone = SelectField(_l("Time zone"), choices=[SelectChoice(tz, tz.replace("_", " ")) for tz in COMMON_TIMEZONES])
     email_notifications = BooleanField(_l("Send me emails about my groups, events and help requests"))
+    opportunity_emails = BooleanField(_l("Email me when an organisation or my group invites parents to take part"))
     family_form = SelectField(_l("Family form (optional)"), choices=FAMILY_FORM_CHOICES)
     experience_years = IntegerField(
         _l("Years of experience as a foster, adoptive or guardian parent (optional)"),

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.extensions import db
@@ -41,6 +41,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     consent_at: Mapped[datetime]
     consent_version: Mapped[str] = mapped_column(String(20))
     email_notifications: Mapped[bool] = mapped_column(default=True)
+    # Opt-in: an email when an organisation or a group of mine invites parents to take part.
+    opportunity_emails: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Optional and self-declared; used only in aggregate (indicator I1). Never a child's data.
     family_form: Mapped[str | None] = mapped_column(String(20))
     experience_years: Mapped[int | None]

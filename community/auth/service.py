@@ -272,6 +272,7 @@ def update_profile(user, **fields):
         "locale",
         "timezone",
         "email_notifications",
+        "opportunity_emails",
         "family_form",
         "experience_years",
     ):

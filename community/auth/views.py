@@ -134,6 +134,7 @@ def account():
             locale=form.locale.data,
             timezone=form.timezone.data,
             email_notifications=form.email_notifications.data,
+            opportunity_emails=form.opportunity_emails.data,
             family_form=form.family_form.data or None,
             experience_years=form.experience_years.data,
         )

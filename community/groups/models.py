@@ -1,9 +1,9 @@
 """Groups, memberships with roles, engagement roles, and the feed."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.auth.models import User
@@ -125,11 +125,29 @@ class Membership(db.Model):
 
 class EngagementRole(db.Model):
     """A role from the involvement framework (consultant, ambassador, friendly critic,
-    mentor), offered by a leader and accepted or declined by the member."""
+    mentor): offered by a leader and accepted or declined by the member, or held by someone
+    accepted to an opportunity to take part, for the opportunity's time (`opportunity_id`,
+    `ends_on`)."""
 
     __tablename__ = "engagement_role"
     __table_args__ = (
-        UniqueConstraint("membership_id", "role"),
+        # One role of each kind from the leaders, and one role per opportunity, per membership.
+        Index(
+            "uq_engagement_role_membership_role",
+            "membership_id",
+            "role",
+            unique=True,
+            sqlite_where=text("opportunity_id IS NULL"),
+            postgresql_where=text("opportunity_id IS NULL"),
+        ),
+        Index(
+            "uq_engagement_role_membership_opportunity",
+            "membership_id",
+            "opportunity_id",
+            unique=True,
+            sqlite_where=text("opportunity_id IS NOT NULL"),
+            postgresql_where=text("opportunity_id IS NOT NULL"),
+        ),
         one_of("role", EngagementKind),
         one_of("status", EngagementStatus),
     )
@@ -141,8 +159,15 @@ class EngagementRole(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=EngagementStatus.OFFERED)
     offered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id", ondelete="CASCADE"), index=True)
+    ends_on: Mapped[date | None]
 
     membership: Mapped[Membership] = relationship(back_populates="engagement_roles")
+
+    @property
+    def is_held(self):
+        """Accepted, and its time (an opportunity's) has not run out."""
+        return self.status == EngagementStatus.ACCEPTED and (self.ends_on is None or self.ends_on >= date.today())
 
 
 class Post(TimestampMixin, db.Model):

@@ -476,7 +476,11 @@ def offer_engagement_role(actor, membership, role):
     if membership.status != ACTIVE:
         raise RuleError("groups.not-member")
     existing = db.session.scalar(
-        select(EngagementRole).where(EngagementRole.membership_id == membership.id, EngagementRole.role == role)
+        select(EngagementRole).where(
+            EngagementRole.membership_id == membership.id,
+            EngagementRole.role == role,
+            EngagementRole.opportunity_id.is_(None),
+        )
     )
     if existing is not None and existing.status in (EngagementStatus.OFFERED, EngagementStatus.ACCEPTED):
         raise RuleError("groups.role-already")
@@ -522,6 +526,8 @@ def answer_engagement_role(user, engagement, accept):
 
 
 def end_engagement_role(actor, engagement):
-    """The member or a leader ends a role."""
+    """The member or a leader ends a role (one held through an opportunity ends there)."""
+    if engagement.opportunity_id is not None:
+        raise RuleError("groups.role-from-opportunity")
     db.session.delete(engagement)
     db.session.flush()

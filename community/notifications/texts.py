@@ -33,6 +33,18 @@ TEXTS = {
     "support.accepted": lambda d: _("%(group)s accepted the support of %(org)s.", **d),
     "support.declined": lambda d: _("%(group)s declined the support of %(org)s.", **d),
     "support.ended": lambda d: _("%(group)s ended the link with %(org)s.", **d),
+    "involve.new": lambda d: _("%(org)s invites parents to take part: “%(title)s”.", **d),
+    "involve.applied": lambda d: _("%(name)s applied to “%(title)s”.", **d),
+    "involve.withdrawn": lambda d: _("%(name)s withdrew from “%(title)s”.", **d),
+    "involve.accepted": lambda d: _("You are accepted to “%(title)s”.", **d),
+    "involve.waitlisted": lambda d: _("You are on the waiting list for “%(title)s”.", **d),
+    "involve.declined": lambda d: _("The organisers answered your application to “%(title)s”.", **d),
+    "involve.promoted": lambda d: _("A place freed up: you are accepted to “%(title)s”.", **d),
+    "involve.took_part": lambda d: _("Thank you for taking part in “%(title)s”. You can claim your costs.", **d),
+    "claims.submitted": lambda d: _("%(name)s claims costs for “%(title)s”.", **d),
+    "claims.approved": lambda d: _("Your cost claim for “%(title)s” is approved.", **d),
+    "claims.declined": lambda d: _("Your cost claim for “%(title)s” is declined. See why.", **d),
+    "claims.paid": lambda d: _("Your cost claim for “%(title)s” is paid.", **d),
 }
 
 

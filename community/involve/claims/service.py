@@ -1,0 +1,398 @@
+"""What can happen to a cost claim: who may claim what, submitting with a receipt, the
+organisation's decision with a reason, payment — each change audited and told to the
+claimant — and the accountant's CSV.
+
+Only people who took part claim: a session of an opportunity where the organiser recorded
+them, or an event marked "travel costs reimbursed" where they were marked as attending. One
+claim per person, session or event, and kind of cost: the database's unique constraints
+decide, so twenty presses of the button at once leave one claim."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from community.audit import audit
+from community.auth.models import User
+from community.errors import RuleError
+from community.events.models import CANCELLED, GOING, Event, Registration
+from community.extensions import db
+from community.groups.models import Group
+from community.involve.claims import receipts
+from community.involve.claims.models import (
+    APPROVED,
+    DECLINED,
+    MAX_AMOUNT,
+    PAID,
+    SUBMITTED,
+    ClaimCategory,
+    CostClaim,
+)
+from community.involve.models import Opportunity, OpportunitySession, SessionAttendance
+from community.models import utcnow
+from community.notifications.service import notify
+from community.orgs.models import Specialist
+from community.urls import path_for
+
+OLDEST = timedelta(days=366)
+TRAVEL = ClaimCategory.TRAVEL
+
+
+@dataclass
+class Claimable:
+    """Something the person took part in and may claim for: a session or an event, the
+    organisation that pays, the kinds of cost it covers and those not claimed yet."""
+
+    session: OpportunitySession | None
+    event: Event | None
+    organisation_id: int
+    title: str
+    context: str
+    starts_at: object
+    categories: list
+    limit: int | None = None
+    note: str = ""
+    claimed: list = field(default_factory=list)
+
+    @property
+    def open_categories(self):
+        return [c for c in self.categories if c not in self.claimed]
+
+    @property
+    def key(self):
+        return ("session", self.session.id) if self.session else ("event", self.event.id)
+
+
+# --- who may claim what ------------------------------------------------------------------------------
+
+
+def _session_claimable(session, opportunity):
+    return Claimable(
+        session=session,
+        event=None,
+        organisation_id=opportunity.organisation_id,
+        title=session.title,
+        context=opportunity.title,
+        starts_at=session.starts_at,
+        categories=opportunity.covered,
+        limit=opportunity.cost_limit,
+        note=opportunity.costs_note,
+    )
+
+
+def _event_claimable(event, group):
+    return Claimable(
+        session=None,
+        event=event,
+        organisation_id=group.organisation_id,
+        title=event.title,
+        context=group.name,
+        starts_at=event.starts_at,
+        categories=[TRAVEL],
+        note=event.travel_note,
+    )
+
+
+def claimable_for(user):
+    """Sessions and events of the last year the person took part in and that cover costs
+    paid by an organisation, each with the kinds of cost not claimed yet (three queries)."""
+    since = utcnow() - OLDEST
+    sessions = db.session.execute(
+        select(OpportunitySession, Opportunity)
+        .join(SessionAttendance, SessionAttendance.session_id == OpportunitySession.id)
+        .join(Opportunity, Opportunity.id == OpportunitySession.opportunity_id)
+        .where(
+            SessionAttendance.user_id == user.id,
+            OpportunitySession.starts_at >= since,
+            Opportunity.organisation_id.is_not(None),
+        )
+    ).all()
+    events = db.session.execute(
+        select(Event, Group)
+        .join(Registration, Registration.event_id == Event.id)
+        .join(Group, Group.id == Event.group_id)
+        .where(
+            Registration.user_id == user.id,
+            Registration.status == GOING,
+            Registration.attended.is_(True),
+            Event.travel_reimbursed.is_(True),
+            Event.status != CANCELLED,
+            Event.starts_at >= since,
+            Group.organisation_id.is_not(None),
+        )
+    ).all()
+    items = [_session_claimable(s, o) for s, o in sessions if o.covered] + [_event_claimable(e, g) for e, g in events]
+    claimed = {}
+    for session_id, event_id, category in db.session.execute(
+        select(CostClaim.session_id, CostClaim.event_id, CostClaim.category).where(CostClaim.user_id == user.id)
+    ):
+        key = ("session", session_id) if session_id else ("event", event_id)
+        claimed.setdefault(key, []).append(category)
+    for item in items:
+        item.claimed = claimed.get(item.key, [])
+    return sorted(items, key=lambda i: i.starts_at, reverse=True)
+
+
+def claimable_session(user, session_id):
+    """The session as something `user` may claim for, or None if they did not take part."""
+    row = db.session.execute(
+        select(OpportunitySession, Opportunity)
+        .join(Opportunity, Opportunity.id == OpportunitySession.opportunity_id)
+        .join(
+            SessionAttendance,
+            and_(SessionAttendance.session_id == OpportunitySession.id, SessionAttendance.user_id == user.id),
+        )
+        .where(OpportunitySession.id == session_id, Opportunity.organisation_id.is_not(None))
+    ).first()
+    if row is None or not row[1].covered:
+        return None
+    return _with_claimed(user, _session_claimable(*row))
+
+
+def claimable_event(user, event_id):
+    """The event as something `user` may claim travel for, or None if they may not."""
+    row = db.session.execute(
+        select(Event, Group)
+        .join(Group, Group.id == Event.group_id)
+        .join(Registration, and_(Registration.event_id == Event.id, Registration.user_id == user.id))
+        .where(
+            Event.id == event_id,
+            Registration.status == GOING,
+            Registration.attended.is_(True),
+            Event.travel_reimbursed.is_(True),
+            Event.status != CANCELLED,
+            Group.organisation_id.is_not(None),
+        )
+    ).first()
+    return _with_claimed(user, _event_claimable(*row)) if row else None
+
+
+def _with_claimed(user, item):
+    column = CostClaim.session_id if item.session else CostClaim.event_id
+    target = item.session.id if item.session else item.event.id
+    item.claimed = list(
+        db.session.scalars(select(CostClaim.category).where(CostClaim.user_id == user.id, column == target))
+    )
+    return item
+
+
+# --- the claimant's side --------------------------------------------------------------------------------
+
+
+def submit_claim(user, item, category, amount, spent_on, note, receipt=None):
+    """Claim one kind of cost for something taken part in (`item` from `claimable_*`). The
+    receipt file is written only once the claim's row is in."""
+    if item is None:
+        raise RuleError("claims.not-taken-part")
+    if category not in item.categories:
+        raise RuleError("claims.not-covered", field="category")
+    if not 0 < amount <= MAX_AMOUNT:
+        raise RuleError("claims.bad-amount", field="amount")
+    if item.limit is not None and amount > item.limit:
+        raise RuleError("claims.over-limit", field="amount")
+    today = utcnow().date()
+    if spent_on > today + timedelta(days=1):
+        raise RuleError("claims.spent-in-future", field="spent_on")
+    if spent_on < today - OLDEST:
+        raise RuleError("claims.spent-too-old", field="spent_on")
+    claim = CostClaim(
+        user_id=user.id,
+        organisation_id=item.organisation_id,
+        session_id=item.session.id if item.session else None,
+        event_id=item.event.id if item.event else None,
+        category=category,
+        amount=amount,
+        spent_on=spent_on,
+        note=(note or "").strip(),
+        status=SUBMITTED,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(claim)
+    except IntegrityError:
+        raise RuleError("claims.already-claimed", field="category") from None
+    if receipt is not None:
+        claim.receipt_key = receipts.store(receipt)
+        claim.receipt_type, claim.receipt_size = receipt.type, len(receipt.data)
+    db.session.flush()
+    audit(user, "claims.submit", claim, amount=amount, category=category)
+    for specialist in _specialists(claim.organisation_id):
+        notify(
+            specialist,
+            "claims.submitted",
+            path_for("claims.detail", claim_id=claim.id),
+            email_template="claims/submitted",
+            name=user.display_name,
+            title=item.title,
+        )
+    return claim
+
+
+# --- the organisation's side ------------------------------------------------------------------------------
+
+
+def _change(claim, expected, **values):
+    """Move a claim on from `expected` once: a conditional update, so two specialists cannot
+    both decide it, nor pay it twice."""
+    changed = db.session.execute(
+        update(CostClaim)
+        .where(CostClaim.id == claim.id, CostClaim.status == expected)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        raise RuleError("claims.already-decided")
+    db.session.refresh(claim)
+
+
+def approve(actor, claim, note=""):
+    _change(claim, SUBMITTED, status=APPROVED, reason=(note or "").strip(), decided_by_id=actor.id, decided_at=utcnow())
+    audit(actor, "claims.approve", claim, amount=claim.amount)
+    _tell(claim)
+
+
+def decline(actor, claim, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleError("claims.reason-needed", field="reason")
+    _change(claim, SUBMITTED, status=DECLINED, reason=reason, decided_by_id=actor.id, decided_at=utcnow())
+    audit(actor, "claims.decline", claim, amount=claim.amount)
+    _tell(claim)
+
+
+def mark_paid(actor, claim):
+    _change(claim, APPROVED, status=PAID, paid_by_id=actor.id, paid_at=utcnow())
+    audit(actor, "claims.pay", claim, amount=claim.amount)
+    _tell(claim)
+
+
+def _tell(claim):
+    """Every change reaches the claimant by email, whatever their settings: it is their money."""
+    notify(
+        claim.user,
+        f"claims.{claim.status}",
+        path_for("claims.detail", claim_id=claim.id),
+        email_template="claims/changed",
+        force_email=True,
+        title=claim_title(claim),
+        status=claim.status,
+        reason=claim.reason,
+        amount=claim.amount,
+        org=claim.organisation.name,
+    )
+
+
+def _specialists(organisation_id):
+    return db.session.scalars(
+        select(User)
+        .join(Specialist, Specialist.user_id == User.id)
+        .where(Specialist.organisation_id == organisation_id)
+        .order_by(User.id)
+    ).all()
+
+
+# --- reading ------------------------------------------------------------------------------------------------
+
+
+def _with_subject(query):
+    return query.options(
+        joinedload(CostClaim.user),
+        joinedload(CostClaim.organisation),
+        joinedload(CostClaim.session).joinedload(OpportunitySession.opportunity),
+        joinedload(CostClaim.event).joinedload(Event.group),
+    )
+
+
+def get_claim(claim_id):
+    return db.session.scalar(_with_subject(select(CostClaim).where(CostClaim.id == claim_id)))
+
+
+def claim_title(claim):
+    """What the claim is for, in a few words: the session or event and what it belongs to."""
+    if claim.session is not None:
+        return f"{claim.session.opportunity.title}: {claim.session.title}"
+    return f"{claim.event.group.name}: {claim.event.title}"
+
+
+def my_claims(user):
+    return db.session.scalars(
+        _with_subject(select(CostClaim).where(CostClaim.user_id == user.id)).order_by(CostClaim.created_at.desc())
+    ).all()
+
+
+STATUS_ORDER = {SUBMITTED: 0, APPROVED: 1, DECLINED: 2, PAID: 3}
+
+
+def claims_of(organisation, status=None):
+    """The organisation's claims (one status, or all), those to act on first."""
+    query = _with_subject(select(CostClaim).where(CostClaim.organisation_id == organisation.id))
+    if status:
+        query = query.where(CostClaim.status == status)
+    rows = db.session.scalars(query.order_by(CostClaim.created_at.desc(), CostClaim.id.desc())).all()
+    return sorted(rows, key=lambda c: STATUS_ORDER[c.status])
+
+
+def status_counts(organisation):
+    from sqlalchemy import func
+
+    return dict(
+        db.session.execute(
+            select(CostClaim.status, func.count(CostClaim.id))
+            .where(CostClaim.organisation_id == organisation.id)
+            .group_by(CostClaim.status)
+        ).all()
+    )
+
+
+def _cell(value):
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _rub(kopecks):
+    return f"{kopecks // 100}.{kopecks % 100:02d}"
+
+
+def accountant_csv(actor, organisation, labels):
+    """Every claim (one row each), then totals per kind of cost and month of spending for
+    approved and paid claims. Exporting is audited. `labels` name statuses and kinds."""
+    claims = claims_of(organisation)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_cell(h) for h in labels["header"]])
+    for c in sorted(claims, key=lambda c: (c.spent_on, c.id)):
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    c.id,
+                    c.spent_on.isoformat(),
+                    c.user.display_name,
+                    c.user.email,
+                    claim_title(c),
+                    labels["category"][c.category],
+                    _rub(c.amount),
+                    labels["status"][c.status],
+                    c.reason,
+                    c.paid_at.date().isoformat() if c.paid_at else "",
+                    "yes" if c.receipt_key else "no",
+                )
+            ]
+        )
+    totals = {}
+    for c in claims:
+        if c.status in (APPROVED, PAID):
+            row = totals.setdefault((c.spent_on.strftime("%Y-%m"), c.category), [0, 0, 0])
+            row[0] += 1
+            row[1 if c.status == APPROVED else 2] += c.amount
+    writer.writerow([])
+    writer.writerow([_cell(h) for h in labels["totals_header"]])
+    for (month, category), (count, approved, paid) in sorted(totals.items()):
+        writer.writerow([month, labels["category"][category], count, _rub(approved), _rub(paid), _rub(approved + paid)])
+    audit(actor, "claims.export", organisation, rows=len(claims))
+    return out.getvalue()
