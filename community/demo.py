@@ -296,7 +296,15 @@ def seed_demo(config):
         _events(rng, group, leader, members, specialist, started, now, index)
         _help(rng, group, leader, members, started, now, index)
     db.session.flush()
+    _involvement(known)
     return [email for email, *_ in KNOWN_ACCOUNTS]
+
+
+def _involvement(known):
+    """Opportunities to take part and cost claims (community/involve/demo.py)."""
+    from community.involve.demo import seed_involvement
+
+    seed_involvement(known)
 
 
 def _slug(index):

@@ -22,7 +22,7 @@ from community.involve.claims.money import BadAmount, parse_amount, plain_amount
 from community.involve.models import MAX_PLACES, Format, Level
 
 LEVEL_LABELS = {
-    Level.INDIVIDUAL: _l("Individual: my own family's support plan"),
+    Level.INDIVIDUAL: _l("Individual: a family's own support plan"),
     Level.COMMUNITY: _l("Community: parents' groups and the local community"),
     Level.OPERATIONAL: _l("Services: how the organisation's services work"),
     Level.STRATEGIC: _l("Strategy: plans and decisions of the organisation"),
@@ -41,12 +41,20 @@ FORMAT_LABELS = {
     Format.MIXED: _l("In person and online"),
 }
 COST_LABELS = {"travel": _l("travel"), "childcare": _l("childcare"), "other": _l("other costs")}
+# The organisers' words for each application, and the applicant's own.
 APPLICATION_LABELS = {
-    "applied": _l("waiting for a decision"),
-    "accepted": _l("accepted"),
+    "applied": _l("waiting for your answer"),
+    "accepted": _l("taking part"),
     "waitlisted": _l("on the waiting list"),
-    "declined": _l("declined"),
-    "withdrawn": _l("withdrawn"),
+    "declined": _l("not chosen"),
+    "withdrawn": _l("withdrew"),
+}
+MY_APPLICATION_LABELS = {
+    "applied": _l("you applied, waiting for an answer"),
+    "accepted": _l("you take part"),
+    "waitlisted": _l("you are on the waiting list"),
+    "declined": _l("not chosen this time"),
+    "withdrawn": _l("you withdrew"),
 }
 STATUS_LABELS = {"draft": _l("draft"), "open": _l("open"), "closed": _l("closed")}
 AMOUNT_MESSAGES = {

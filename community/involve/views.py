@@ -127,8 +127,20 @@ def detail(opportunity_id):
         form=form,
         sessions=planned,
         took_part=sessions.my_sessions(current_user, [s.id for s, _ in planned]) if access.is_accepted else set(),
+        to_claim=_sessions_to_claim(opportunity) if access.is_accepted and opportunity.covered else set(),
         waiting=service.waiting_counts([opportunity.id]).get(opportunity.id, 0) if access.can_manage else 0,
     )
+
+
+def _sessions_to_claim(opportunity):
+    """The viewer's sessions of this opportunity with a kind of cost still to claim."""
+    from community.involve.claims.service import claimable_for
+
+    return {
+        item.session.id
+        for item in claimable_for(current_user)
+        if item.session is not None and item.session.opportunity_id == opportunity.id and item.open_categories
+    }
 
 
 @bp.route("/involve/<int:opportunity_id>/withdraw", methods=["GET", "POST"])
@@ -333,6 +345,7 @@ def register_template_helpers(app):
         format_labels=forms.FORMAT_LABELS,
         cost_labels=forms.COST_LABELS,
         application_labels=forms.APPLICATION_LABELS,
+        my_application_labels=forms.MY_APPLICATION_LABELS,
         opportunity_status_labels=forms.STATUS_LABELS,
         claim_status_labels=CLAIM_STATUS_LABELS,
         opportunities_for_me=lambda: service.for_parent(current_user),
