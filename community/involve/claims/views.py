@@ -144,7 +144,7 @@ def decide(claim_id):
                 )
             else:
                 service.approve(current_user, claim, form.reason.data)
-                flash(_("The claim is approved. Mark it paid once the money is sent."), "success")
+                flash(_("The claim is approved; %(name)s is told.", name=claim.user.display_name), "success")
         except RuleError as error:
             show_error(form, error)
         else:
