@@ -3,7 +3,7 @@ reason the applicant reads, the waiting list, and the role held on the membershi
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from community.audit import AuditEvent
 from community.extensions import db
@@ -14,6 +14,7 @@ from tests.involve_helpers import (
     ELSEWHERE,
     LEADER,
     SPECIALIST_EMAIL,
+    accept,
     apply,
     build_world,
     fields,
@@ -158,3 +159,97 @@ def test_bad_opportunity_input_is_answered_next_to_its_field(app, make_user):
         assert "Родительский совет по службе передышки" in body  # the rest of the input is kept
     with app.app_context():
         assert db.session.scalar(select(Opportunity)) is None
+
+
+def test_editing_keeps_places_for_the_accepted_and_gives_new_places_to_the_waiting(app, make_user):
+    build_world(app, make_user)
+    opportunity_id = make_opportunity(app, places=1)
+    accept(app, apply(app, opportunity_id, parent(1)))
+    accept(app, apply(app, opportunity_id, parent(2)))  # waiting list
+    specialist = signed_in(app, SPECIALIST_EMAIL)
+    url = f"/involve/{opportunity_id}/edit"
+    response = specialist.submit(url, form_data(places="0"))
+    assert response.status_code == 200 and 'id="places-error"' in response.get_data(as_text=True)
+    later = date.today() + timedelta(days=120)
+    response = specialist.submit(url, form_data(places="2", ends_on=later, role="mentor"))
+    assert response.status_code == 302
+    with app.app_context():
+        assert {a.user.email: a.status for a in db.session.scalars(select(Application))} == {
+            parent(1): "accepted",
+            parent(2): "accepted",
+        }
+        roles = db.session.scalars(select(EngagementRole)).all()
+        assert {(r.role, r.ends_on) for r in roles} == {("mentor", later)}
+
+
+def test_a_role_held_through_an_opportunity_ends_with_it(app, make_user):
+    world = build_world(app, make_user)
+    opportunity_id = make_opportunity(app)
+    accept(app, apply(app, opportunity_id, parent(1)))
+    members_url = f"/groups/{world['slug']}/members"
+    assert "badge-role" in signed_in(app, LEADER).get(members_url).get_data(as_text=True)
+    mine = signed_in(app, parent(1))
+    page = mine.get(f"/groups/{world['slug']}/my-roles").get_data(as_text=True)
+    assert f"/involve/{opportunity_id}" in page and "/end" not in page  # withdrawn there, not here
+    with app.app_context():
+        role = db.session.scalar(select(EngagementRole))
+        role.ends_on = date.today() - timedelta(days=1)
+        db.session.commit()
+    assert "badge-role" not in signed_in(app, LEADER).get(members_url).get_data(as_text=True)
+
+
+def test_closing_stops_applications_but_not_decisions(app, make_user):
+    build_world(app, make_user)
+    opportunity_id = make_opportunity(app)
+    application_id = apply(app, opportunity_id, parent(1))
+    specialist = signed_in(app, SPECIALIST_EMAIL)
+    assert specialist.submit(f"/involve/{opportunity_id}/close").status_code == 302
+    late = signed_in(app, parent(2))
+    assert late.submit(f"/involve/{opportunity_id}", {"note": "Можно?"}).status_code == 302
+    assert accept(app, application_id) == "accepted"
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Application.id))) == 1
+
+
+def test_a_group_without_an_organisation_cannot_promise_costs(app, make_user):
+    world = build_world(app, make_user)
+    elsewhere = signed_in(app, ELSEWHERE)
+    response = elsewhere.submit(f"/groups/{world['other_slug']}/involve/new", form_data())
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="covers_travel-error"' in body
+    data = {k: v for k, v in form_data().items() if not k.startswith("covers_")}
+    assert elsewhere.submit(f"/groups/{world['other_slug']}/involve/new", data).status_code == 302
+
+
+def test_the_announcement_reaches_each_parent_once(app, make_user):
+    from community.involve.service import announce
+    from community.notifications.models import Notification
+    from tests.conftest import work
+
+    build_world(app, make_user)
+    opportunity_id = make_opportunity(app)  # announced after its commit
+    with work(app):
+        assert announce(opportunity_id) == 0  # a retried job tells nobody again
+    with app.app_context():
+        notices = db.session.scalars(select(Notification.user_id).where(Notification.kind == "involve.new")).all()
+        assert len(notices) == len(set(notices)) == 4  # the leader and three parents; not the specialist
+
+
+def test_every_notice_of_involvement_has_its_sentence(app):
+    from community.notifications.texts import TEXTS
+
+    kinds = {
+        "involve.new", "involve.applied", "involve.withdrawn", "involve.accepted", "involve.waitlisted",
+        "involve.declined", "involve.promoted", "involve.took_part",
+        "claims.submitted", "claims.approved", "claims.declined", "claims.paid",
+    }  # fmt: skip
+    assert kinds <= set(TEXTS)
+
+
+def test_my_data_holds_my_applications(app, make_user):
+    build_world(app, make_user)
+    opportunity_id = make_opportunity(app)
+    apply(app, opportunity_id, parent(1), note="Моя заметка")
+    data = signed_in(app, parent(1)).get("/auth/my-data.json").get_json()
+    assert data["involvement"]["applications"][0]["note"] == "Моя заметка"
+    assert data["involvement"]["cost_claims"] == []

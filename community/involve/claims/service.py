@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -324,6 +324,24 @@ def my_claims(user):
     ).all()
 
 
+def export_claims(user):
+    """My cost claims, for "download my data" (the receipts are listed, not included)."""
+    return [
+        {
+            "for": claim_title(c),
+            "category": c.category,
+            "amount_roubles": _rub(c.amount),
+            "spent_on": c.spent_on.isoformat(),
+            "note": c.note,
+            "receipt": bool(c.receipt_key),
+            "status": c.status,
+            "organisation_wrote": c.reason,
+            "sent_at": c.created_at.isoformat(),
+        }
+        for c in my_claims(user)
+    ]
+
+
 STATUS_ORDER = {SUBMITTED: 0, APPROVED: 1, DECLINED: 2, PAID: 3}
 
 
@@ -337,8 +355,6 @@ def claims_of(organisation, status=None):
 
 
 def status_counts(organisation):
-    from sqlalchemy import func
-
     return dict(
         db.session.execute(
             select(CostClaim.status, func.count(CostClaim.id))
