@@ -253,3 +253,17 @@ def test_my_data_holds_my_applications(app, make_user):
     data = signed_in(app, parent(1)).get("/auth/my-data.json").get_json()
     assert data["involvement"]["applications"][0]["note"] == "Моя заметка"
     assert data["involvement"]["cost_claims"] == []
+
+
+def test_the_leaders_choose_for_their_groups_own_opportunity(app, make_user):
+    world = build_world(app, make_user)
+    opportunity_id = make_opportunity(app, group_slug=world["slug"], by=LEADER, title="План года группы")
+    application_id = apply(app, opportunity_id, parent(1))
+    leader = signed_in(app, LEADER)
+    assert "Хочу помочь" in leader.get(f"/involve/{opportunity_id}/applicants").get_data(as_text=True)
+    url = f"/involve/{opportunity_id}/applicants/{application_id}"
+    assert leader.submit(url, {"decision": "accept", "reason": ""}).status_code == 302
+    assert signed_in(app, parent(2)).get(f"/involve/{opportunity_id}/applicants").status_code == 403
+    assert signed_in(app, ELSEWHERE).get(f"/involve/{opportunity_id}").status_code == 404
+    with app.app_context():
+        assert db.session.get(Application, application_id).status == "accepted"

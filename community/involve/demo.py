@@ -247,6 +247,7 @@ def seed_involvement(known):
         if n < 2:
             claims.mark_paid(specialist, claim)
     _event_claim(member)
+    _date_decisions()
 
     # The review is over: move it back, close it.
     review.starts_on, review.ends_on, review.deadline = (
@@ -296,7 +297,20 @@ def _session(specialist, opportunity, title, days_ago, people):
 
 def _claim(user, session, category, amount, receipt, note):
     item = claims.claimable_session(user, session.id)
-    return claims.submit_claim(user, item, category, amount, session.starts_at.date(), note, receipt)
+    claim = claims.submit_claim(user, item, category, amount, session.starts_at.date(), note, receipt)
+    claim.created_at = session.ends_at + timedelta(days=1)
+    return claim
+
+
+def _date_decisions():
+    """Claims were decided a few days after they were sent, and paid a week after."""
+    from community.involve.claims.models import CostClaim
+
+    for claim in db.session.scalars(select(CostClaim)):
+        if claim.decided_at:
+            claim.decided_at = min(utcnow(), claim.created_at + timedelta(days=3))
+        if claim.paid_at:
+            claim.paid_at = min(utcnow(), claim.created_at + timedelta(days=7))
 
 
 def _event_claim(member):

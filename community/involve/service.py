@@ -104,11 +104,11 @@ def for_organisation(organisation, user):
     return _ordered(db.session.scalars(query).all())
 
 
-def for_group(group, user, manages):
+def for_group(group, sees_drafts):
     """Opportunities the group's parents can take: its organisation's and its own (its own
     drafts too for the people who decide on them). One query."""
     own = Opportunity.group_id == group.id
-    if not manages:
+    if not sees_drafts:
         own = and_(own, Opportunity.status != DRAFT)
     conditions = [own]
     if group.organisation_id is not None:
@@ -123,9 +123,9 @@ def for_group(group, user, manages):
     return _ordered(rows)
 
 
-def open_for_group(group, user, manages, limit=3):
+def open_for_group(group, sees_drafts, limit=3):
     """The few a group page shows: taking applications, or a draft of the group's own."""
-    rows = [o for o in for_group(group, user, manages) if o.takes_applications or o.status == DRAFT]
+    rows = [o for o in for_group(group, sees_drafts) if o.takes_applications or o.status == DRAFT]
     return rows[:limit]
 
 

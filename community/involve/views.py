@@ -51,12 +51,12 @@ def create_for_organisation(slug):
 @bp.route("/groups/<slug>/involve/")
 def group(slug):
     group, access = get_group_for(current_user, slug)
-    manages = access.can_manage or is_specialist_of(current_user, group.organisation_id)
+    sees_drafts = access.can_manage or is_specialist_of(current_user, group.organisation_id)
     return render_template(
         "involve/group.html",
         group=group,
         access=access,
-        opportunities=service.for_group(group, current_user, manages),
+        opportunities=service.for_group(group, sees_drafts),
         manages=access.can_manage,
     )
 
@@ -161,8 +161,8 @@ def withdraw(opportunity_id):
             flash(_("You have withdrawn. Thank you for letting the organisers know."), "success")
         return redirect(back)
     return render_template(
-        "involve/confirm.html",
-        opportunity=opportunity,
+        "groups/confirm.html",
+        back_url=back,
         form=form,
         title=_("Withdraw from “%(title)s”?", title=opportunity.title),
         text=_(
@@ -221,8 +221,8 @@ def close(opportunity_id):
             flash(_("Applications are closed. Sessions and cost claims go on."), "success")
         return redirect(back)
     return render_template(
-        "involve/confirm.html",
-        opportunity=opportunity,
+        "groups/confirm.html",
+        back_url=back,
         form=form,
         title=_("Close applications for “%(title)s”?", title=opportunity.title),
         text=_("Nobody new can apply. You can still answer the people who applied, hold sessions and pay costs."),
@@ -354,5 +354,4 @@ def register_template_helpers(app):
 
 
 def _group_opportunities(group, access):
-    manages = access.can_manage
-    return service.open_for_group(group, current_user, manages) if access.is_member else []
+    return service.open_for_group(group, access.can_manage) if access.is_member else []
