@@ -250,9 +250,12 @@ def test_my_data_holds_my_applications(app, make_user):
     build_world(app, make_user)
     opportunity_id = make_opportunity(app)
     apply(app, opportunity_id, parent(1), note="Моя заметка")
-    data = signed_in(app, parent(1)).get("/auth/my-data.json").get_json()
-    assert data["involvement"]["applications"][0]["note"] == "Моя заметка"
-    assert data["involvement"]["cost_claims"] == []
+    from tests.conftest import PASSWORD
+
+    browser = signed_in(app, parent(1))
+    data = browser.submit("/auth/my-data.json", {"password": PASSWORD}, page="/auth/my-data").get_json()
+    assert data["applications"][0]["your_note"] == "Моя заметка"
+    assert data["cost_claims"] == [] and data["account"]["opportunity_emails"] is False
 
 
 def test_the_leaders_choose_for_their_groups_own_opportunity(app, make_user):

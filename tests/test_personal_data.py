@@ -22,6 +22,10 @@ from community.groups import service as groups
 from community.groups.access import access_for
 from community.groups.models import APPROVAL, Group, Membership, Post
 from community.health.models import HealthBreak
+from community.involve import choosing, sessions
+from community.involve import service as involve
+from community.involve.claims import service as claims
+from community.involve.models import Opportunity
 from community.messages import service as messages
 from community.models import utcnow
 from community.mutual_help import service as help_service
@@ -163,6 +167,33 @@ def zebra(app, make_user):
                 group_id=group_id, starts_on=date.today(), ends_on=date.today(), created_by_id=z.id, reason="лето"
             )
         )
+        # Involvement: the foundation supports the Kazan group again. Zebra applies to its
+        # opportunity (one place; member2 waits), takes part in a session and claims travel; as a
+        # leader, Zebra publishes the group's own opportunity, answers, and records a session.
+        db.session.get(Group, group_id).organisation_id = fond.id
+        db.session.flush()
+        specialist, today = user("specialist@example.org"), date.today()
+        fields = {
+            "title": f"{RECORD} opportunity", "purpose": "Цель", "limits": "Границы", "level": "operational",
+            "role": "consultant", "criteria": "Условия", "time_asked": "Два часа", "starts_on": today,
+            "ends_on": today + timedelta(days=30), "format": "in_person", "place": "", "preparation": "Подготовка",
+            "materials": "", "covers_travel": True, "covers_childcare": False, "covers_other": False,
+            "cost_limit": None, "costs_note": "", "places": 1, "deadline": today + timedelta(days=5),
+        }  # fmt: skip
+        opportunity = involve.create_opportunity(specialist, fields, organisation=fond, publish=True)
+        choosing.accept(specialist, choosing.apply(z, opportunity, f"{WORDS} note"))
+        choosing.accept(specialist, choosing.apply(user("member2@example.org"), opportunity, "Хочу"))
+        yesterday = utcnow().replace(microsecond=0) - timedelta(days=1)
+        session = sessions.add_session(
+            specialist, opportunity, "Встреча", yesterday, yesterday + timedelta(hours=2), ""
+        )
+        sessions.record_attendance(specialist, session, [z.id])
+        claims.submit_claim(z, claims.claimable_session(z, session.id), "travel", 30000, today, f"{WORDS} claim")
+        own_fields = {**fields, "title": f"{RECORD} own", "covers_travel": False}
+        own = involve.create_opportunity(z, own_fields, group=db.session.get(Group, group_id), publish=True)
+        choosing.accept(z, choosing.apply(user("member1@example.org"), own, "Хочу"))
+        own_session = sessions.add_session(z, own, "Встреча группы", yesterday, yesterday + timedelta(hours=1), "")
+        sessions.record_attendance(z, own_session, [user("member1@example.org").id])
         # An audit row about Zebra with a reason.
         groups.remove_member(
             leader,
@@ -179,6 +210,7 @@ def zebra(app, make_user):
             "mine_id": mine.id,
             "asked_id": asked.id,
             "offer_id": offer.id,
+            "opportunity_id": opportunity.id,
         }
 
 
@@ -267,6 +299,9 @@ def test_deleting_the_account_leaves_what_privacy_says_and_nothing_else(app, zeb
         statuses = db.session.scalars(select(Registration.status).where(Registration.event_id == event.id)).all()
         assert statuses == [GOING] and (event.going_count, event.waitlist_count) == (1, 0)
         assert WAITLISTED not in statuses
+        # Zebra's place at the opportunity went to member2, who was waiting.
+        opportunity = db.session.get(Opportunity, zebra["opportunity_id"])
+        assert (opportunity.accepted_count, opportunity.waitlist_count) == (1, 0)
         # Notices others got about Zebra no longer name them.
         assert all(
             "name" not in (n.data or {}) or n.data["name"] != NAME for n in db.session.scalars(select(Notification))

@@ -34,6 +34,7 @@ from community.groups.models import (
     Post,
 )
 from community.health.models import HealthBreak
+from community.involve import personal_data as involvement
 from community.messages.models import Message
 from community.models import utcnow
 from community.mutual_help.models import CLOSED, HelpMessage, HelpRequest, HelpResponse, HelpSubscription
@@ -87,6 +88,16 @@ HOLDINGS = (
     Holding("support_offer", "specialist_id", ERASE_TEXT, "support_offers"),
     Holding("support_offer", "decided_by_id", UNLINK, "your_actions"),
     Holding("health_break", "created_by_id", UNLINK, "your_actions"),
+    # Involvement (community/involve/personal_data.py).
+    Holding("opportunity", "created_by_id", UNLINK, "your_actions"),
+    Holding("opportunity_application", "user_id", DELETE, "applications"),
+    Holding("opportunity_application", "decided_by_id", UNLINK, "your_actions"),
+    Holding("opportunity_session", "created_by_id", UNLINK, "your_actions"),
+    Holding("session_attendance", "user_id", DELETE, "sessions_taken_part"),
+    Holding("session_attendance", "recorded_by_id", UNLINK, "your_actions"),
+    Holding("cost_claim", "user_id", DELETE, "cost_claims"),
+    Holding("cost_claim", "decided_by_id", UNLINK, "your_actions"),
+    Holding("cost_claim", "paid_by_id", UNLINK, "your_actions"),
 )
 # Details in audit rows that are someone's personal data (addresses, a leader's reasons).
 AUDIT_PERSONAL_KEYS = ("email", "old", "new", "reason")
@@ -121,6 +132,7 @@ def export(user):
     sections.update(_help_part(uid))
     sections.update(_messages_part(user))
     sections.update(_organisations_part(user))
+    sections.update(involvement.export_part(user))
     sections["your_actions"] = _actions(uid)
     sections["security_record"] = [
         {"at": _iso(e.at), "action": e.action, "by_you": e.actor_id == uid}
@@ -143,6 +155,7 @@ def _account(user):
         "created_at": _iso(user.created_at),
         "email_verified_at": _iso(user.email_verified_at),
         "email_notifications": user.email_notifications,
+        "opportunity_emails": user.opportunity_emails,
         "family_form": user.family_form,
         "experience_years": user.experience_years,
         "has_calendar_feed": user.calendar_token is not None,
@@ -333,6 +346,7 @@ _ACTIONS = (
     ("invited a specialist", SpecialistInvitation.invited_by_id, SpecialistInvitation.created_at),
     ("answered an offer of support", SupportOffer.decided_by_id, SupportOffer.decided_at),
     ("declared a break of a group", HealthBreak.created_by_id, HealthBreak.created_at),
+    *involvement.ACTIONS,
 )
 
 
@@ -405,6 +419,7 @@ def erase(user):
         db.session.flush()
         recount(event)
 
+    involvement.erase_part(user)
     forget_actor(user, _pages_of(uid))
     _erase_groups_part(uid)
     _erase_help_part(uid)

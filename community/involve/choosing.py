@@ -102,6 +102,7 @@ def apply(user, opportunity, note):
             "involve.applied",
             path_for("involve.applicants", opportunity_id=opportunity.id),
             email_template="involve/applied",
+            actor=user,
             name=user.display_name,
             title=opportunity.title,
         )
@@ -133,6 +134,7 @@ def withdraw(user, opportunity):
             manager,
             "involve.withdrawn",
             path_for("involve.applicants", opportunity_id=opportunity.id),
+            actor=user,
             name=user.display_name,
             title=opportunity.title,
         )

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from community.errors import RuleError, message_for
 from community.events.service import to_utc
+from community.extensions import limiter
 from community.forms import EmptyForm, flash_error, show_error
 from community.groups.access import get_group_for
 from community.involve import choosing, forms, service, sessions
@@ -14,6 +15,7 @@ from community.involve.access import forget_access, get_opportunity_for, is_spec
 from community.involve.models import ACCEPTED, DRAFT, OPEN
 from community.models import utcnow
 from community.orgs.service import get_organisation, supported_groups
+from community.security import account_key, succeeded
 
 bp = Blueprint("involve", __name__)
 
@@ -41,6 +43,7 @@ def organisation(slug):
 
 
 @bp.route("/orgs/<slug>/involve/new", methods=["GET", "POST"])
+@limiter.limit("20 per day", key_func=account_key, methods=["POST"], deduct_when=succeeded)
 def create_for_organisation(slug):
     organisation = _organisation_or_404(slug)
     if not is_specialist_of(current_user, organisation.id):
@@ -62,6 +65,7 @@ def group(slug):
 
 
 @bp.route("/groups/<slug>/involve/new", methods=["GET", "POST"])
+@limiter.limit("20 per day", key_func=account_key, methods=["POST"], deduct_when=succeeded)
 def create_for_group(slug):
     group, access = get_group_for(current_user, slug, need="manage")
     return _create(group=group)
@@ -100,6 +104,7 @@ def _payer(organisation, group):
 
 
 @bp.route("/involve/<int:opportunity_id>", methods=["GET", "POST"])
+@limiter.limit("30 per day", key_func=account_key, methods=["POST"], deduct_when=succeeded)
 def detail(opportunity_id):
     opportunity, access = get_opportunity_for(current_user, opportunity_id)
     form = forms.ApplyForm()

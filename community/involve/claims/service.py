@@ -226,6 +226,7 @@ def submit_claim(user, item, category, amount, spent_on, note, receipt=None):
             "claims.submitted",
             path_for("claims.detail", claim_id=claim.id),
             email_template="claims/submitted",
+            actor=user,
             name=user.display_name,
             title=item.title,
         )

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from community.audit import audit
 from community.errors import RuleError
+from community.extensions import limiter
 from community.forms import EmptyForm, flash_error, show_error
 from community.involve.access import is_specialist_of
 from community.involve.claims import forms, receipts, service
@@ -14,6 +15,7 @@ from community.involve.claims.models import APPROVED, SUBMITTED, ClaimStatus
 from community.involve.forms import COST_LABELS
 from community.models import utcnow
 from community.orgs.service import get_organisation
+from community.security import account_key, succeeded
 
 bp = Blueprint("claims", __name__)
 RECEIPT_FORMS = {"claims.new_for_session", "claims.new_for_event"}
@@ -49,11 +51,13 @@ def mine():
 
 
 @bp.route("/claims/session/<int:session_id>/new", methods=["GET", "POST"])
+@limiter.limit("30 per day", key_func=account_key, methods=["POST"], deduct_when=succeeded)
 def new_for_session(session_id):
     return _claim_form(service.claimable_session(current_user, session_id))
 
 
 @bp.route("/claims/event/<int:event_id>/new", methods=["GET", "POST"])
+@limiter.limit("30 per day", key_func=account_key, methods=["POST"], deduct_when=succeeded)
 def new_for_event(event_id):
     return _claim_form(service.claimable_event(current_user, event_id))
 
