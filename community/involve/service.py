@@ -183,26 +183,6 @@ def applications_of(opportunity):
     return sorted(rows, key=lambda a: (order[a.status], a.queued_at or a.created_at))
 
 
-def export_applications(user):
-    """My applications, for "download my data"."""
-    rows = db.session.scalars(
-        select(Application)
-        .where(Application.user_id == user.id)
-        .options(joinedload(Application.opportunity))
-        .order_by(Application.created_at)
-    ).all()
-    return [
-        {
-            "opportunity": a.opportunity.title,
-            "applied_at": a.created_at.isoformat(),
-            "note": a.note,
-            "status": a.status,
-            "organisers_wrote": a.reason,
-        }
-        for a in rows
-    ]
-
-
 def get_application(opportunity, application_id):
     application = db.session.get(Application, application_id)
     if application is None or application.opportunity_id != opportunity.id:

@@ -7,8 +7,6 @@ them, or an event marked "travel costs reimbursed" where they were marked as att
 claim per person, session or event, and kind of cost: the database's unique constraints
 decide, so twenty presses of the button at once leave one claim."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -325,24 +323,6 @@ def my_claims(user):
     ).all()
 
 
-def export_claims(user):
-    """My cost claims, for "download my data" (the receipts are listed, not included)."""
-    return [
-        {
-            "for": claim_title(c),
-            "category": c.category,
-            "amount_roubles": _rub(c.amount),
-            "spent_on": c.spent_on.isoformat(),
-            "note": c.note,
-            "receipt": bool(c.receipt_key),
-            "status": c.status,
-            "organisation_wrote": c.reason,
-            "sent_at": c.created_at.isoformat(),
-        }
-        for c in my_claims(user)
-    ]
-
-
 STATUS_ORDER = {SUBMITTED: 0, APPROVED: 1, DECLINED: 2, PAID: 3}
 
 
@@ -363,53 +343,3 @@ def status_counts(organisation):
             .group_by(CostClaim.status)
         ).all()
     )
-
-
-def _cell(value):
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _rub(kopecks):
-    return f"{kopecks // 100}.{kopecks % 100:02d}"
-
-
-def accountant_csv(actor, organisation, labels):
-    """Every claim (one row each), then totals per kind of cost and month of spending for
-    approved and paid claims. Exporting is audited. `labels` name statuses and kinds."""
-    claims = claims_of(organisation)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_cell(h) for h in labels["header"]])
-    for c in sorted(claims, key=lambda c: (c.spent_on, c.id)):
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    c.id,
-                    c.spent_on.isoformat(),
-                    c.user.display_name,
-                    c.user.email,
-                    claim_title(c),
-                    labels["category"][c.category],
-                    _rub(c.amount),
-                    labels["status"][c.status],
-                    c.reason,
-                    c.paid_at.date().isoformat() if c.paid_at else "",
-                    "yes" if c.receipt_key else "no",
-                )
-            ]
-        )
-    totals = {}
-    for c in claims:
-        if c.status in (APPROVED, PAID):
-            row = totals.setdefault((c.spent_on.strftime("%Y-%m"), c.category), [0, 0, 0])
-            row[0] += 1
-            row[1 if c.status == APPROVED else 2] += c.amount
-    writer.writerow([])
-    writer.writerow([_cell(h) for h in labels["totals_header"]])
-    for (month, category), (count, approved, paid) in sorted(totals.items()):
-        writer.writerow([month, labels["category"][category], count, _rub(approved), _rub(paid), _rub(approved + paid)])
-    audit(actor, "claims.export", organisation, rows=len(claims))
-    return out.getvalue()

@@ -10,9 +10,8 @@ from community.errors import RuleError
 from community.extensions import limiter
 from community.forms import EmptyForm, flash_error, show_error
 from community.involve.access import is_specialist_of
-from community.involve.claims import forms, receipts, service
+from community.involve.claims import accountant, forms, receipts, service
 from community.involve.claims.models import APPROVED, SUBMITTED, ClaimStatus
-from community.involve.forms import COST_LABELS
 from community.models import utcnow
 from community.orgs.service import get_organisation
 from community.security import account_key, succeeded
@@ -195,32 +194,7 @@ def organisation(slug):
 @bp.route("/orgs/<slug>/claims.csv")
 def organisation_csv(slug):
     organisation = _organisation_for_deciders(slug)
-    labels = {
-        "header": [
-            _("Claim"),
-            _("Date of the cost"),
-            _("Name"),
-            _("Email"),
-            _("For"),
-            _("Kind of cost"),
-            _("Amount, roubles"),
-            _("Status"),
-            _("Reason or note"),
-            _("Paid on"),
-            _("Receipt"),
-        ],
-        "totals_header": [
-            _("Month"),
-            _("Kind of cost"),
-            _("Claims approved or paid"),
-            _("Approved, to pay"),
-            _("Paid"),
-            _("Total"),
-        ],
-        "category": {key: str(label) for key, label in COST_LABELS.items()},
-        "status": {key: str(label) for key, label in forms.CLAIM_STATUS_LABELS.items()},
-    }
-    body = service.accountant_csv(current_user, organisation, labels)
+    body = accountant.claims_csv(current_user, organisation)
     filename = f"krug-claims-{organisation.slug}-{utcnow():%Y-%m-%d}.csv"
     return Response(
         "\ufeff" + body,
