@@ -5,6 +5,11 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# gunicorn workers: cores + 1 (CPU-bound Python; one spare while another waits on the database)
+WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+# make bench: bench/pages.py (needs wrk and PostgreSQL); BENCH=health_scale for the other one
+BENCH ?= pages
+BENCH_ARGS ?=
 
 .PHONY: run serve test lint audit translations compile-translations bench vendor clean
 
@@ -29,10 +34,10 @@ run: $(VENV)/.runtime compile-translations
 	KRUG_ENV=development $(FLASK) seed-demo --if-empty
 	KRUG_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
-## serve: production mode under gunicorn (needs SECRET_KEY, and DATABASE_URL for PostgreSQL)
+## serve: production mode under gunicorn, cores + 1 workers (needs SECRET_KEY, SERVER_URL, DATABASE_URL)
 serve: $(VENV)/.runtime compile-translations
 	$(FLASK) db upgrade
-	$(BIN)/gunicorn --workers 3 --bind $(HOST):8000 --access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' wsgi:app
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):8000 --access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' wsgi:app
 
 ## test: the whole suite; on PostgreSQL too when TEST_DATABASE_URL is set
 test: $(VENV)/.dev compile-translations
@@ -54,8 +59,9 @@ translations: $(VENV)/.dev
 	$(BIN)/python tools/fill_english.py community/translations/en/LC_MESSAGES/messages.po
 	$(BIN)/pybabel compile -d community/translations >/dev/null
 
-bench: $(VENV)/.dev
-	@ls bench/*.py >/dev/null 2>&1 && for f in bench/*.py; do $(BIN)/python $$f; done || echo "no benchmarks yet"
+## bench: page speed against a bare Flask app (bench/pages.py); BENCH=health_scale, BENCH_ARGS="--big"
+bench: $(VENV)/.dev compile-translations
+	$(BIN)/python bench/$(BENCH).py $(BENCH_ARGS)
 
 ## vendor: refresh the vendored Pico CSS from the npm registry
 vendor:

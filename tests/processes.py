@@ -5,6 +5,7 @@ through the forms like a browser does."""
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -69,10 +70,27 @@ class Process:
         self.log.close()
 
 
-def start_gunicorn(env, port, workers=1):
-    """`gunicorn wsgi:app` on 127.0.0.1:`port`, waiting until /healthz answers."""
+def free_port():
+    """A port of loopback that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(env, port, workers=1, app="wsgi:app", chdir=ROOT):
+    """`gunicorn wsgi:app` on 127.0.0.1:`port`, waiting until /healthz answers. `app` and
+    `chdir` serve another WSGI app (bench/pages.py's bare Flask app, from bench/)."""
     process = Process(
-        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(chdir),
+            app,
+        ],
         env,
         f"gunicorn-{port}",
     )
