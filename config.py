@@ -91,7 +91,23 @@ def from_env(env=None):
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(env, "SESSION_COOKIE_SECURE", not development),
-        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        # The cookie is signed when it changes, not re-signed and re-sent on every response;
+        # it may live as long as the longest session. The server ends sessions (SESSION_*).
+        "SESSION_REFRESH_EACH_REQUEST": False,
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=_int(env, "SESSION_LIFETIME_DAYS", 90)),
+        # A session ends after this long without a visit, or this long after signing in;
+        # sooner for admins and specialists, who see more than their own groups.
+        "SESSION_IDLE_TIMEOUT": timedelta(days=_int(env, "SESSION_IDLE_DAYS", 30)),
+        "SESSION_LIFETIME": timedelta(days=_int(env, "SESSION_LIFETIME_DAYS", 90)),
+        "STAFF_SESSION_IDLE_TIMEOUT": timedelta(minutes=_int(env, "STAFF_SESSION_IDLE_MINUTES", 120)),
+        "STAFF_SESSION_LIFETIME": timedelta(hours=_int(env, "STAFF_SESSION_LIFETIME_HOURS", 12)),
+        # "Last seen" is written at most this often per session (not on every request).
+        "SESSION_TOUCH_SECONDS": 300,
+        # How long Redis keeps a session and its viewer before asking the database again.
+        "SESSION_CACHE_SECONDS": 300,
+        # Without Redis, each process keeps them this long: the most a session ended in
+        # another process stays valid here.
+        "SESSION_LOCAL_CACHE_SECONDS": 1.0,
         # OWASP / ASVS: PBKDF2-HMAC-SHA256 with at least 600 000 iterations.
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "pbkdf2:sha256:600000"),
         "VERIFY_TOKEN_MAX_AGE": timedelta(days=3),
@@ -116,4 +132,7 @@ TEST_SETTINGS = {
     "MAIL_SERVER": "",
     "TRUSTED_HOSTS": None,
     "SERVER_URL": "http://localhost",
+    # One app per test, so every change goes through this process's cache and drops what it
+    # must at once; a longer life keeps query counts steady (tests of expiry set their own).
+    "SESSION_LOCAL_CACHE_SECONDS": 60.0,
 }

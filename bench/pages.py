@@ -120,13 +120,8 @@ def reset_schema(url):
 
 
 def flask(env, *args):
-    subprocess.run(
-        [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=sys.stderr,
-    )  # noqa: S603
+    command = [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", *args]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=sys.stderr)  # noqa: S603
 
 
 def prepare_demo(args, env):

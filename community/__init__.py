@@ -166,6 +166,7 @@ def register_commands(app):
 
 def register_jobs(app):
     """Import the modules that define jobs, so a worker knows every job by name."""
+    import community.auth.service  # noqa: F401
     import community.email  # noqa: F401
     import community.events.registration  # noqa: F401
     import community.events.reminders  # noqa: F401

@@ -28,6 +28,7 @@ SCHEDULE = (
     Every("email.deliver_due", "OUTBOX_SWEEP_SECONDS", "retry emails not delivered yet, and any a stopped worker left"),
     Every("email.purge", 24 * 3600, "delete copies of emails sent over 7 days ago (failed: 30 days)"),
     Every("events.send_reminders", 300, "email people 24 hours before an event they are going to"),
+    Every("auth.purge_sessions", 3600, "delete the rows of sessions past their idle timeout or lifetime"),
     Every("help.nudge", 3600, "flag unanswered needs, ask about old requests, close very old ones"),
     Every("health.snapshot", 24 * 3600, "store last month's community-health snapshot of every group"),
     Every("claims.sweep_receipts", 24 * 3600, "delete receipt files no cost claim refers to any more"),

@@ -27,7 +27,9 @@ MATRIX = {
     ("GET", "/auth/my-data.json"): {ANON: 302, USER: 302, ADMIN: 302},
     ("POST", "/auth/my-data.json"): {ANON: 302, USER: 200, ADMIN: 200},  # 200: the password is asked
     ("GET", "/auth/delete"): {ANON: 302, USER: 200, ADMIN: 200},
+    ("POST", "/auth/devices/99999/sign-out"): {ANON: 302, USER: 404, ADMIN: 404},
     ("POST", "/auth/logout"): {ANON: 302, USER: 302, ADMIN: 302},
+    ("POST", "/auth/devices/sign-out-everywhere"): {ANON: 302, USER: 302, ADMIN: 302},
     ("POST", "/auth/verify/resend"): {ANON: 302, USER: 302, ADMIN: 302},
     ("POST", "/auth/language"): {ANON: 302, USER: 302, ADMIN: 302},
 }

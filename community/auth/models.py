@@ -70,7 +70,8 @@ class AnonymousUser(AnonymousUserMixin):
 
 
 class UserSession(db.Model):
-    """One signed-in browser. Deleting the row signs that browser out for good."""
+    """One signed-in browser. Deleting the row signs that browser out for good; so does
+    staying away longer than the idle timeout, or reaching the absolute lifetime."""
 
     __tablename__ = "user_session"
 
@@ -78,6 +79,8 @@ class UserSession(db.Model):
     token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(32))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Moved forward at most every SESSION_TOUCH_SECONDS, not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     user_agent: Mapped[str] = mapped_column(String(200), default="")
 
     user: Mapped[User] = relationship(back_populates="sessions")

@@ -4,18 +4,21 @@ import functools
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from community import email
 from community.audit import audit
+from community.auth import viewer
 from community.auth.models import User, UserSession
 from community.errors import RuleError
 from community.extensions import db
+from community.jobs import job
 from community.models import utcnow
 from community.urls import external_url
 
@@ -167,22 +170,78 @@ def open_session(user, user_agent=""):
     return row.token
 
 
+def _end_sessions(*conditions):
+    """Delete the matching session rows; every process's cache forgets them at the commit."""
+    tokens = db.session.scalars(select(UserSession.token).where(*conditions)).all()
+    if tokens:
+        db.session.execute(delete(UserSession).where(*conditions))
+        viewer.revoke_after_commit(tokens)
+    return len(tokens)
+
+
 def close_session(token):
     """Sign one browser out for good: its row is deleted, so a copied cookie stops working."""
     if token:
-        db.session.execute(delete(UserSession).where(UserSession.token == token))
+        _end_sessions(UserSession.token == token)
 
 
 def end_other_sessions(user, keep_token=None):
     """Sign out every other browser of `user` (after a password change)."""
-    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.token != keep_token))
+    _end_sessions(UserSession.user_id == user.id, UserSession.token != keep_token)
 
 
-def user_for_session(user_id, token):
-    """The user whose session row `token` still exists, else None."""
-    if not token or not str(user_id).isdigit():
-        return None
-    return db.session.scalar(select(User).join(UserSession).where(User.id == int(user_id), UserSession.token == token))
+def end_all_sessions(user):
+    """ "Sign out everywhere": every browser of `user`, this one included."""
+    count = _end_sessions(UserSession.user_id == user.id)
+    audit(user, "sessions.end_all", user, count=count)
+    return count
+
+
+def end_device(user, session_id):
+    """Sign out one of `user`'s browsers; False when it is not theirs (or already gone)."""
+    return bool(_end_sessions(UserSession.id == session_id, UserSession.user_id == user.id))
+
+
+def devices_of(user):
+    """The browsers where `user` is signed in, the most recently seen first."""
+    return db.session.scalars(
+        select(UserSession)
+        .where(UserSession.user_id == user.id)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+    ).all()
+
+
+def session_expires_at(row, is_staff):
+    """When this session ends if the browser stays away: the idle timeout or the absolute
+    lifetime, whichever comes first."""
+    idle, lifetime = viewer.limits(is_staff)
+    return min(row.last_seen_at + timedelta(seconds=idle), row.created_at + timedelta(seconds=lifetime))
+
+
+@job("auth.purge_sessions")
+def purge_expired_sessions():
+    """Delete the rows of sessions past their idle timeout or absolute lifetime (hourly)."""
+    from community.orgs.models import Specialist
+
+    now = utcnow()
+    config = current_app.config
+    staff = or_(User.is_admin, exists().where(Specialist.user_id == User.id))
+    expired = or_(
+        UserSession.created_at < now - config["SESSION_LIFETIME"],
+        UserSession.last_seen_at < now - config["SESSION_IDLE_TIMEOUT"],
+        and_(
+            staff,
+            or_(
+                UserSession.created_at < now - config["STAFF_SESSION_LIFETIME"],
+                UserSession.last_seen_at < now - config["STAFF_SESSION_IDLE_TIMEOUT"],
+            ),
+        ),
+    )
+    ids = db.session.scalars(select(UserSession.id).join(User, User.id == UserSession.user_id).where(expired)).all()
+    ended = 0
+    for start in range(0, len(ids), 500):
+        ended += _end_sessions(UserSession.id.in_(ids[start : start + 500]))
+    return ended
 
 
 # --- passwords and email -------------------------------------------------------------
@@ -210,7 +269,7 @@ def reset_password(token, new_password):
     user.password_hash = hash_password(new_password)
     if not user.email_verified:
         user.email_verified_at = utcnow()
-    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    _end_sessions(UserSession.user_id == user.id)
     audit(user, "password.reset", user)
     return user
 

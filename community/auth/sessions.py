@@ -1,9 +1,14 @@
-"""The cookie side of signing in: a browser holds the token of its server-side session row."""
+"""The cookie side of signing in: a browser holds the token of its server-side session row.
 
-from flask import session
+The cookie is signed once, when it changes (signing in, a flash message, the language),
+not on every response (`SESSION_REFRESH_EACH_REQUEST` is off): the server decides how long
+a session lives (idle timeout, absolute lifetime), so re-sending the cookie buys nothing.
+"""
+
+from flask import g, session
 from flask_login import login_user, logout_user
 
-from community.auth import service
+from community.auth import service, viewer
 from community.extensions import login_manager
 
 
@@ -32,5 +37,10 @@ def current_token():
 
 @login_manager.user_loader
 def load_user(user_id):
-    """A user is signed in only while their session row exists."""
-    return service.user_for_session(user_id, session.get("sid"))
+    """A user is signed in only while their session is alive (cached; see viewer.py)."""
+    token = session.get("sid")
+    if not token or not str(user_id).isdigit():
+        return None
+    found = viewer.find_viewer(int(user_id), token)
+    g.viewer = found
+    return found.user if found else None

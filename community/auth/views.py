@@ -2,12 +2,12 @@
 
 import json
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.auth import forms, service, sessions
+from community.auth import devices, forms, service, sessions, viewer
 from community.errors import RuleError
 from community.extensions import limiter
 from community.forms import EmptyForm, flash_error, show_error
@@ -140,7 +140,38 @@ def account():
         )
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, resend_form=EmptyForm())
+    signed_in = viewer.current()
+    is_staff = signed_in.is_staff if signed_in else current_user.is_admin
+    return render_template(
+        "auth/account.html",
+        form=form,
+        resend_form=EmptyForm(),
+        devices=service.devices_of(current_user),
+        this_device=signed_in.session_id if signed_in else None,
+        device_name=devices.device_name,
+        expires_at=lambda row: service.session_expires_at(row, is_staff),
+    )
+
+
+@bp.post("/devices/<int:session_id>/sign-out")
+def sign_out_device(session_id):
+    """Sign out one of my other browsers (this one signs out with "Log out")."""
+    if EmptyForm().validate_on_submit():
+        if not service.end_device(current_user, session_id):
+            abort(404)
+        flash(_("That device is signed out."), "success")
+    return redirect(url_for("auth.account") + "#devices")
+
+
+@bp.post("/devices/sign-out-everywhere")
+def sign_out_everywhere():
+    """End every session of mine, this one included (a lost phone, a shared computer)."""
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("auth.account"))
+    service.end_all_sessions(current_user)
+    sessions.sign_out()
+    flash(_("You are signed out on every device. Log in again here."), "success")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -40,12 +40,19 @@ def register(app):
 
 
 def _unread_count():
-    """Called from the header only for signed-in people: one small query."""
+    """The header's badge: loaded with the signed-in person (see auth/viewer.py), no query."""
     from flask_login import current_user
 
-    from community.notifications.service import unread_count
+    from community.auth import viewer
 
-    return unread_count(current_user) if current_user.is_authenticated else 0
+    if not current_user.is_authenticated:
+        return 0
+    found = viewer.current()
+    if found is None:  # signed in during this request: count now
+        from community.notifications.service import unread_count
+
+        return unread_count(current_user)
+    return found.unread
 
 
 def local_datetime(value, timezone, kind="medium"):

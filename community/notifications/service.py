@@ -64,6 +64,9 @@ def list_for(user, page=1):
 
 
 def mark_all_read(user):
+    from community.auth.viewer import forget_user_after_commit
+
+    forget_user_after_commit(user.id)
     db.session.execute(
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))

@@ -51,8 +51,14 @@ def organisations_with_counts():
 
 
 def organisations_of(user):
-    """The organisations `user` works for (usually one)."""
+    """The organisations `user` works for (usually one). For the person signed in, their
+    ids come with the session (auth/viewer.py): no query for people who work for none."""
     if not user.is_authenticated:
+        return []
+    from community.auth import viewer
+
+    signed_in = viewer.current()
+    if signed_in is not None and signed_in.user is user and not signed_in.organisation_ids:
         return []
     return db.session.scalars(
         select(Organisation)
