@@ -5,8 +5,9 @@ not on every response (`SESSION_REFRESH_EACH_REQUEST` is off): the server decide
 a session lives (idle timeout, absolute lifetime), so re-sending the cookie buys nothing.
 """
 
-from flask import g, session
+from flask import current_app, g, session
 from flask_login import login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from community.auth import service, viewer
 from community.extensions import login_manager
@@ -21,6 +22,10 @@ def sign_in(user, user_agent=""):
     session["sid"] = token
     if lang:
         session["lang"] = lang
+    # A fresh CSRF secret now (the login form's is cached in g), so the next page need not
+    # send the cookie again.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
     login_user(user)
 
 
