@@ -191,6 +191,14 @@ def prepare_big(args, env):
             db.session.commit()
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
+        missing = [
+            f"{table.name}.{column.name}"
+            for table in db.metadata.sorted_tables
+            for column in table.columns
+            if column.name not in {c["name"] for c in inspect(db.engine).get_columns(table.name)}
+        ]
+        if missing:
+            sys.exit(f"the bench database predates the models ({', '.join(missing)}): run again with --rebuild")
         from sqlalchemy import func
 
         active = func.count(Membership.id)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from flask import abort, g, request
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from community.audit import audit
 from community.extensions import db
@@ -105,7 +106,16 @@ def note_admin_read(access, **detail):
 def membership_of(user, group):
     if not user.is_authenticated:
         return None
-    return db.session.scalar(select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id))
+    # The group page asks for the viewer's engagement roles: loaded with the row.
+    return (
+        db.session.execute(
+            select(Membership)
+            .where(Membership.group_id == group.id, Membership.user_id == user.id)
+            .options(joinedload(Membership.engagement_roles))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
 
 
 def access_for(user, group):
@@ -119,7 +129,8 @@ def access_for(user, group):
 def get_group_for(user, slug, need="view"):
     """Load a group by slug and check the viewer may `need` it: outsiders get 404 for
     anything private; insiders without the right get 403."""
-    group = db.session.scalar(select(Group).where(Group.slug == slug))
+    # Every group page's header names the supporting organisation: loaded with the group.
+    group = db.session.scalar(select(Group).where(Group.slug == slug).options(joinedload(Group.organisation)))
     if group is None:
         abort(404)
     access = access_for(user, group)

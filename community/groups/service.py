@@ -46,20 +46,18 @@ def search_key(*parts):
 
 
 def directory(query="", page=1):
-    """One page of live groups matching `query` (name or city), with the parent-led flag,
-    in a constant number of queries."""
+    """One page of live groups matching `query` (name or city) and which of them are
+    parent-led: three queries (the count, the page, the flag) whatever the number of groups."""
     conditions = [Group.archived_at.is_(None)]
     for word in (query or "").lower().split()[:5]:
         conditions.append(Group.search_text.contains(word[:50], autoescape=True))
-    total = db.session.scalar(select(func.count(Group.id)).where(*conditions))
-    groups = db.session.scalars(
-        select(Group)
-        .where(*conditions)
-        .order_by(Group.member_count.desc(), Group.name)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
-    return groups, total, parent_led_ids([g.id for g in groups])
+    groups = db.paginate(
+        select(Group).where(*conditions).order_by(Group.member_count.desc(), Group.name),
+        page=page,
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
+    return groups, parent_led_ids([g.id for g in groups.items])
 
 
 def parent_led_ids(group_ids):

@@ -24,14 +24,10 @@ def _page_number():
 @public
 def directory():
     query = request.args.get("q", "").replace("\x00", "").strip()[:100]
-    page = _page_number()
-    groups, total, parent_led = service.directory(query, page)
-    pages = max(1, -(-total // service.PAGE_SIZE))
-    if page > pages:
-        return redirect(url_for("groups.directory", q=query or None, page=pages))
-    return render_template(
-        "groups/directory.html", groups=groups, total=total, query=query, page=page, pages=pages, parent_led=parent_led
-    )
+    groups, parent_led = service.directory(query, _page_number())
+    if groups.page > max(groups.pages, 1):
+        return redirect(url_for("groups.directory", q=query or None, page=groups.pages))
+    return render_template("groups/directory.html", groups=groups, query=query, parent_led=parent_led)
 
 
 def _group_fields(form):

@@ -44,8 +44,9 @@ def first_name(user):
 
 
 def board(group, category=None, kind=None, page=1, show_hidden=False, sensitive=True):
-    """Open and in-progress requests, most urgent first and then newest (two queries);
-    sensitive ones only for readers who may see them (`sensitive=True`)."""
+    """One page of open and in-progress requests, most urgent first and then newest: a
+    `db.paginate` result (two queries: the count and the page); sensitive ones only for
+    readers who may see them (`sensitive=True`)."""
     conditions = [HelpRequest.group_id == group.id, HelpRequest.status.in_([OPEN, IN_PROGRESS])]
     if not sensitive:
         conditions.append(HelpRequest.sensitive.is_(False))
@@ -56,16 +57,15 @@ def board(group, category=None, kind=None, page=1, show_hidden=False, sensitive=
     if kind in (NEED, OFFER):
         conditions.append(HelpRequest.kind == kind)
     urgency_rank = case({u: n for n, u in enumerate(URGENCIES)}, value=HelpRequest.urgency, else_=len(URGENCIES))
-    total = db.session.scalar(select(func.count(HelpRequest.id)).where(*conditions))
-    rows = db.session.scalars(
+    return db.paginate(
         select(HelpRequest)
         .where(*conditions)
         .options(joinedload(HelpRequest.author))
-        .order_by(urgency_rank, HelpRequest.created_at.desc(), HelpRequest.id.desc())
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
-    return rows, total
+        .order_by(urgency_rank, HelpRequest.created_at.desc(), HelpRequest.id.desc()),
+        page=page,
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
 
 
 def recently_done(group, limit=10, sensitive=True):

@@ -55,15 +55,11 @@ def board(slug):
     category = request.args.get("category") if request.args.get("category") in CATEGORIES else None
     kind = request.args.get("kind") if request.args.get("kind") in ("need", "offer") else None
     page = _page()
-    rows, total = service.board(group, category, kind, page, sensitive=access.can_read_sensitive)
     return render_template(
         "help/board.html",
         group=group,
         access=access,
-        rows=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // service.PAGE_SIZE)),
+        rows=service.board(group, category, kind, page, sensitive=access.can_read_sensitive),
         category=category,
         kind=kind,
         done=service.recently_done(group, sensitive=access.can_read_sensitive)
