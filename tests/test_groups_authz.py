@@ -61,6 +61,7 @@ MATRIX = [
     ("GET", "/groups/{slug}/requests", LEADERS_200),
     ("GET", "/groups/{slug}/admin-visits", LEADERS_200),
     ("GET", "/groups/{slug}/requests/{applicant}/decline", LEADERS_200),
+    ("GET", "/groups/{slug}/members/{victim}", LEADERS_200),
     ("GET", "/groups/{slug}/members/{victim}/remove", LEADERS_200),
     ("GET", "/groups/{slug}/hand-over", LEADERS_200),
     ("GET", "/groups/{slug}/my-roles", expect(302, 404, 404, 200, 200, 200, 404, 404)),

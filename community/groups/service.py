@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from slugify import slugify
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from community.audit import audit
 from community.auth.models import User
@@ -81,6 +81,33 @@ def parent_led_ids(group_ids):
 
 def is_parent_led(group):
     return group.id in parent_led_ids([group.id])
+
+
+MEMBERS_PAGE_SIZE = 50
+
+
+def members_page(group, page=1, name=""):
+    """One page of the group's active members, leaders first, then by name; `name` narrows
+    it to the names containing it. A `db.paginate` result, three queries at any size."""
+    conditions = [Membership.group_id == group.id, Membership.status == ACTIVE]
+    name = " ".join((name or "").split())[:80]
+    if name:
+        conditions.append(User.display_name.icontains(name, autoescape=True))
+    return db.paginate(
+        select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(*conditions)
+        .options(contains_eager(Membership.user), selectinload(Membership.engagement_roles))
+        .order_by(
+            (Membership.role == LEADER).desc(),
+            (Membership.role == SPECIALIST).desc(),
+            User.display_name,
+            Membership.id,
+        ),
+        page=page,
+        per_page=MEMBERS_PAGE_SIZE,
+        error_out=False,
+    )
 
 
 def active_members(group):

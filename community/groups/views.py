@@ -175,12 +175,22 @@ def leave(slug):
 @bp.route("/<slug>/members")
 def members(slug):
     group, access = get_group_for(current_user, slug, need="see_members")
+    name = request.args.get("q", "").replace("\x00", "").strip()[:80]
+    members = service.members_page(group, _page_number(), name)
+    if members.page > max(members.pages, 1):
+        return redirect(url_for("groups.members", slug=slug, q=name or None, page=members.pages))
+    return render_template("groups/members.html", group=group, access=access, members=members, query=name)
+
+
+@bp.route("/<slug>/members/<int:membership_id>")
+def member(slug, membership_id):
+    """One member, with what a leader can change: leader role, engagement roles, removal."""
+    group, access = get_group_for(current_user, slug, need="manage")
+    membership = _membership_or_404(group, membership_id)
+    if not membership.is_active:
+        abort(404)
     return render_template(
-        "groups/members.html",
-        group=group,
-        access=access,
-        members=service.active_members(group),
-        role_form=forms.EngagementRoleForm(),
+        "groups/member.html", group=group, access=access, m=membership, role_form=forms.EngagementRoleForm()
     )
 
 
