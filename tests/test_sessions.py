@@ -262,3 +262,25 @@ def test_without_redis_a_logout_reaches_another_process_within_a_second(make_app
 
     time.sleep(1.05)
     assert not is_signed_in(there)
+
+
+def test_a_parents_group_page_asks_nothing_about_organisations(app, make_user):
+    from community.groups import service
+
+    leader_id = make_user("leader@example.org")
+    with work(app):
+        slug = service.create_group(db.session.get(User, leader_id), "Круг", "Казань", "О нас", "Пишите", "open").slug
+    browser = signed_in(app, "leader@example.org")
+    browser.get(f"/groups/{slug}/")
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    record = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert browser.get(f"/groups/{slug}/").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    mine = [s for s in statements if "FROM organisation JOIN specialist" in s or "WHERE specialist.user_id" in s]
+    assert mine == [], "the organisations I work for come with the session"
+    assert not [s for s in statements if "FROM notification" in s]

@@ -7,7 +7,7 @@ calendar feed in `reminders.py`.
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -108,13 +108,19 @@ def is_co_organised_with_parents(event_organisers):
 
 
 def group_events(group, include_drafts=False, limit=20):
-    """Upcoming and past events of a group (two queries)."""
+    """Upcoming and past events of a group: the next `limit` and the last `limit`, in one
+    query (a UNION ALL of the two ends of the timeline)."""
     now = utcnow()
     statuses = [PUBLISHED, CANCELLED] + ([DRAFT] if include_drafts else [])
-    base = select(Event).where(Event.group_id == group.id, Event.status.in_(statuses))
-    upcoming = db.session.scalars(base.where(Event.ends_at >= now).order_by(Event.starts_at).limit(limit)).all()
-    past = db.session.scalars(base.where(Event.ends_at < now).order_by(Event.starts_at.desc()).limit(limit)).all()
-    return upcoming, past
+    base = select(Event.id).where(Event.group_id == group.id, Event.status.in_(statuses))
+    upcoming = base.where(Event.ends_at >= now).order_by(Event.starts_at).limit(limit).subquery()
+    past = base.where(Event.ends_at < now).order_by(Event.starts_at.desc()).limit(limit).subquery()
+    ids = union_all(select(upcoming.c.id), select(past.c.id)).subquery()
+    events = db.session.scalars(select(Event).where(Event.id.in_(select(ids.c.id)))).all()
+    return (
+        sorted((e for e in events if e.ends_at >= now), key=lambda e: (e.starts_at, e.id)),
+        sorted((e for e in events if e.ends_at < now), key=lambda e: (e.starts_at, e.id), reverse=True),
+    )
 
 
 def my_upcoming_events(user, limit=50):

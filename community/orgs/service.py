@@ -58,7 +58,7 @@ def organisations_of(user):
     from community.auth import viewer
 
     signed_in = viewer.current()
-    if signed_in is not None and signed_in.user is user and not signed_in.organisation_ids:
+    if signed_in is not None and signed_in.user.id == user.id and not signed_in.organisation_ids:
         return []
     return db.session.scalars(
         select(Organisation)
