@@ -1,14 +1,26 @@
 """Template helpers: dates and numbers in the user's locale and timezone."""
 
-from flask import has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from datetime import datetime
+
+from babel import dates
+from flask import g, has_request_context, request
+from flask_babel import format_decimal, get_locale, get_timezone, get_translations
 
 from community.forms import EmptyForm
 
 
 def register(app):
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
-    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date"] = format_date
+    # Pages call these hundreds of times: the same as flask-babel's, without finding the
+    # request's catalogue, locale and timezone again on every call (see translations()).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
     app.jinja_env.filters["local_datetime"] = local_datetime
 
@@ -39,6 +51,34 @@ def register(app):
         }
 
 
+def translations():
+    """The catalogue of the current locale, found once per request and locale: flask-babel
+    looks it up on every call, which costs more than the translation (`force_locale`, used
+    for emails in the reader's language, changes the locale, and so the entry)."""
+    locale = get_locale()
+    cached = g.get("_krug_translations")
+    if cached is None or cached[0] is not locale:
+        cached = (locale, get_translations())
+        g._krug_translations = cached
+    return cached[1]
+
+
+def format_date(value, fmt="long"):
+    """A date (or the day of a UTC moment in the reader's timezone) in the reader's locale."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(get_timezone())
+    return dates.format_date(value, fmt, locale=get_locale())
+
+
+def format_datetime(value, fmt="medium"):
+    """A UTC moment in the reader's timezone and locale."""
+    if not value:
+        return ""
+    return dates.format_datetime(value, fmt, tzinfo=get_timezone(), locale=get_locale())
+
+
 def _unread_count():
     """The header's badge: loaded with the signed-in person (see auth/viewer.py), no query."""
     from flask_login import current_user
@@ -59,8 +99,6 @@ def local_datetime(value, timezone, kind="medium"):
     """A UTC moment shown in a place's timezone (e.g. the group's), in the reader's locale.
     `kind`: 'full_date' (Saturday, 5 December 2026), 'time' (11:00), or a Babel datetime format."""
     from zoneinfo import ZoneInfo
-
-    from babel import dates
 
     if value is None:
         return ""
