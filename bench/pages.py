@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.processes import free_port, production_env, start_gunicorn  # noqa: E402
+from tests.conftest import free_port  # noqa: E402
+from tests.processes import production_env, start_gunicorn  # noqa: E402
 
 DEMO_URL = "postgresql://postgres@127.0.0.1:5432/krug_pages_bench"
 BIG_URL = "postgresql://postgres@127.0.0.1:5432/krug_pages_big"
@@ -311,9 +312,8 @@ def measure(url, cookie, args, connections):
 
 def server_env(args, url):
     """Production settings on loopback (tests/processes.py), with the hash cost of production."""
-    return production_env(
-        url, args.redis_url or "", 25, RATELIMIT_ENABLED="1", PASSWORD_HASH_METHOD="pbkdf2:sha256:600000"
-    )
+    hashing = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:600000"}  # the demo's hashes; production's cost
+    return production_env(url, args.redis_url or "", 25, RATELIMIT_ENABLED="1", **hashing)
 
 
 class Gunicorn:

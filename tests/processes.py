@@ -5,7 +5,6 @@ through the forms like a browser does."""
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -68,13 +67,6 @@ class Process:
             except subprocess.TimeoutExpired:
                 self.kill()
         self.log.close()
-
-
-def free_port():
-    """A port of loopback that nothing listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_gunicorn(env, port, workers=1, app="wsgi:app", chdir=ROOT):

@@ -12,8 +12,8 @@ import urllib.request
 import pytest
 import redis
 
-from tests.conftest import PASSWORD
-from tests.processes import Gunicorn, app_env
+from tests.conftest import PASSWORD, free_port
+from tests.processes import production_env, start_gunicorn
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
 OUR_KEYS = ("LIMITS:LIMITER*", "krug:auth:*")
@@ -80,18 +80,34 @@ def redis_db():
     client.close()
 
 
-def two_processes(database_url, **settings):
-    env = app_env(database_url, PASSWORD_HASH_METHOD="pbkdf2:sha256:1000", **settings)
-    return Gunicorn(env, workers=1), Gunicorn(env, workers=1)
+class Server:
+    """One gunicorn process (tests/processes.py) on a port of its own."""
+
+    def __init__(self, env):
+        self.env, self.port = env, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        self.process = start_gunicorn(self.env, self.port)
+        return self
+
+    def __exit__(self, *exc):
+        self.process.stop()
+
+
+def two_processes(database_url, redis_url, smtp_server):
+    controller, _ = smtp_server
+    env = production_env(database_url, redis_url, controller.port)
+    return Server(env), Server(env)
 
 
 def test_with_redis_sessions_and_rate_limits_are_shared_by_two_processes(
-    app, make_user, database_url, redis_db, request
+    app, make_user, database_url, redis_db, smtp_server
 ):
     if not database_url.startswith("postgresql"):
         pytest.skip("the multi-process set-up of production: PostgreSQL and Redis")
     make_user()
-    one, two = two_processes(database_url, REDIS_URL=REDIS_URL)
+    one, two = two_processes(database_url, REDIS_URL, smtp_server)
     with one, two:
         browser = Visitor()
         assert browser.login(one)[0] == 302
@@ -120,9 +136,9 @@ def test_with_redis_sessions_and_rate_limits_are_shared_by_two_processes(
         assert statuses == [200, 200, 200, 200, 200, 429]
 
 
-def test_without_redis_a_logout_reaches_the_other_process_within_a_second(app, make_user, database_url):
+def test_without_redis_a_logout_reaches_the_other_process_within_a_second(app, make_user, database_url, smtp_server):
     make_user()
-    one, two = two_processes(database_url)
+    one, two = two_processes(database_url, "", smtp_server)
     with one, two:
         browser = Visitor()
         assert browser.login(one)[0] == 302
