@@ -13,6 +13,7 @@ BROWSERS = (
     ("Firefox", "Firefox"),
     ("FxiOS", "Firefox"),
     ("CriOS", "Chrome"),
+    ("HeadlessChrome", "Chrome"),
     ("Chrome", "Chrome"),
     ("Safari", "Safari"),
 )
