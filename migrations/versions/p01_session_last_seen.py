@@ -1,14 +1,14 @@
 """sessions: when each browser was last seen (idle timeout, purge of expired rows)
 
 Revision ID: p01
-Revises: 0007
+Revises: s02
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = 'p01'
-down_revision = '0007'
+down_revision = 's02'
 branch_labels = None
 depends_on = None
 
