@@ -1,14 +1,14 @@
 """sessions: when each browser was last seen (idle timeout, purge of expired rows)
 
 Revision ID: p01
-Revises: s02
+Revises: i01
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = 'p01'
-down_revision = 's02'
+down_revision = 'i01'
 branch_labels = None
 depends_on = None
 
