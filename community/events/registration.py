@@ -13,7 +13,13 @@ from community.audit import audit
 from community.auth.models import User
 from community.errors import RuleError
 from community.events.models import CANCELLED, GOING, PUBLISHED, WAITLISTED, Event, EventFeedback, Registration
-from community.events.service import MIN_FEEDBACK_FOR_DETAILS, my_registration, registrations, when_text
+from community.events.service import (
+    MIN_FEEDBACK_FOR_DETAILS,
+    my_registration,
+    registrations,
+    tell_registered,
+    when_text,
+)
 from community.extensions import db
 from community.jobs import after_commit, job
 from community.models import utcnow
@@ -253,18 +259,14 @@ def message_registered(actor, event, text):
 
 
 @job("events.message_registered")
-def tell_registered(event_id, actor_id, text):
+def send_organisers_message(event_id, actor_id, text):
+    """The organisers' message reaches everyone going or waiting."""
     event, actor = db.session.get(Event, event_id), db.session.get(User, actor_id)
-    for registration in registrations(event):
-        notify(
-            registration.user,
-            "event.message",
-            path_for("events.detail", event_id=event.id),
-            email_template="events/organiser_message",
-            force_email=True,
-            title=event.title,
-            group=event.group.name,
-            actor=actor,
-            name=actor.display_name if actor else "",
-            body=text,
-        )
+    tell_registered(
+        event,
+        "event.message",
+        "events/organiser_message",
+        actor=actor,
+        name=actor.display_name if actor else "",
+        body=text,
+    )

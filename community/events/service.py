@@ -233,22 +233,28 @@ def update_event(user, event, data, publish=False):
         fill_from_waitlist(event)
 
 
-@job("events.tell_changed")
-def tell_changed(event_id):
-    """Fan-out after the commit: people registered hear the new time or place."""
-    event = db.session.get(Event, event_id)
+def tell_registered(event, kind, template, **data):
+    """Tell everyone going or waiting, in-app and by email, each with the time in their language
+    (the fan-out jobs below run this after the commit)."""
     for registration in registrations(event):
         notify(
             registration.user,
-            "event.changed",
+            kind,
             path_for("events.detail", event_id=event.id),
-            email_template="events/changed",
+            email_template=template,
             force_email=True,
             title=event.title,
             group=event.group.name,
             when=when_text(event, registration.user),
-            place=event.place,
+            **data,
         )
+
+
+@job("events.tell_changed")
+def tell_changed(event_id):
+    """People registered hear the new time or place."""
+    event = db.session.get(Event, event_id)
+    tell_registered(event, "event.changed", "events/changed", place=event.place)
 
 
 def publish_event(user, event):
@@ -273,20 +279,8 @@ def cancel_event(user, event, reason=""):
 
 @job("events.tell_cancelled")
 def tell_cancelled(event_id, reason):
-    """Fan-out after the commit: everyone who was going or waiting hears of the cancellation."""
-    event = db.session.get(Event, event_id)
-    for registration in registrations(event):
-        notify(
-            registration.user,
-            "event.cancelled",
-            path_for("events.detail", event_id=event.id),
-            email_template="events/cancelled",
-            force_email=True,
-            title=event.title,
-            group=event.group.name,
-            when=when_text(event, registration.user),
-            reason=reason,
-        )
+    """Everyone who was going or waiting hears of the cancellation."""
+    tell_registered(db.session.get(Event, event_id), "event.cancelled", "events/cancelled", reason=reason)
 
 
 def when_text(event, user):
