@@ -159,4 +159,5 @@ MESSAGES = {
     "health.future": _l("This date is in the future."),
     "health.too-old": _l("Please record meetings of the last twelve months."),
     "health.not-found": _l("This break no longer exists."),
+    "health.not-member-then": _l("Please tick only people who were members of the group on that day."),
 }

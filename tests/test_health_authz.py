@@ -11,7 +11,7 @@ organisation's dashboard is for its specialists and for admins; everyone else ge
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -184,42 +184,87 @@ def translate(app, text, **values):
         return gettext(text, **values)
 
 
-def test_specialists_who_are_not_members_see_fewer_than_5_instead_of_small_counts(app, make_user):
-    ids = build_world(app, make_user)
-    with app.app_context():
-        leader, member = user("leader@example.org"), user("member1@example.org")
-        starts = utcnow().replace(microsecond=0) - timedelta(days=5)
+def backdate(app, days=400, group_ids=None):
+    """Make the groups (all, or `group_ids`) and their memberships `days` older, so that past
+    months have snapshots (no snapshot exists for a month before a group existed)."""
+    with work(app):
+        query = select(Group)
+        if group_ids is not None:
+            query = query.where(Group.id.in_(group_ids))
+        for group in db.session.scalars(query):
+            group.created_at -= timedelta(days=days)
+            for membership in db.session.scalars(
+                select(Membership).where(Membership.group_id == group.id, Membership.joined_at.is_not(None))
+            ):
+                membership.joined_at -= timedelta(days=days)
+        db.session.commit()
+
+
+def add_meeting(app, group_id, starts, people):
+    with work(app):
         event = Event(
-            group_id=ids["group_id"],
+            group_id=group_id,
             title="Чай",
             starts_at=starts,
             ends_at=starts + timedelta(hours=2),
             status=PUBLISHED,
-            created_by_id=leader.id,
+            created_by_id=user(people[0]).id,
             created_at=starts - timedelta(days=10),
         )
         db.session.add(event)
         db.session.flush()
-        db.session.add(EventOrganiser(event_id=event.id, user_id=leader.id, status=ACCEPTED))
-        for person in (leader, member, user("specialist@example.org")):
-            db.session.add(Registration(event_id=event.id, user_id=person.id, status=GOING, attended=True))
+        db.session.add(EventOrganiser(event_id=event.id, user_id=user(people[0]).id, status=ACCEPTED))
+        for email in people:
+            db.session.add(Registration(event_id=event.id, user_id=user(email).id, status=GOING, attended=True))
         db.session.commit()
-    sentence = "%(num)s families took part in the last 30 days, of %(total)s members."
+
+
+def middle_of_last_month():
+    return datetime.combine(service.last_complete_period().replace(day=15), time(11), tzinfo=UTC)
+
+
+def test_specialists_who_are_not_members_see_fewer_than_5_instead_of_small_counts(app, make_user):
+    """On the page (sentences, the monthly table) and in both CSV files."""
+    ids = build_world(app, make_user)
+    backdate(app)
+    add_meeting(
+        app,
+        ids["group_id"],
+        middle_of_last_month(),
+        ["leader@example.org", "member1@example.org", "specialist@example.org"],
+    )
+    with work(app):
+        service.take_snapshots([service.last_complete_period()])
+    sentence = "%(num)s families took part in the month, of %(total)s members."
     exact = str(escape(translate(app, sentence, num="2", total="2")))
     few = translate(app, "fewer than 5")
     hidden = str(escape(translate(app, sentence, num=few, total=few)))
 
-    outsider_view = signed_in(app, ORG_SPECIALIST).get(f"/groups/{ids['slug']}/health").get_data(as_text=True)
-    assert hidden in outsider_view
-    assert exact not in outsider_view
-    member_view = signed_in(app, MEMBER).get(f"/groups/{ids['slug']}/health").get_data(as_text=True)
-    assert exact in member_view
-    assert hidden not in member_view
+    for role in (ORG_SPECIALIST, SPECIALIST, ADMIN):
+        page = signed_in(app, role).get(f"/groups/{ids['slug']}/health").get_data(as_text=True)
+        assert hidden in page, role
+        assert exact not in page, role
+        assert "<td>2</td>" not in page, role  # the monthly table
+        rows = rows_of(signed_in(app, role).get(f"/groups/{ids['slug']}/health.csv"))
+        assert rows[-1][3:5] == [few, few], role  # members, active families of the last month
+    for role in (MEMBER, LEADER_ROLE):
+        page = signed_in(app, role).get(f"/groups/{ids['slug']}/health").get_data(as_text=True)
+        assert exact in page, role
+        assert hidden not in page, role
+        rows = rows_of(signed_in(app, role).get(f"/groups/{ids['slug']}/health.csv"))
+        assert rows[-1][3:5] == ["2", "2"], role
+    org_rows = rows_of(signed_in(app, ORG_SPECIALIST).get(f"/orgs/{ids['org']}/health.csv"))
+    assert org_rows[-1][3:5] == [few, few]
 
 
 # --- CSV -----------------------------------------------------------------------------------------------
 
-HEADER = ["group", "month", "stage", "members", "A1", "A2", "A3", "P1", "P2", "P3", "P4", "L1", "L2", "L3", "G1", "G2"]
+
+def header(app):
+    with work(app), force_locale("ru"):
+        from community.health.pages import csv_header
+
+        return csv_header()
 
 
 def rows_of(response):
@@ -229,7 +274,7 @@ def rows_of(response):
     return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
 
 
-def test_csv_exports_have_a_header_and_one_row_per_snapshot(app, make_user):
+def test_csv_exports_have_a_translated_header_and_one_row_per_snapshot(app, make_user):
     ids = build_world(app, make_user)
     make_user("second-leader@example.org")
     with work(app):
@@ -237,24 +282,28 @@ def test_csv_exports_have_a_header_and_one_row_per_snapshot(app, make_user):
             user("second-leader@example.org"), "Вторая группа", "Самара", "О нас", "Для всех", "open"
         )
         second.organisation_id = db.session.get(Group, ids["group_id"]).organisation_id
-        for membership in db.session.scalars(select(Membership).where(Membership.joined_at.is_not(None))):
-            membership.joined_at -= timedelta(days=400)  # members for a year, so each month counts them
         db.session.commit()
+    backdate(app)
+    with work(app):
         last = service.last_complete_period()
         periods = [service.add_months(last, -n) for n in (2, 1, 0)]
-        assert service.take_snapshots(periods) == 6
-        assert service.take_snapshots(periods[-1:]) == 2  # taken again: replaced, not added
+        assert service.take_snapshots(periods, fill=0) == 6
+        assert service.take_snapshots(periods[-1:], fill=0) == 2  # taken again: replaced, not added
         assert db.session.scalar(select(db.func.count(HealthSnapshot.id))) == 6
 
+    expected_header = header(app)
+    assert expected_header[:4] == [translate(app, word) for word in ("Group", "Month", "Stage", "Members")]
     group_rows = rows_of(signed_in(app, MEMBER).get(f"/groups/{ids['slug']}/health.csv"))
-    assert group_rows[0] == HEADER
+    assert group_rows[0] == expected_header
     assert [(r[0], r[1]) for r in group_rows[1:]] == [("Семьи Казани", p.isoformat()) for p in periods]
+    at_risk = translate(app, "At risk")
     for row in group_rows[1:]:
-        assert len(row) == len(HEADER)
+        assert len(row) == len(expected_header)
+        assert row[2] == at_risk  # a year old and no meeting ever: at risk, in Russian
         assert row[3] == "2"  # leader and member1: the specialist is not a member here
 
     org_rows = rows_of(signed_in(app, ORG_SPECIALIST).get(f"/orgs/{ids['org']}/health.csv"))
-    assert org_rows[0] == HEADER
+    assert org_rows[0] == expected_header
     assert sorted((r[0], r[1]) for r in org_rows[1:]) == sorted(
         (name, p.isoformat()) for name in ("Семьи Казани", "Вторая группа") for p in periods
     )
@@ -279,15 +328,18 @@ def test_csv_cells_cannot_start_a_spreadsheet_formula(app, make_user):
         db.session.add(Specialist(organisation_id=org.id, user_id=user("specialist@example.org").id))
         group.organisation_id = org.id
         db.session.commit()
-        service.take_snapshots([date(2026, 5, 1)])
+    backdate(app)
+    with work(app):
+        assert service.take_snapshots([service.last_complete_period()], fill=0) == 1
     browser = Browser(app.test_client())
     browser.login("specialist@example.org")
     rows = rows_of(browser.get("/orgs/fond/health.csv"))
-    # Text cells (group name, stage) must not start a formula; numbers such as L3 = -2 may be negative.
+    assert len(rows) == 2
+    # Text cells (group name, stage) must not start a formula.
     assert all(not row[0].startswith(("=", "+", "-", "@")) for row in rows[1:]), rows
 
 
-# --- the dashboard's query count ----------------------------------------------------------------------
+# --- the pages' query counts ------------------------------------------------------------------------------
 
 
 def count_queries(app, browser, url):
@@ -321,24 +373,18 @@ def add_linked_groups(app, make_user, org_id, first, last):
             for member_id in member_ids:
                 groups.join_group(db.session.get(User, member_id), group)
             group.organisation_id = org_id
-            starts = utcnow().replace(microsecond=0) - timedelta(days=10)
-            event = Event(
-                group_id=group.id,
-                title="Встреча",
-                starts_at=starts,
-                ends_at=starts + timedelta(hours=2),
-                status=PUBLISHED,
-                created_by_id=leader_id,
-            )
-            db.session.add(event)
-            db.session.flush()
-            db.session.add(EventOrganiser(event_id=event.id, user_id=leader_id, status=ACCEPTED))
-            for person in [leader_id, *member_ids]:
-                db.session.add(Registration(event_id=event.id, user_id=person, status=GOING, attended=True))
             db.session.commit()
+            group_id = group.id
+        backdate(app, group_ids=[group_id])
+        add_meeting(
+            app,
+            group_id,
+            middle_of_last_month(),
+            [f"leader{n}@example.org"] + [f"parent{n}-{k}@example.org" for k in range(3)],
+        )
 
 
-def test_the_dashboard_query_count_does_not_grow_with_the_groups(app, make_user):
+def test_the_dashboard_query_count_does_not_grow_with_the_groups_and_cards_are_paged(app, make_user):
     make_user("specialist@example.org")
     with work(app):
         org = Organisation(name="Фонд", slug="fond")
@@ -350,19 +396,49 @@ def test_the_dashboard_query_count_does_not_grow_with_the_groups(app, make_user)
     browser = Browser(app.test_client())
     browser.login("specialist@example.org")
     counts, linked = {}, 0
-    for size in (2, 8):
+    urls = (
+        "/orgs/fond/health",
+        "/orgs/fond/health?stage=forming&sort=name",
+        "/orgs/fond/health?sort=active&page=2",
+        "/orgs/fond/health.csv",
+    )
+    for size in (2, 23):
         add_linked_groups(app, make_user, org_id, linked, size)
         linked = size
         with work(app):
             last = service.last_complete_period()
-            service.take_snapshots([service.add_months(last, -n) for n in (2, 1, 0)])
+            service.take_snapshots([service.add_months(last, -n) for n in (2, 1, 0)], fill=0)
             assert db.session.scalar(select(db.func.count(Group.id)).where(Group.organisation_id == org_id)) == size
-        for url in ("/orgs/fond/health", "/orgs/fond/health?stage=forming&sort=name", "/orgs/fond/health.csv"):
+        for url in urls:
             counts.setdefault(url, []).append(count_queries(app, browser, url))
         page = browser.get("/orgs/fond/health").get_data(as_text=True)
-        assert page.count('class="group-card"') == size
+        assert page.count('class="group-card health-card"') == min(size, service.PAGE_SIZE)
+    second = browser.get("/orgs/fond/health?page=2").get_data(as_text=True)
+    assert second.count('class="group-card health-card"') == 23 - service.PAGE_SIZE
+    assert 'rel="prev"' in second
     for url, (small, large) in counts.items():
-        assert small == large, f"{url}: {small} queries for 2 groups, {large} for 8"
+        assert small == large, f"{url}: {small} queries for 2 groups, {large} for 23"
+
+
+def test_the_group_page_reads_snapshots_and_its_query_count_does_not_grow(app, make_user):
+    """Issue #13: the page reads the monthly snapshots and a cheap live part; it never computes
+    a month of indicators, so more history and more activity cost no more queries."""
+    ids = build_world(app, make_user)
+    backdate(app)
+    counts = []
+    for months in (1, 6):
+        for n in range(months):
+            starts = datetime.combine(service.add_months(service.last_complete_period(), -n), time(11), tzinfo=UTC)
+            add_meeting(app, ids["group_id"], starts + timedelta(days=9), ["leader@example.org", "member1@example.org"])
+        with work(app):
+            last = service.last_complete_period()
+            service.take_snapshots([service.add_months(last, -n) for n in range(months - 1, -1, -1)], fill=0)
+        for role in (MEMBER, LEADER_ROLE, ORG_SPECIALIST):
+            counts.append((role, months, count_queries(app, signed_in(app, role), f"/groups/{ids['slug']}/health")))
+    by_role = {}
+    for role, _months, queries in counts:
+        by_role.setdefault(role, set()).add(queries)
+    assert all(len(queries) == 1 for queries in by_role.values()), counts
 
 
 def new_linked_group(app, make_user):
@@ -384,17 +460,33 @@ def new_linked_group(app, make_user):
 def test_a_group_with_no_data_and_no_snapshots_renders(app, make_user):
     """A brand-new group: its page, its CSV and the dashboard answer, without an error."""
     slug = new_linked_group(app, make_user)
+    expected_header = header(app)
     leader = signed_in(app, LEADER_ROLE)
     assert leader.get(f"/groups/{slug}/health").status_code == 200
-    assert rows_of(leader.get(f"/groups/{slug}/health.csv")) == [HEADER]
+    assert rows_of(leader.get(f"/groups/{slug}/health.csv")) == [expected_header]
     specialist = signed_in(app, SPECIALIST)
     assert specialist.get("/orgs/fond/health").status_code == 200
     assert specialist.get(f"/groups/{slug}/health").status_code == 200
-    assert rows_of(specialist.get("/orgs/fond/health.csv")) == [HEADER]
+    assert rows_of(specialist.get("/orgs/fond/health.csv")) == [expected_header]
 
 
 def test_the_dashboard_says_when_a_group_has_no_monthly_check_yet(app, make_user):
-    """Regression: the template read `row.values` (the dict method, always true) instead of row['values']."""
     new_linked_group(app, make_user)
     page = signed_in(app, SPECIALIST).get("/orgs/fond/health").get_data(as_text=True)
     assert str(escape(translate(app, "No monthly check yet. It appears after the first monthly snapshot."))) in page
+
+
+def test_leaders_cannot_record_in_an_archived_group(app, make_user):
+    """Issue #13: the health views let leaders write in archived groups."""
+    ids = build_world(app, make_user)
+    with work(app):
+        db.session.get(Group, ids["group_id"]).archived_at = utcnow()
+        db.session.commit()
+    leader = signed_in(app, LEADER_ROLE)
+    assert leader.get(f"/groups/{ids['slug']}/health").status_code == 200  # reading stays
+    assert leader.get(f"/groups/{ids['slug']}/health/meetings/new").status_code == 403
+    assert leader.submit(f"/groups/{ids['slug']}/health/breaks", BREAK, page="/privacy").status_code == 403
+    delete = f"/groups/{ids['slug']}/health/breaks/{ids['break']}/delete"
+    assert leader.submit(delete, {}, page="/privacy").status_code == 403
+    with app.app_context():
+        assert [b.id for b in db.session.scalars(select(HealthBreak))] == [ids["break"]]

@@ -1,6 +1,7 @@
 """One place that answers "what may this person do in this group"."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import abort, g, request
 from flask_login import current_user
@@ -19,6 +20,7 @@ class GroupAccess:
     group: Group
     membership: Membership | None
     is_admin: bool = False
+    user_id: int | None = None
 
     @property
     def status(self):
@@ -86,6 +88,33 @@ class GroupAccess:
     def can_organise_events(self):
         return (self.is_leader or self.is_specialist) and not self.is_archived
 
+    @cached_property
+    def supports(self):
+        """The viewer works for the organisation that supports the group (member or not)."""
+        if self.user_id is None or self.group.organisation_id is None:
+            return False
+        from community.orgs.models import Specialist
+
+        found = select(Specialist.id).where(
+            Specialist.organisation_id == self.group.organisation_id, Specialist.user_id == self.user_id
+        )
+        return db.session.scalar(found) is not None
+
+    @property
+    def can_see_health(self):
+        """Community health: the members, admins and the supporting organisation's specialists."""
+        return self.is_member or self.is_admin or self.supports
+
+    @property
+    def sees_totals_only(self):
+        """Specialists and admins see aggregates only: counts under 5 are not spelled out."""
+        return not self.is_member or self.is_specialist
+
+    @property
+    def can_record_health(self):
+        """Declare breaks and record meetings held outside Krug."""
+        return self.is_leader and not self.is_archived
+
 
 ADMIN_READ = "admin.read"
 
@@ -122,8 +151,14 @@ def access_for(user, group):
     """The viewer's access to `group`, computed once per request."""
     cache = g.setdefault("_group_access", {})
     if group.id not in cache:
-        cache[group.id] = GroupAccess(group, membership_of(user, group), bool(getattr(user, "is_admin", False)))
+        user_id = user.id if user.is_authenticated else None
+        cache[group.id] = GroupAccess(group, membership_of(user, group), bool(getattr(user, "is_admin", False)), user_id)
     return cache[group.id]
+
+
+# Rights some non-members hold: for these, whoever holds the right may see the group's page of
+# it (the rest get 404), and insiders without the right get 403.
+REACHES_OUTSIDERS = {"see_health": "can_see_health", "record_health": "can_see_health"}
 
 
 def get_group_for(user, slug, need="view"):
@@ -136,7 +171,7 @@ def get_group_for(user, slug, need="view"):
     access = access_for(user, group)
     if need == "public":
         return group, access
-    if not access.can_view:
+    if not getattr(access, REACHES_OUTSIDERS.get(need, "can_view")):
         abort(404)
     if not getattr(access, need if need.startswith("can_") else f"can_{need}"):
         abort(403)

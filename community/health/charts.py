@@ -1,32 +1,106 @@
-"""Small server-rendered SVG trend charts: no JavaScript, no inline styles (strict CSP)."""
+"""Small server-rendered SVG line charts people can read (SPEC §4 "Charts"): month labels on the
+time axis, a labelled value scale (0–100 % for every share, so all share charts read alike),
+the latest value written by the line, declared breaks shaded. No JavaScript and no inline
+styles (strict CSP): only SVG attributes. The same data goes in a table a click away (the
+template's job)."""
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT, PAD = 240, 64, 6
+WIDTH, HEIGHT = 340, 150
+LEFT, RIGHT, TOP, BOTTOM = 38, 44, 12, 24
+INK, GRID, LINE, SHADE, DOT = "#3d4744", "#c9d1cd", "#00695c", "#e4e8e6", "#b4531b"
 
 
-def sparkline(points, label):
-    """An accessible line chart of up to 12 monthly values (None = no data)."""
-    values = [p for p in points if p is not None]
-    if len(values) < 2:
+def _nice_max(values):
+    """The top of a count scale: a round number at or above the largest value (at least 5)."""
+    top = max([5, *values])
+    for step in (5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if top <= step * 4:
+            return -(-top // step) * step
+    return top
+
+
+def _label(value, share):
+    return _("%(value)d %%", value=value) if share else str(value)
+
+
+def line_chart(points, label, share):
+    """`points`: [(period, value or None, is_break)], oldest first; `share`: a 0–100 % scale."""
+    if not points or all(value is None for _, value, _ in points):
         return Markup("")
-    low, high = min(values + [0]), max(values)
-    span = (high - low) or 1
-    step = (WIDTH - 2 * PAD) / max(1, len(points) - 1)
-    coords = []
-    for n, value in enumerate(points):
+    values = [value for _, value, _ in points if value is not None]
+    top = 100 if share else _nice_max(values)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / max(1, len(points) - 1) if len(points) > 1 else 0
+
+    def x(n):
+        return round(LEFT + (n * step if len(points) > 1 else plot_w / 2), 1)
+
+    def y(value):
+        return round(TOP + plot_h - value / top * plot_h, 1)
+
+    parts = []
+    # Declared breaks, shaded behind everything.
+    half = step / 2 if len(points) > 1 else plot_w / 2
+    declared = escape(_("Declared break"))
+    for n, (_period, _value, is_break) in enumerate(points):
+        if is_break:
+            start = max(LEFT, x(n) - half)
+            width = min(LEFT + plot_w, x(n) + half) - start
+            parts.append(
+                f'<rect x="{start}" y="{TOP}" width="{round(width, 1)}" height="{plot_h}" fill="{SHADE}">'
+                f"<title>{declared}</title></rect>"
+            )
+    # The value scale: three labelled lines.
+    for value in (0, top // 2, top):
+        parts.append(
+            f'<line x1="{LEFT}" y1="{y(value)}" x2="{LEFT + plot_w}" y2="{y(value)}" stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{LEFT - 5}" y="{y(value) + 4}" text-anchor="end" font-size="11" fill="{INK}">'
+            f"{escape(_label(value, share))}</text>"
+        )
+    # The time axis: every month's name when there is room, else every other one (the last always).
+    every = 1 if len(points) <= 6 else 2
+    for n, (period, _value, _is_break) in enumerate(points):
+        if (len(points) - 1 - n) % every == 0:
+            parts.append(
+                f'<text x="{x(n)}" y="{HEIGHT - 6}" text-anchor="middle" font-size="11" fill="{INK}">'
+                f"{escape(format_date(period, 'LLL'))}</text>"
+            )
+    # The line, broken where a month has no value.
+    segment = []
+    segments = [segment]
+    for n, (_period, value, _is_break) in enumerate(points):
         if value is None:
-            continue
-        x = PAD + n * step
-        y = HEIGHT - PAD - (value - low) / span * (HEIGHT - 2 * PAD)
-        coords.append((round(x, 1), round(y, 1)))
-    path = " ".join(f"{x},{y}" for x, y in coords)
-    last_x, last_y = coords[-1]
-    # Safe: every interpolated value is a number we computed, and the label is escaped.
+            segment = []
+            segments.append(segment)
+        else:
+            segment.append(f"{x(n)},{y(value)}")
+    for coords in segments:
+        if len(coords) > 1:
+            parts.append(
+                f'<polyline points="{" ".join(coords)}" fill="none" stroke="{LINE}" stroke-width="2.5" '
+                f'stroke-linejoin="round"/>'
+            )
+        elif coords:
+            cx, cy = coords[0].split(",")
+            parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{LINE}"/>')
+    last = max(n for n, (_p, value, _b) in enumerate(points) if value is not None)
+    value = points[last][1]
+    parts.append(
+        f'<circle cx="{x(last)}" cy="{y(value)}" r="4" fill="{DOT}"/>'
+        f'<text x="{x(last) + 7}" y="{y(value) + 4}" font-size="12" font-weight="bold" fill="{INK}">'
+        f"{escape(_label(value, share))}</text>"
+    )
+    summary = _(
+        "%(name)s: %(value)s in %(month)s.",
+        name=label,
+        value=_label(value, share),
+        month=format_date(points[last][0], "LLLL yyyy"),
+    )
+    # Safe: every interpolated value is a number we computed or escaped text.
     return Markup(  # noqa: S704
-        f'<svg class="sparkline" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '
-        f'aria-label="{escape(label)}" focusable="false">'
-        f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" stroke="#c9d1cd" stroke-width="1"/>'
-        f'<polyline points="{path}" fill="none" stroke="#00895a" stroke-width="2.5" stroke-linejoin="round"/>'
-        f'<circle cx="{last_x}" cy="{last_y}" r="3.5" fill="#e07a2e"/></svg>'
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+        f'aria-label="{escape(summary)}" focusable="false">' + "".join(parts) + "</svg>"
     )

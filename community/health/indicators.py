@@ -1,93 +1,134 @@
-"""The indicators of SPEC §4, computed in SQL for many groups at once.
+"""The indicators of SPEC §4, computed in SQL for many groups at once, at the end of a month.
 
-`compute(group_ids, at)` answers every indicator for every group in a fixed number of
-queries, whatever the number of groups: each query aggregates with GROUP BY group_id.
-Only small per-group results (a few rows per event or request) are finished in Python.
+`compute(groups, period)` answers every indicator for every group in a fixed number of
+queries, whatever the number of groups. Each query starts from the groups' own rows (their
+events, requests, posts) and aggregates with GROUP BY group_id; only small results are
+finished in Python.
 
-Conventions: a *member* is a parent — specialists and admins are excluded everywhere.
-*Active* means attended an event, posted or commented, asked or answered a help request,
-or co-organised an event; logging in does not count.
+Who took part in each month is rolled up once, when the month's snapshot is taken, into
+`health_activity` (`roll_up`): the quarterly and half-yearly indicators read those few rows
+per person and month instead of rescanning a year of registrations, posts and answers.
+
+Conventions (SPEC §4): a *member* is a parent — specialists and admins are excluded
+everywhere. *Active* means attended a meeting, posted or commented, asked or answered a
+help request, or organised a meeting; logging in does not count. A person's activity counts
+only while they were a member of the group, so A1 ≤ members always. At a monthly snapshot
+"this month" is the calendar month, "the quarter" its last three calendar months, "the half
+year" six. "Of the last N months" rules (rhythm, the leadership bench, retention) use the
+group's last N *non-break* months, never months before the group existed.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import timedelta
 from statistics import median
 
-from sqlalchemy import and_, case, func, literal, or_, select, union, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    case,
+    column,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union,
+    union_all,
+    values,
+)
 
 from community.auth.models import User
-from community.events.models import ACCEPTED, Event, EventOrganiser, Registration
+from community.events.models import ACCEPTED, PUBLISHED, Event, EventOrganiser, Registration
 from community.extensions import db
-from community.groups.models import ACTIVE, LEADER, SPECIALIST, Comment, Group, Membership, Post
-from community.mutual_help.models import CLOSED, NEED, RESOLVED, HelpRequest, HelpResponse
+from community.groups.models import LEADER, MEMBER, SPECIALIST, Comment, Membership, Post
+from community.health.models import HealthActivity
+from community.health.periods import add_months, ninety_non_break_days_start, period_end, period_start
+from community.health.verdict import THRESHOLDS as T
+from community.models import UTCDateTime
+from community.mutual_help.models import CLOSED, NEED, OFFER, RESOLVED, HelpRequest, HelpResponse
 from community.orgs.models import Specialist
 
+HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
-MONTH = timedelta(days=30)
-QUARTER = timedelta(days=90)
-HALF_YEAR = timedelta(days=180)
-ANSWER_WINDOW = timedelta(hours=72)
-UNANSWERED_RISK = timedelta(days=7)
-MEETING_MIN_ATTENDEES = 3
+MONTH_DAYS = timedelta(days=30)
+UNANSWERED_SINCE = timedelta(days=60)
 LEVELS = ("exploring", "participating", "contributing", "leading")
+KINDS = ("meetings", "answers", "threads")
+# Bits of the per-group month windows (see `Scope.windows`).
+THIS_QUARTER, LAST_QUARTER, QUARTER, HALF_YEAR, LEADER_MONTHS, NEWCOMER_MONTHS = 1, 2, 4, 8, 16, 32
 
 
 def staff_ids():
-    """Specialists and admins: never counted as members."""
-    return union(select(Specialist.user_id), select(User.id).where(User.is_admin.is_(True)))
+    """Specialists and admins: never counted as members (one query, reused by every indicator)."""
+    return sorted(
+        db.session.scalars(union(select(Specialist.user_id), select(User.id).where(User.is_admin.is_(True)))).all()
+    )
 
 
-def _parent(column):
-    return and_(column.is_not(None), column.not_in(staff_ids()))
+@dataclass
+class Scope:
+    """The groups and the month being measured, with each group's windows."""
+
+    period: object
+    created: dict  # group id → created_at
+    break_months: dict  # group id → set of break periods
+    breaks: dict  # group id → [(starts_on, ends_on)]
+    staff: list = field(default_factory=list)
+
+    @property
+    def group_ids(self):
+        return list(self.created)
+
+    @property
+    def start(self):
+        return period_start(self.period)
+
+    @property
+    def at(self):
+        return period_end(self.period)
+
+    def months_back(self, n):
+        """The first instant of the month `n` months before this one."""
+        return period_start(add_months(self.period, -n))
+
+    def non_break(self, group_id, count, before=0):
+        """The group's last `count` non-break months (skipping the first `before` of them)."""
+        created = self.created[group_id].date().replace(day=1)
+        months, current = [], self.period
+        while len(months) < before + count and current >= created and (self.period.year - current.year) < 4:
+            if current not in self.break_months.get(group_id, ()):
+                months.append(current)
+            current = add_months(current, -1)
+        return months[before:]
+
+    def windows(self):
+        """(group_id, period, bits) rows: which of a group's months belong to which window."""
+        rows = []
+        for g in self.group_ids:
+            bits = defaultdict(int)
+            for month in self.non_break(g, 3):
+                bits[month] |= THIS_QUARTER
+            for month in self.non_break(g, 3, before=3):
+                bits[month] |= LAST_QUARTER
+            for month in self.non_break(g, T["formed_leader_window"]):
+                bits[month] |= LEADER_MONTHS
+            for n in range(6):
+                bits[add_months(self.period, -n)] |= HALF_YEAR | (QUARTER if n < 3 else 0)
+            for n in range(4):
+                bits[add_months(self.period, -n)] |= NEWCOMER_MONTHS
+            rows.extend((g, month, value) for month, value in bits.items())
+        return rows
+
+    def months_needed(self):
+        """Every month some window of some group reaches (the roll-ups they read)."""
+        return sorted({month for _, month, _ in self.windows()})
 
 
-# --- building blocks ---------------------------------------------------------------------------
-
-
-def activity(group_ids, start, end, kinds=None):
-    """(group_id, user_id, at, kind) for every activity of a parent in [start, end)."""
-    parts = {
-        "attend": select(Event.group_id, Registration.user_id.label("user_id"), Event.starts_at.label("at"))
-        .join(Event, Event.id == Registration.event_id)
-        .where(
-            Registration.attended.is_(True),
-            Event.status == "published",
-            Event.starts_at >= start,
-            Event.starts_at < end,
-        ),
-        "organise": select(Event.group_id, EventOrganiser.user_id.label("user_id"), Event.starts_at.label("at"))
-        .join(Event, Event.id == EventOrganiser.event_id)
-        .where(
-            EventOrganiser.status == ACCEPTED,
-            Event.status == "published",
-            Event.starts_at >= start,
-            Event.starts_at < end,
-        ),
-        "post": select(Post.group_id, Post.author_id.label("user_id"), Post.created_at.label("at")).where(
-            Post.created_at >= start, Post.created_at < end
-        ),
-        "comment": select(Post.group_id, Comment.author_id.label("user_id"), Comment.created_at.label("at"))
-        .join(Post, Post.id == Comment.post_id)
-        .where(Comment.created_at >= start, Comment.created_at < end),
-        "ask": select(
-            HelpRequest.group_id, HelpRequest.author_id.label("user_id"), HelpRequest.created_at.label("at")
-        ).where(HelpRequest.created_at >= start, HelpRequest.created_at < end),
-        "answer": select(
-            HelpRequest.group_id, HelpResponse.helper_id.label("user_id"), HelpResponse.created_at.label("at")
-        )
-        .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
-        .where(HelpResponse.created_at >= start, HelpResponse.created_at < end),
-    }
-    selects = []
-    for kind, query in parts.items():
-        if kinds is None or kind in kinds:
-            group_col = query.selected_columns[0]
-            user_col = query.selected_columns[1]
-            selects.append(
-                query.add_columns(literal(kind).label("kind")).where(group_col.in_(group_ids), _parent(user_col))
-            )
-    return union_all(*selects).subquery("activity")
+def _parent(column_, staff):
+    return and_(column_.is_not(None), column_.not_in(staff)) if staff else column_.is_not(None)
 
 
 def _by_group(rows, default=0):
@@ -97,608 +138,595 @@ def _by_group(rows, default=0):
     return result
 
 
-def members_at(group_ids, at):
-    """Parent members of each group at a moment."""
-    query = (
-        select(Membership.group_id, func.count(Membership.id))
-        .where(
-            Membership.group_id.in_(group_ids),
-            Membership.joined_at.is_not(None),
-            Membership.joined_at <= at,
-            or_(Membership.ended_at.is_(None), Membership.ended_at > at),
-            Membership.role != SPECIALIST,
-            _parent(Membership.user_id),
-        )
-        .group_by(Membership.group_id)
-    )
-    return _by_group(db.session.execute(query).all())
+# --- the monthly roll-up ------------------------------------------------------------------------------
 
 
-def active_counts(group_ids, start, end):
-    act = activity(group_ids, start, end)
-    query = select(act.c.group_id, func.count(func.distinct(act.c.user_id))).group_by(act.c.group_id)
-    return _by_group(db.session.execute(query).all())
-
-
-def _month_start(at):
-    return (at.day, at.hour, at.minute, at.second, at.microsecond) == (1, 0, 0, 0, 0)
-
-
-def _month_before(at):
-    """A1's window: the calendar month that just ended at a monthly snapshot, else 30 days."""
-    if _month_start(at):
-        index = at.year * 12 + at.month - 1 - 1
-        return at.replace(year=index // 12, month=index % 12 + 1)
-    return at - MONTH
-
-
-def _three_months_before(at):
-    """Where A2 and L1's parent-only months start looking: at a monthly snapshot (the first
-    instant of a month), the first day of the month two before the one just ended, so that
-    every calendar month is counted whole; at any other moment, 90 days back."""
-    if _month_start(at):
-        index = at.year * 12 + at.month - 1 - 3
-        return at.replace(year=index // 12, month=index % 12 + 1)
-    return at - 3 * MONTH
-
-
-def _months_ago(at, moment):
-    """Which of the last three months `moment` falls in (0, 1, 2): calendar months at a
-    monthly snapshot, 30-day slices at any other moment."""
-    if _month_start(at):
-        last = at - timedelta(microseconds=1)
-        return (last.year - moment.year) * 12 + last.month - moment.month
-    return min(2, int((at - moment) / MONTH))
-
-
-# --- activity: A1, A2, A3 --------------------------------------------------------------------------
-
-
-def meetings(group_ids, at):
-    """Held events of the last 3 months with their parent attendee counts, and the last event."""
-    attendees = (
-        select(Registration.event_id, func.count(Registration.id).label("n"))
-        .where(Registration.attended.is_(True), _parent(Registration.user_id))
-        .group_by(Registration.event_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(Event.group_id, Event.starts_at, func.coalesce(attendees.c.n, 0))
-        .outerjoin(attendees, attendees.c.event_id == Event.id)
+def _attendee_counts(group_ids, start, end, staff):
+    """Parent attendees of each published meeting of the groups that started in [start, end)."""
+    return (
+        select(Registration.event_id, func.count().label("n"))
+        .join(Event, Event.id == Registration.event_id)
         .where(
             Event.group_id.in_(group_ids),
-            Event.status == "published",
-            Event.status != "draft",
-            Event.starts_at >= _three_months_before(at),
-            Event.starts_at < at,
+            Event.status == PUBLISHED,
+            Event.starts_at >= start,
+            Event.starts_at < end,
+            Registration.attended.is_(True),
+            _parent(Registration.user_id, staff),
         )
+        .group_by(Registration.event_id)
+        .subquery("sizes")
+    )
+
+
+def _activity(group_ids, start, end, staff):
+    """(group_id, user_id, at, level, led, attended, crowd) for everything parents did in [start, end)."""
+    sizes = _attendee_counts(group_ids, start, end, staff)
+    crowd = case((sizes.c.n >= T["meeting_min_attendees"], 1), else_=0)
+
+    def row(group, user, at, level, led=0, attended=0, crowd_=literal(0)):
+        return [
+            group.label("group_id"),
+            user.label("user_id"),
+            at.label("at"),
+            literal(level).label("level"),
+            literal(led).label("led"),
+            literal(attended).label("attended"),
+            crowd_.label("crowd"),
+        ]
+
+    in_month = [
+        Event.group_id.in_(group_ids),
+        Event.status == PUBLISHED,
+        Event.starts_at >= start,
+        Event.starts_at < end,
+    ]
+    parts = [
+        select(*row(Event.group_id, Registration.user_id, Event.starts_at, 1, attended=1, crowd_=crowd))
+        .join(Event, Event.id == Registration.event_id)
+        .join(sizes, sizes.c.event_id == Event.id)
+        .where(Registration.attended.is_(True), *in_month),
+        select(*row(Event.group_id, EventOrganiser.user_id, Event.starts_at, 3, led=1))
+        .join(Event, Event.id == EventOrganiser.event_id)
+        .where(EventOrganiser.status == ACCEPTED, *in_month),
+        select(*row(Membership.group_id, Membership.decided_by_id, Membership.joined_at, 0, led=1)).where(
+            Membership.group_id.in_(group_ids),
+            Membership.decided_by_id.is_not(None),
+            Membership.joined_at >= start,
+            Membership.joined_at < end,
+        ),
+        select(*row(Post.group_id, Post.author_id, Post.created_at, 2)).where(
+            Post.group_id.in_(group_ids), Post.created_at >= start, Post.created_at < end
+        ),
+        select(*row(Post.group_id, Comment.author_id, Comment.created_at, 1))
+        .join(Post, Post.id == Comment.post_id)
+        .where(Post.group_id.in_(group_ids), Comment.created_at >= start, Comment.created_at < end),
+        select(*row(HelpRequest.group_id, HelpRequest.author_id, HelpRequest.created_at, 2)).where(
+            HelpRequest.group_id.in_(group_ids), HelpRequest.created_at >= start, HelpRequest.created_at < end
+        ),
+        select(*row(HelpRequest.group_id, HelpResponse.helper_id, HelpResponse.created_at, 2))
+        .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
+        .where(HelpRequest.group_id.in_(group_ids), HelpResponse.created_at >= start, HelpResponse.created_at < end),
+    ]
+    return union_all(*parts).subquery("activity")
+
+
+def roll_up(group_ids, period, staff):
+    """(Re)write `health_activity` for `period`: one row per parent who took part in each group
+    that month while a member. Two statements, whatever the number of groups."""
+    group_ids = list(group_ids)
+    if not group_ids:
+        return
+    start, end = period_start(period), period_end(period)
+    db.session.execute(
+        delete(HealthActivity).where(HealthActivity.group_id.in_(group_ids), HealthActivity.period == period)
+    )
+    act = _activity(group_ids, start, end, staff)
+    member = and_(
+        Membership.group_id == act.c.group_id,
+        Membership.user_id == act.c.user_id,
+        Membership.joined_at <= act.c.at,
+        or_(Membership.ended_at.is_(None), Membership.ended_at > act.c.at),
+        Membership.role != SPECIALIST,
+    )
+    rows = (
+        select(
+            act.c.group_id,
+            literal(period, Date).label("period"),
+            act.c.user_id,
+            func.max(act.c.level),
+            case((func.max(act.c.led) > 0, True), else_=False),
+            func.sum(act.c.attended),
+            case((func.max(act.c.crowd) > 0, True), else_=False),
+            func.min(case((act.c.level >= 1, act.c.at))),
+        )
+        .join(Membership, member)
+        .where(_parent(act.c.user_id, staff))
+        .group_by(act.c.group_id, act.c.user_id)
+    )
+    db.session.execute(
+        insert(HealthActivity).from_select(
+            ["group_id", "period", "user_id", "level", "led", "attended", "crowd", "first_at"], rows
+        )
+    )
+
+
+def active_families(group_ids, periods):
+    """A1 of each group in each of `periods`, read from the roll-ups: {(group_id, period): count}."""
+    if not group_ids or not periods:
+        return {}
+    rows = db.session.execute(
+        select(HealthActivity.group_id, HealthActivity.period, func.count())
+        .where(HealthActivity.group_id.in_(group_ids), HealthActivity.period.in_(periods), HealthActivity.level >= 1)
+        .group_by(HealthActivity.group_id, HealthActivity.period)
     ).all()
-    months_with_meeting = defaultdict(set)
-    for group_id, starts_at, count in rows:
-        if count >= MEETING_MIN_ATTENDEES:
-            months_with_meeting[group_id].add(_months_ago(at, starts_at))
-    last_event = _by_group(
+    return {(g, period): n for g, period, n in rows}
+
+
+# --- meetings: F2, the rhythm, and meetings run by parents alone ------------------------------------------
+
+
+def month_facts(group_ids, first, last, staff):
+    """For each group and month in [first, last]: {"meeting": a meeting with at least 3 parent
+    attendees was held, "parent_meeting": one of them had no specialist organiser, "meetings":
+    how many were held}. Starts from the groups' events of those months."""
+    start, end = period_start(first), period_end(last)
+    sizes = _attendee_counts(group_ids, start, end, staff)
+    is_staff = or_(EventOrganiser.is_specialist.is_(True), EventOrganiser.user_id.in_(staff) if staff else False)
+    organisers = (
+        select(EventOrganiser.event_id, func.max(case((is_staff, 1), else_=0)).label("staff"))
+        .join(Event, Event.id == EventOrganiser.event_id)
+        .where(
+            Event.group_id.in_(group_ids),
+            Event.status == PUBLISHED,
+            Event.starts_at >= start,
+            Event.starts_at < end,
+            EventOrganiser.status == ACCEPTED,
+        )
+        .group_by(EventOrganiser.event_id)
+        .subquery("organisers")
+    )
+    rows = db.session.execute(
+        select(Event.group_id, Event.starts_at, sizes.c.n, organisers.c.staff, Event.created_by_id)
+        .join(sizes, sizes.c.event_id == Event.id)
+        .outerjoin(organisers, organisers.c.event_id == Event.id)
+        .where(sizes.c.n >= T["meeting_min_attendees"])
+    ).all()
+    staff_set = set(staff)
+    facts = defaultdict(lambda: {"meeting": False, "parent_meeting": False, "meetings": 0})
+    for group_id, starts_at, _n, has_staff, created_by in rows:
+        month = starts_at.date().replace(day=1)
+        entry = facts[(group_id, month)]
+        entry["meeting"] = True
+        entry["meetings"] += 1
+        if not has_staff and created_by not in staff_set:
+            entry["parent_meeting"] = True
+    return facts
+
+
+def last_events(group_ids, at):
+    """The start of each group's latest published (not cancelled) event before `at`."""
+    return _by_group(
         db.session.execute(
             select(Event.group_id, func.max(Event.starts_at))
-            .where(Event.group_id.in_(group_ids), Event.status == "published", Event.starts_at < at)
+            .where(Event.group_id.in_(group_ids), Event.status == PUBLISHED, Event.starts_at < at)
             .group_by(Event.group_id)
         ).all(),
         default=None,
     )
-    return {g: len(months_with_meeting[g]) for g in group_ids}, last_event
 
 
-def repeat_attendance(group_ids, at):
-    per_person = (
-        select(Event.group_id, Registration.user_id, func.count(Registration.id).label("times"))
-        .join(Event, Event.id == Registration.event_id)
-        .where(
-            Event.group_id.in_(group_ids),
-            Registration.attended.is_(True),
-            Event.status == "published",
-            Event.starts_at >= at - QUARTER,
-            Event.starts_at < at,
-            _parent(Registration.user_id),
-        )
-        .group_by(Event.group_id, Registration.user_id)
-        .subquery()
+# --- people: members, A1, A3, L2, L3, F4, G1, G2, P4, I1 -------------------------------------------------
+
+
+def members_during(scope):
+    """Parents who were members at some time in the month (so that A1 ≤ members)."""
+    return _by_group(
+        db.session.execute(
+            select(Membership.group_id, func.count(Membership.id))
+            .where(
+                Membership.group_id.in_(scope.group_ids),
+                Membership.joined_at < scope.at,
+                or_(Membership.ended_at.is_(None), Membership.ended_at > scope.start),
+                Membership.role != SPECIALIST,
+                _parent(Membership.user_id, scope.staff),
+            )
+            .group_by(Membership.group_id)
+        ).all()
     )
-    rows = db.session.execute(
-        select(per_person.c.group_id, func.count(), func.sum(case((per_person.c.times >= 2, 1), else_=0))).group_by(
-            per_person.c.group_id
+
+
+def _bit(bits, flag):
+    return bits.op("&")(flag) > 0
+
+
+def people(scope):
+    """Per (group, person) who took part in any window month: what they did in which window,
+    their membership and their family form and experience. One query over the roll-ups."""
+    columns = (column("group_id", Integer), column("period", Date), column("bits", Integer))
+    windows = values(*columns, name="windows").data(scope.windows()).cte("windows")
+    a, w = HealthActivity, windows
+    active = a.level >= 1
+
+    def flag(bit, condition=None):
+        condition = _bit(w.c.bits, bit) if condition is None else and_(_bit(w.c.bits, bit), condition)
+        return func.max(case((condition, 1), else_=0))
+
+    def level_in(bit):
+        return func.max(case((_bit(w.c.bits, bit), a.level), else_=0))
+
+    return db.session.execute(
+        select(
+            a.group_id,
+            a.user_id,
+            flag(THIS_QUARTER, active).label("this_quarter"),
+            flag(LAST_QUARTER, active).label("last_quarter"),
+            level_in(THIS_QUARTER).label("level_now"),
+            level_in(LAST_QUARTER).label("level_before"),
+            flag(QUARTER, active).label("quarter"),
+            func.sum(case((_bit(w.c.bits, QUARTER), a.attended), else_=0)).label("attended"),
+            flag(QUARTER, a.crowd.is_(True)).label("crowd"),
+            flag(QUARTER, a.led.is_(True)).label("led_quarter"),
+            flag(LEADER_MONTHS, a.led.is_(True)).label("led_months"),
+            flag(HALF_YEAR, active).label("half_year"),
+            func.min(case((and_(_bit(w.c.bits, NEWCOMER_MONTHS), active), a.first_at))).label("first_at"),
+            func.max(Membership.joined_at).label("joined_at"),
+            func.max(case((Membership.ended_at.is_(None), 1), else_=0)).label("still_member"),
+            func.max(Membership.ended_at).label("ended_at"),
+            func.max(User.family_form).label("family_form"),
+            func.max(User.experience_years).label("experience"),
         )
+        .join(w, and_(w.c.group_id == a.group_id, w.c.period == a.period))
+        .outerjoin(Membership, and_(Membership.group_id == a.group_id, Membership.user_id == a.user_id))
+        .join(User, User.id == a.user_id)
+        .where(a.group_id.in_(scope.group_ids))
+        .group_by(a.group_id, a.user_id)
     ).all()
-    return {g: (int(repeat or 0), total) for g, total, repeat in rows}
 
 
-# --- peer support: P1 to P4 ----------------------------------------------------------------------------
-
-
-def peer_answers(group_ids, at):
-    """Needs of the last 90 days old enough to judge (72 h), with their first peer answer."""
-    helper = aliased(User)
-    first_peer = (
-        select(HelpResponse.request_id, func.min(HelpResponse.created_at).label("first_at"))
+def tied(scope):
+    """(group, person) tied to at least two other parents in the quarter through help answers
+    or replies. (Shared meetings tie too: the roll-up's `crowd` marks who met two or more others.)"""
+    start, at, staff = scope.months_back(2), scope.at, scope.staff
+    help_pairs = (
+        select(HelpRequest.group_id, HelpResponse.helper_id.label("a"), HelpRequest.author_id.label("b"))
         .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
         .where(
-            HelpResponse.helper_id != HelpRequest.author_id,
-            _parent(HelpResponse.helper_id),
-            HelpResponse.created_at < at,
+            HelpRequest.group_id.in_(scope.group_ids), HelpResponse.created_at >= start, HelpResponse.created_at < at
         )
-        .group_by(HelpResponse.request_id)
-        .subquery()
     )
+    replies = (
+        select(Post.group_id, Comment.author_id.label("a"), Post.author_id.label("b"))
+        .join(Post, Post.id == Comment.post_id)
+        .where(Post.group_id.in_(scope.group_ids), Comment.created_at >= start, Comment.created_at < at)
+    )
+    base = union_all(help_pairs, replies).subquery()
+    both_ways = union_all(
+        select(base.c.group_id, base.c.a, base.c.b), select(base.c.group_id, base.c.b.label("a"), base.c.a.label("b"))
+    ).subquery()
     rows = db.session.execute(
-        select(HelpRequest.group_id, HelpRequest.created_at, first_peer.c.first_at)
-        .outerjoin(first_peer, first_peer.c.request_id == HelpRequest.id)
-        .where(
-            HelpRequest.group_id.in_(group_ids),
-            HelpRequest.kind == NEED,
-            HelpRequest.offline.is_(False),
-            HelpRequest.created_at >= at - QUARTER,
-            HelpRequest.created_at <= at - ANSWER_WINDOW,
-            _parent(HelpRequest.author_id),
+        select(both_ways.c.group_id, both_ways.c.a)
+        .where(both_ways.c.a != both_ways.c.b, _parent(both_ways.c.a, staff), _parent(both_ways.c.b, staff))
+        .group_by(both_ways.c.group_id, both_ways.c.a)
+        .having(func.count(func.distinct(both_ways.c.b)) >= 2)
+    ).all()
+    return {(g, user) for g, user in rows}
+
+
+def joiners(scope):
+    """Parents who joined as members in the last four months: (group_id, user_id, joined_at)."""
+    return db.session.execute(
+        select(Membership.group_id, Membership.user_id, Membership.joined_at).where(
+            Membership.group_id.in_(scope.group_ids),
+            Membership.joined_at >= scope.months_back(3),
+            Membership.joined_at < scope.at,
+            Membership.role == MEMBER,
+            _parent(Membership.user_id, scope.staff),
         )
     ).all()
-    del helper
-    result = {g: {"requests": 0, "answered": 0, "hours": []} for g in group_ids}
+
+
+def _experience(years):
+    if years is None:
+        return "unknown"
+    return "newcomer" if years < 2 else "experienced"
+
+
+def membership_mix(scope):
+    """I1 for members and leaders at the end of the month: {group: {"members": {...}, "leaders": {...}}}."""
+    rows = db.session.execute(
+        select(Membership.group_id, Membership.role, User.family_form, User.experience_years, func.count())
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.group_id.in_(scope.group_ids),
+            Membership.joined_at < scope.at,
+            or_(Membership.ended_at.is_(None), Membership.ended_at >= scope.at),
+            Membership.role != SPECIALIST,
+            _parent(Membership.user_id, scope.staff),
+        )
+        .group_by(Membership.group_id, Membership.role, User.family_form, User.experience_years)
+    ).all()
+    result = defaultdict(lambda: {"members": defaultdict(int), "leaders": defaultdict(int)})
+    for group_id, role, form, years, count in rows:
+        for population in ("members", "leaders") if role == LEADER else ("members",):
+            result[group_id][population][f"form:{form or 'unknown'}"] += count
+            result[group_id][population][f"experience:{_experience(years)}"] += count
+    return result
+
+
+def people_indicators(scope):
+    """A3, L2, L3, F4's bench, G1, G2, P4 and I1 (active) from the roll-ups."""
+    quarter_start = {g: (scope.non_break(g, 3) or [scope.period])[-1] for g in scope.group_ids}
+    ties = tied(scope)
+    result = {
+        g: {
+            "A3": [0, 0],
+            "L2": 0,
+            "L3": [0, 0],
+            "bench6": 0,
+            "G1": [0, 0],
+            "joiners_90d": 0,
+            "G2": [0, 0],
+            "P4": [0, 0],
+            "active": defaultdict(int),
+        }
+        for g in scope.group_ids
+    }
+    first_activity = {}
+    at = scope.at
+    for row in people(scope):
+        r = result[row.group_id]
+        if row.attended:
+            r["A3"][1] += 1
+            r["A3"][0] += row.attended >= 2
+        r["L2"] += row.led_quarter
+        r["bench6"] += row.led_months
+        if row.last_quarter:
+            r["G2"][1] += 1
+            r["G2"][0] += row.this_quarter
+        if row.quarter:
+            r["P4"][1] += 1
+            r["P4"][0] += bool(row.crowd or (row.group_id, row.user_id) in ties)
+        if row.half_year:
+            r["active"][f"form:{row.family_form or 'unknown'}"] += 1
+            r["active"][f"experience:{_experience(row.experience)}"] += 1
+        roster = (
+            row.joined_at is not None
+            and row.joined_at < period_start(quarter_start[row.group_id])
+            and (row.still_member or (row.ended_at is not None and row.ended_at >= at))
+        )
+        if roster:
+            r["L3"][0] += row.level_now > row.level_before
+            r["L3"][1] += row.level_now < row.level_before
+        first_activity[(row.group_id, row.user_id)] = row.first_at
+    quarter = scope.months_back(2)
+    for group_id, user_id, joined_at in joiners(scope):
+        r = result[group_id]
+        if joined_at >= quarter:
+            r["joiners_90d"] += 1
+        if joined_at < scope.start:
+            r["G1"][1] += 1
+            first = first_activity.get((group_id, user_id))
+            r["G1"][0] += first is not None and first - joined_at <= MONTH_DAYS
+    return result
+
+
+# --- peer support: P1 to P3 ---------------------------------------------------------------------------------
+
+
+def peer_answers(scope):
+    """Needs of the quarter old enough to judge (72 h), with their first answer by another parent."""
+    request, response = HelpRequest, HelpResponse
+    peer = and_(response.helper_id != request.author_id, _parent(response.helper_id, scope.staff))
+    rows = db.session.execute(
+        select(request.group_id, request.created_at, func.min(case((peer, response.created_at))))
+        .outerjoin(response, and_(response.request_id == request.id, response.created_at < scope.at))
+        .where(
+            request.group_id.in_(scope.group_ids),
+            request.kind == NEED,
+            request.offline.is_(False),
+            request.created_at >= scope.months_back(2),
+            request.created_at <= scope.at - T["answer_hours"] * HOUR,
+            _parent(request.author_id, scope.staff),
+        )
+        .group_by(request.group_id, request.id, request.created_at)
+    ).all()
+    result = {g: {"requests": 0, "answered": 0, "hours": []} for g in scope.group_ids}
     for group_id, created_at, first_at in rows:
         entry = result[group_id]
         entry["requests"] += 1
         if first_at is not None:
             entry["hours"].append((first_at - created_at).total_seconds() / 3600)
-            if first_at - created_at <= ANSWER_WINDOW:
-                entry["answered"] += 1
+            entry["answered"] += first_at - created_at <= T["answer_hours"] * HOUR
     return result
 
 
 def unanswered_too_long(group_ids, at):
-    """Needs still open at `at` with no answer for 7 days (an at-risk signal)."""
-    answered_before = select(HelpResponse.request_id).where(HelpResponse.created_at < at)
-    query = (
-        select(HelpRequest.group_id, func.count(HelpRequest.id))
-        .where(
-            HelpRequest.group_id.in_(group_ids),
-            HelpRequest.kind == NEED,
-            HelpRequest.offline.is_(False),
-            HelpRequest.hidden_at.is_(None),
-            HelpRequest.created_at <= at - UNANSWERED_RISK,
-            HelpRequest.created_at >= at - 2 * MONTH,
-            HelpRequest.id.not_in(answered_before),
-            or_(
-                HelpRequest.status.not_in([RESOLVED, CLOSED]),
-                func.coalesce(HelpRequest.resolved_at, HelpRequest.closed_at) > at,
-            ),
-        )
-        .group_by(HelpRequest.group_id)
+    """Needs still open at `at`, 7 to 60 days old, that nobody has answered."""
+    answered = (
+        select(HelpResponse.id).where(HelpResponse.request_id == HelpRequest.id, HelpResponse.created_at < at).exists()
     )
-    return _by_group(db.session.execute(query).all())
+    return _by_group(
+        db.session.execute(
+            select(HelpRequest.group_id, func.count(HelpRequest.id))
+            .where(
+                HelpRequest.group_id.in_(group_ids),
+                HelpRequest.kind == NEED,
+                HelpRequest.offline.is_(False),
+                HelpRequest.hidden_at.is_(None),
+                HelpRequest.created_at <= at - T["unanswered_days"] * DAY,
+                HelpRequest.created_at >= at - UNANSWERED_SINCE,
+                ~answered,
+                or_(
+                    HelpRequest.status.not_in([RESOLVED, CLOSED]),
+                    func.coalesce(HelpRequest.resolved_at, HelpRequest.closed_at) > at,
+                ),
+            )
+            .group_by(HelpRequest.group_id)
+        ).all()
+    )
 
 
-def _confirmed_help(group_ids, start, end):
-    """Help the requester confirmed (resolved saying who helped), between parents. For a
-    need the responder gave; for an offer the author gave and the responder received."""
-    is_offer = HelpRequest.kind == "offer"
-    giver = case((is_offer, HelpRequest.author_id), else_=HelpResponse.helper_id)
-    receiver = case((is_offer, HelpResponse.helper_id), else_=HelpRequest.author_id)
-    return (
-        select(HelpRequest.group_id, giver.label("giver"), receiver.label("receiver"))
-        .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
+def confirmed_help(scope):
+    """Help the requester confirmed, between parents, in the half year: (group, giver, receiver,
+    when). For a need the responder gave; for an offer the author gave and the responder received."""
+    is_offer = HelpRequest.kind == OFFER
+    when = func.coalesce(HelpRequest.resolved_at, HelpResponse.created_at)
+    return db.session.execute(
+        select(
+            HelpRequest.group_id,
+            case((is_offer, HelpRequest.author_id), else_=HelpResponse.helper_id),
+            case((is_offer, HelpResponse.helper_id), else_=HelpRequest.author_id),
+            when,
+        )
+        .join(HelpResponse, HelpResponse.request_id == HelpRequest.id)
         .where(
-            HelpRequest.group_id.in_(group_ids),
+            HelpRequest.group_id.in_(scope.group_ids),
             HelpResponse.helped.is_(True),
             HelpResponse.helper_id != HelpRequest.author_id,
-            _parent(HelpResponse.helper_id),
-            _parent(HelpRequest.author_id),
-            func.coalesce(HelpRequest.resolved_at, HelpResponse.created_at) >= start,
-            func.coalesce(HelpRequest.resolved_at, HelpResponse.created_at) < end,
+            _parent(HelpResponse.helper_id, scope.staff),
+            _parent(HelpRequest.author_id, scope.staff),
+            when >= scope.months_back(5),
+            when < scope.at,
         )
-    )
-
-
-def reciprocity(group_ids, at):
-    help_rows = _confirmed_help(group_ids, at - HALF_YEAR, at).subquery()
-    roles = union_all(
-        select(
-            help_rows.c.group_id,
-            help_rows.c.giver.label("user_id"),
-            literal(1).label("gave"),
-            literal(0).label("received"),
-        ),
-        select(
-            help_rows.c.group_id,
-            help_rows.c.receiver.label("user_id"),
-            literal(0).label("gave"),
-            literal(1).label("received"),
-        ),
-    ).subquery()
-    per_person = (
-        select(
-            roles.c.group_id,
-            roles.c.user_id,
-            func.sum(roles.c.gave).label("gave"),
-            func.sum(roles.c.received).label("received"),
-        )
-        .group_by(roles.c.group_id, roles.c.user_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(
-            per_person.c.group_id,
-            func.count(),
-            func.sum(case((and_(per_person.c.gave > 0, per_person.c.received > 0), 1), else_=0)),
-        ).group_by(per_person.c.group_id)
     ).all()
-    exchanges = _by_group(
-        db.session.execute(select(help_rows.c.group_id, func.count()).group_by(help_rows.c.group_id)).all()
-    )
-    return {g: (int(both or 0), total) for g, total, both in rows}, exchanges
 
 
-def helper_breadth(group_ids, at):
-    """The smallest number of people who gave half of the confirmed help (90 days)."""
-    help_rows = _confirmed_help(group_ids, at - QUARTER, at).subquery()
-    rows = db.session.execute(
-        select(help_rows.c.group_id, help_rows.c.giver, func.count()).group_by(help_rows.c.group_id, help_rows.c.giver)
-    ).all()
-    per_group = defaultdict(list)
-    for group_id, _giver, count in rows:
-        per_group[group_id].append(count)
+def help_indicators(scope):
+    """P2 (half year), the number of confirmed exchanges, and P3 (quarter)."""
+    gave, received = defaultdict(set), defaultdict(set)
+    given = defaultdict(lambda: defaultdict(int))
+    exchanges = defaultdict(int)
+    quarter = scope.months_back(2)
+    for group_id, giver, receiver, when in confirmed_help(scope):
+        gave[group_id].add(giver)
+        received[group_id].add(receiver)
+        exchanges[group_id] += 1
+        if when >= quarter:
+            given[group_id][giver] += 1
     result = {}
-    for group_id, counts in per_group.items():
-        counts.sort(reverse=True)
+    for g in scope.group_ids:
+        p3 = [0, 0, 0]
+        counts = sorted(given[g].values(), reverse=True)
         total, running = sum(counts), 0
         for n, count in enumerate(counts, start=1):
             running += count
             if running * 2 >= total:
-                result[group_id] = (n, len(counts), total)
+                p3 = [n, len(counts), total]
                 break
+        result[g] = {
+            "P2": [len(gave[g] & received[g]), len(gave[g] | received[g])],
+            "exchanges": exchanges[g],
+            "P3": p3,
+        }
     return result
 
 
-def connectedness(group_ids, at):
-    """Share of active members tied to at least two other members (help, replies, shared events).
-
-    A parent who attended an event with two or more other parents is tied to two people by that
-    event alone, so only events with exactly two parent attendees are paired up: pairing every
-    attendee with every other grows with the square of attendance (millions of rows at scale)."""
-    start = at - QUARTER
-    attended = (
-        select(Event.group_id, Registration.event_id, Registration.user_id)
-        .join(Event, Event.id == Registration.event_id)
-        .where(
-            Event.group_id.in_(group_ids),
-            Event.starts_at >= start,
-            Event.starts_at < at,
-            Event.status == "published",
-            Registration.attended.is_(True),
-            _parent(Registration.user_id),
-        )
-        .cte("attended")
-    )
-    sizes = select(attended.c.event_id, func.count().label("n")).group_by(attended.c.event_id).cte("sizes")
-    # Attendees of an event with 3+ parents: tied to two others already (and active: they attended).
-    crowd = (
-        select(attended.c.group_id, attended.c.user_id.label("a"))
-        .join(sizes, sizes.c.event_id == attended.c.event_id)
-        .where(sizes.c.n >= 3)
-    )
-    a1, a2 = aliased(attended), aliased(attended)
-    pairs = (
-        select(a1.c.group_id, a1.c.user_id.label("a"), a2.c.user_id.label("b"))
-        .join(a2, and_(a2.c.event_id == a1.c.event_id, a2.c.user_id != a1.c.user_id))
-        .join(sizes, sizes.c.event_id == a1.c.event_id)
-        .where(sizes.c.n == 2)
-    )
-    help_rows = (
-        select(HelpRequest.group_id, HelpResponse.helper_id.label("a"), HelpRequest.author_id.label("b"))
-        .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
-        .where(HelpRequest.group_id.in_(group_ids), HelpResponse.created_at >= start, HelpResponse.created_at < at)
-    )
-    replies = (
-        select(Post.group_id, Comment.author_id.label("a"), Post.author_id.label("b"))
-        .join(Post, Post.id == Comment.post_id)
-        .where(Post.group_id.in_(group_ids), Comment.created_at >= start, Comment.created_at < at)
-    )
-    base = union_all(help_rows, replies).subquery()
-    both_ways = union(
-        select(base.c.group_id, base.c.a, base.c.b),
-        select(base.c.group_id, base.c.b.label("a"), base.c.a.label("b")),
-        pairs,
-    ).subquery()
-    act = activity(group_ids, start, at)
-    active_people = select(act.c.group_id, act.c.user_id).distinct().subquery()
-    ties = (
-        select(both_ways.c.group_id, both_ways.c.a)
-        .join(
-            active_people,
-            and_(active_people.c.group_id == both_ways.c.group_id, active_people.c.user_id == both_ways.c.a),
-        )
-        .where(both_ways.c.a != both_ways.c.b, _parent(both_ways.c.a), _parent(both_ways.c.b))
-        .group_by(both_ways.c.group_id, both_ways.c.a)
-        .having(func.count(func.distinct(both_ways.c.b)) >= 2)
-    )
-    people = union(ties, crowd).subquery()
-    connected = _by_group(db.session.execute(select(people.c.group_id, func.count()).group_by(people.c.group_id)).all())
-    active = active_counts(group_ids, start, at)
-    return {g: (connected[g], active[g]) for g in group_ids}
+# --- leadership: L1 per kind --------------------------------------------------------------------------------
 
 
-# --- leadership: L1 to L3 --------------------------------------------------------------------------------
-
-
-def independence(group_ids, at):
-    """Items started by parents vs all (parents + specialists): events, threads, help answers."""
-    start = at - QUARTER
+def independence(scope):
+    """L1 for each kind of contribution over the group's last 90 non-break days: meetings
+    organised (by who created them), help answers, threads started — [by parents, by anyone]."""
+    starts = [
+        (g, ninety_non_break_days_start(scope.at, scope.breaks.get(g, ()), T["self_running_days"]))
+        for g in scope.group_ids
+    ]
+    windows = (
+        values(column("group_id", Integer), column("start", UTCDateTime()), name="since").data(starts).cte("since")
+    )
+    at = scope.at
+    earliest = min(start for _, start in starts)
     items = union_all(
-        select(Event.group_id, Event.created_by_id.label("user_id")).where(
-            Event.group_id.in_(group_ids), Event.created_at >= start, Event.created_at < at, Event.status != "draft"
-        ),
-        select(Post.group_id, Post.author_id.label("user_id")).where(
-            Post.group_id.in_(group_ids), Post.created_at >= start, Post.created_at < at
-        ),
-        select(HelpRequest.group_id, HelpResponse.helper_id.label("user_id"))
-        .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
-        .where(HelpRequest.group_id.in_(group_ids), HelpResponse.created_at >= start, HelpResponse.created_at < at),
-    ).subquery()
-    is_staff = items.c.user_id.in_(staff_ids())
-    rows = db.session.execute(
-        select(items.c.group_id, func.sum(case((is_staff, 0), else_=1)), func.sum(case((is_staff, 1), else_=0)))
-        .where(items.c.user_id.is_not(None))
-        .group_by(items.c.group_id)
-    ).all()
-    shares = {g: (int(parents or 0), int(parents or 0) + int(staff or 0)) for g, parents, staff in rows}
-
-    organisers = db.session.execute(
         select(
             Event.group_id,
-            Event.starts_at,
-            func.max(case((EventOrganiser.is_specialist, 1), else_=0)),
-            func.max(case((EventOrganiser.is_specialist, 0), else_=1)),
-        )
-        .join(EventOrganiser, and_(EventOrganiser.event_id == Event.id, EventOrganiser.status == ACCEPTED))
-        .where(
-            Event.group_id.in_(group_ids),
-            Event.status == "published",
-            Event.starts_at >= _three_months_before(at),
-            Event.starts_at < at,
-        )
-        .group_by(Event.group_id, Event.id, Event.starts_at)
-    ).all()
-    parent_only_months = defaultdict(set)
-    for group_id, starts_at, has_specialist, has_parent in organisers:
-        if has_parent and not has_specialist:
-            parent_only_months[group_id].add(_months_ago(at, starts_at))
-    return shares, {g: len(parent_only_months[g]) for g in group_ids}
-
-
-def leader_bench(group_ids, at, start=None):
-    """Parents who organised an event or welcomed a newcomer (approved a request)."""
-    start = start or at - QUARTER
-    people = union(
-        select(Event.group_id, EventOrganiser.user_id.label("user_id"))
-        .join(Event, Event.id == EventOrganiser.event_id)
-        .where(
-            Event.group_id.in_(group_ids),
-            EventOrganiser.status == ACCEPTED,
-            Event.status == "published",
-            Event.starts_at >= start,
+            Event.created_by_id.label("user_id"),
+            Event.starts_at.label("at"),
+            literal("meetings").label("kind"),
+        ).where(
+            Event.group_id.in_(scope.group_ids),
+            Event.status == PUBLISHED,
+            Event.starts_at >= earliest,
             Event.starts_at < at,
         ),
-        select(Membership.group_id, Membership.decided_by_id.label("user_id")).where(
-            Membership.group_id.in_(group_ids),
-            Membership.decided_by_id.is_not(None),
-            Membership.joined_at >= start,
-            Membership.joined_at < at,
+        select(Post.group_id, Post.author_id, Post.created_at, literal("threads")).where(
+            Post.group_id.in_(scope.group_ids), Post.created_at >= earliest, Post.created_at < at
+        ),
+        select(HelpRequest.group_id, HelpResponse.helper_id, HelpResponse.created_at, literal("answers"))
+        .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
+        .where(
+            HelpRequest.group_id.in_(scope.group_ids),
+            HelpResponse.created_at >= earliest,
+            HelpResponse.created_at < at,
+            HelpResponse.helper_id != HelpRequest.author_id,
         ),
     ).subquery()
-    query = (
-        select(people.c.group_id, func.count(func.distinct(people.c.user_id)))
-        .where(_parent(people.c.user_id))
-        .group_by(people.c.group_id)
-    )
-    return _by_group(db.session.execute(query).all())
-
-
-def _levels(group_ids, start, end):
-    """(group_id, user_id, level) for the highest participation level reached in the window."""
-    act = activity(group_ids, start, end)
-    level = case(
-        (act.c.kind == "organise", 3),
-        (act.c.kind.in_(["ask", "answer", "post"]), 2),
-        else_=1,
-    )
-    return (
-        select(act.c.group_id, act.c.user_id, func.max(level).label("level"))
-        .group_by(act.c.group_id, act.c.user_id)
-        .subquery()
-    )
-
-
-def movement(group_ids, at):
-    """Members who moved up a participation level this quarter minus those who moved down."""
-    now, before = _levels(group_ids, at - QUARTER, at), _levels(group_ids, at - 2 * QUARTER, at - QUARTER)
-    roster = (
-        select(Membership.group_id, Membership.user_id)
-        .where(
-            Membership.group_id.in_(group_ids),
-            Membership.joined_at.is_not(None),
-            Membership.joined_at <= at - QUARTER,
-            or_(Membership.ended_at.is_(None), Membership.ended_at > at),
-            Membership.role != SPECIALIST,
-            _parent(Membership.user_id),
-        )
-        .subquery()
-    )
-    level_now = func.coalesce(now.c.level, 0)
-    level_before = func.coalesce(before.c.level, 0)
+    is_staff = items.c.user_id.in_(scope.staff) if scope.staff else literal(False)
     rows = db.session.execute(
-        select(
-            roster.c.group_id,
-            func.sum(case((level_now > level_before, 1), else_=0)),
-            func.sum(case((level_now < level_before, 1), else_=0)),
-        )
-        .outerjoin(now, and_(now.c.group_id == roster.c.group_id, now.c.user_id == roster.c.user_id))
-        .outerjoin(before, and_(before.c.group_id == roster.c.group_id, before.c.user_id == roster.c.user_id))
-        .group_by(roster.c.group_id)
+        select(items.c.group_id, items.c.kind, func.sum(case((is_staff, 0), else_=1)), func.count())
+        .join(windows, and_(windows.c.group_id == items.c.group_id, items.c.at >= windows.c.start))
+        .where(items.c.user_id.is_not(None))
+        .group_by(items.c.group_id, items.c.kind)
     ).all()
-    return {g: (int(up or 0), int(down or 0)) for g, up, down in rows}
+    result = {g: {kind: [0, 0] for kind in KINDS} for g in scope.group_ids}
+    for group_id, kind, parents, total in rows:
+        result[group_id][kind] = [int(parents or 0), total]
+    return result
 
 
-# --- growth: G1, G2 ------------------------------------------------------------------------------------
+# --- everything at once ---------------------------------------------------------------------------------------
 
 
-def newcomer_activation(group_ids, at):
-    """Joiners of the 90 days that ended 30 days ago, active within 30 days of joining."""
-    act = activity(group_ids, at - QUARTER - MONTH, at)
-    rows = db.session.execute(
-        select(Membership.group_id, Membership.joined_at, func.min(act.c.at))
-        .outerjoin(
-            act,
-            and_(
-                act.c.group_id == Membership.group_id,
-                act.c.user_id == Membership.user_id,
-                act.c.at >= Membership.joined_at,
-            ),
-        )
-        .where(
-            Membership.group_id.in_(group_ids),
-            Membership.joined_at >= at - QUARTER - MONTH,
-            Membership.joined_at < at - MONTH,
-            Membership.role == "member",
-            _parent(Membership.user_id),
-        )
-        .group_by(Membership.group_id, Membership.id, Membership.joined_at)
-    ).all()
-    result = defaultdict(lambda: [0, 0])
-    for group_id, joined_at, first_at in rows:
-        result[group_id][1] += 1
-        if first_at is not None and first_at - joined_at <= MONTH:
-            result[group_id][0] += 1
-    return {g: tuple(result[g]) for g in group_ids}
+def compute(scope, facts):
+    """Every indicator of every group of `scope` at the end of its month: {group_id: values}.
+    The month's roll-up must be written (`roll_up`) and `facts` hold `month_facts` of the month.
 
-
-def retention(group_ids, at):
-    """Active last quarter and this quarter ÷ active last quarter."""
-    last = activity(group_ids, at - 2 * QUARTER, at - QUARTER)
-    this = activity(group_ids, at - QUARTER, at)
-    last_people = select(last.c.group_id, last.c.user_id).distinct().subquery()
-    this_people = select(this.c.group_id, this.c.user_id).distinct().subquery()
-    rows = db.session.execute(
-        select(last_people.c.group_id, func.count(), func.count(this_people.c.user_id))
-        .outerjoin(
-            this_people,
-            and_(this_people.c.group_id == last_people.c.group_id, this_people.c.user_id == last_people.c.user_id),
-        )
-        .group_by(last_people.c.group_id)
-    ).all()
-    return {g: (stayed, total) for g, total, stayed in rows}
-
-
-# --- representation: I1 --------------------------------------------------------------------------------
-
-
-def representation(group_ids, at):
-    """Family forms and newcomers vs experienced, among active members, leaders and all members."""
-    act = activity(group_ids, at - HALF_YEAR, at)
-    active_people = select(act.c.group_id, act.c.user_id).distinct().subquery()
-    experience = case(
-        (User.experience_years.is_(None), "unknown"), (User.experience_years < 2, "newcomer"), else_="experienced"
-    )
-    form = func.coalesce(User.family_form, "unknown")
-    members = (
-        select(Membership.group_id, Membership.user_id, Membership.role)
-        .where(
-            Membership.group_id.in_(group_ids),
-            Membership.status == ACTIVE,
-            Membership.role != SPECIALIST,
-            _parent(Membership.user_id),
-        )
-        .subquery()
-    )
-    result = defaultdict(lambda: {"members": defaultdict(int), "active": defaultdict(int), "leaders": defaultdict(int)})
-    for population, query in (
-        (
-            "members",
-            select(members.c.group_id, form, experience, func.count())
-            .join(User, User.id == members.c.user_id)
-            .group_by(members.c.group_id, form, experience),
-        ),
-        (
-            "leaders",
-            select(members.c.group_id, form, experience, func.count())
-            .join(User, User.id == members.c.user_id)
-            .where(members.c.role == LEADER)
-            .group_by(members.c.group_id, form, experience),
-        ),
-        (
-            "active",
-            select(active_people.c.group_id, form, experience, func.count())
-            .join(User, User.id == active_people.c.user_id)
-            .group_by(active_people.c.group_id, form, experience),
-        ),
-    ):
-        for group_id, family_form, level, count in db.session.execute(query).all():
-            result[group_id][population][f"form:{family_form}"] += count
-            result[group_id][population][f"experience:{level}"] += count
-    return {g: {k: dict(v) for k, v in result[g].items()} for g in group_ids}
-
-
-# --- everything at once -----------------------------------------------------------------------------------
-
-
-def compute(group_ids, at):
-    """Every indicator for every group at the moment `at`: {group_id: {name: value}}.
-
-    Values are plain numbers (and small dicts) so they can be stored in a snapshot. A
-    ratio is stored with its numerator and denominator, never alone.
-    """
-    group_ids = list(group_ids)
+    Values are plain numbers (and small dicts) so they can be stored in a snapshot; a ratio is
+    stored with its numerator and denominator, never alone."""
+    group_ids = scope.group_ids
     if not group_ids:
         return {}
-    created = dict(db.session.execute(select(Group.id, Group.created_at).where(Group.id.in_(group_ids))).all())
-    members = members_at(group_ids, at)
-    active = active_counts(group_ids, _month_before(at), at)
-    year_ago = at.replace(year=at.year - 1) if _month_start(at) else at - timedelta(days=365)
-    year_ago_groups = [g for g in group_ids if created[g] <= year_ago]
-    active_year_ago = active_counts(year_ago_groups, _month_before(year_ago), year_ago) if year_ago_groups else {}
-    rhythm, last_event = meetings(group_ids, at)
-    repeat = repeat_attendance(group_ids, at)
-    answers = peer_answers(group_ids, at)
+    at = scope.at
+    members = members_during(scope)
+    active = active_families(group_ids, [scope.period])
+    last_event = last_events(group_ids, at)
+    answers = peer_answers(scope)
     unanswered = unanswered_too_long(group_ids, at)
-    reciprocal, exchanges = reciprocity(group_ids, at)
-    breadth = helper_breadth(group_ids, at)
-    ties = connectedness(group_ids, at)
-    shares, parent_only_months = independence(group_ids, at)
-    bench = leader_bench(group_ids, at)
-    moves = movement(group_ids, at)
-    activation = newcomer_activation(group_ids, at)
-    kept = retention(group_ids, at)
-    mix = representation(group_ids, at)
+    helping = help_indicators(scope)
+    kinds = independence(scope)
+    mix = membership_mix(scope)
+    crowd = people_indicators(scope)
 
     result = {}
     for g in group_ids:
-        a = answers[g]
+        a, p, h = answers[g], crowd[g], helping[g]
+        month = facts.get((g, scope.period), {})
         result[g] = {
             "members": members[g],
-            "A1": active[g],
-            "A1_year_ago": active_year_ago.get(g) if g in year_ago_groups else None,
-            "A2": rhythm[g],
+            "A1": active.get((g, scope.period), 0),
+            "meeting": month.get("meeting", False),
+            "parent_meeting": month.get("parent_meeting", False),
+            "meetings": month.get("meetings", 0),
             "last_event_at": last_event[g].isoformat() if last_event[g] else None,
-            "A3": list(repeat.get(g, (0, 0))),
+            "A3": p["A3"],
             "P1": [a["answered"], a["requests"]],
             "P1_median_hours": round(median(a["hours"]), 1) if a["hours"] else None,
             "unanswered_7d": unanswered[g],
-            "P2": list(reciprocal.get(g, (0, 0))),
-            "exchanges": exchanges[g],
-            "P3": list(breadth.get(g, (0, 0, 0))),
-            "P4": list(ties[g]),
-            "L1": list(shares.get(g, (0, 0))),
-            "L1_parent_only_months": parent_only_months[g],
-            "L2": bench[g],
-            "L3": list(moves.get(g, (0, 0))),
-            "G1": list(activation[g]),
-            "G2": list(kept.get(g, (0, 0))),
-            "I1": mix[g],
+            "P2": h["P2"],
+            "exchanges": h["exchanges"],
+            "P3": h["P3"],
+            "P4": p["P4"],
+            "L1": kinds[g],
+            "L2": p["L2"],
+            "bench6": p["bench6"],
+            "L3": p["L3"],
+            "G1": p["G1"],
+            "joiners_90d": p["joiners_90d"],
+            "G2": p["G2"],
+            "I1": {
+                "members": dict(mix[g]["members"]),
+                "active": dict(p["active"]),
+                "leaders": dict(mix[g]["leaders"]),
+            },
         }
     return result
