@@ -450,10 +450,11 @@ EXPECTED = {
     # answers and replies: C (D, B, E), D (C, E, A), E (D, C), A (L, D); B and L have one each.
     # Connected: L A B C D E → 6 of 7.
     "P4": [6, 7],
-    # The last 90 non-break days — meetings held: E1 L, E2 A, E3 L (E5 is older, E4 cancelled,
-    # E7 not yet); help answers: D (R1), E (R2), C (R6), A (R7), A (R9) by parents, S (R2) a
-    # specialist's; threads: Post1 C, Post5 F by parents, Post2 S.
-    "L1": {"meetings": [3, 3], "answers": [5, 6], "threads": [2, 3]},
+    # The last 90 non-break days — meetings held: E2 (A) and E3 (L) by parents alone; E1 had the
+    # specialist S among its organisers (E5 is older, E4 cancelled, E7 not yet); help answers:
+    # D (R1), E (R2), C (R6), A (R7), A (R9) by parents, S (R2) a specialist's; threads: Post1 C,
+    # Post5 F by parents, Post2 S.
+    "L1": {"meetings": [2, 3], "answers": [5, 6], "threads": [2, 3]},
     # March–May — organised: L (E1, E3), A (E2); welcomed: B approved G (AT-50). L approved F on
     # AT-100 (February), S is a specialist, C was only invited.
     "L2": 3,

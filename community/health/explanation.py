@@ -80,6 +80,8 @@ def _with_month(facts, period):
 
 def next_step(verdict, shown, previous):
     """One next step, chosen in SPEC §4's order."""
+    if verdict.raw == BREAK:
+        return previous["next"] if previous and previous.get("next") else ["keep_going", {}]
     if shown == AT_RISK:
         code, numbers = verdict.severe[0]
         return [SEVERE_STEPS[code], numbers]
@@ -90,8 +92,6 @@ def next_step(verdict, shown, previous):
         if not unmet and previous:
             unmet = previous.get("unmet", [])
         return [CONDITION_STEPS[unmet[0]], {}] if unmet else ["keep_meeting", {}]
-    if verdict.raw == BREAK and previous and previous.get("next"):
-        return previous["next"]
     if not verdict.missing_signals:
         return ["share_leadership", {}]
     weakest = min(verdict.missing_signals, key=lambda signal: signal[2])

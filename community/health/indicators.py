@@ -41,7 +41,7 @@ from sqlalchemy import (
 )
 
 from community.auth.models import User
-from community.events.models import ACCEPTED, PUBLISHED, Event, EventOrganiser, Registration
+from community.events.models import ACCEPTED, GOING, PUBLISHED, Event, EventOrganiser, Registration
 from community.extensions import db
 from community.groups.models import LEADER, MEMBER, SPECIALIST, Comment, Membership, Post
 from community.health.models import HealthActivity
@@ -141,27 +141,47 @@ def _by_group(rows, default=0):
 # --- the monthly roll-up ------------------------------------------------------------------------------
 
 
+def _attendance(group_ids, start, end, staff):
+    """(event_id, group_id, user_id, starts_at) of parents who came to the groups' published
+    meetings that started in [start, end). Organisers tick who came; when nobody marked a
+    meeting at all, those registered as going are taken to have come (a leader who forgot to
+    tick does not make a meeting disappear)."""
+    in_window = (
+        Event.group_id.in_(group_ids),
+        Event.status == PUBLISHED,
+        Event.starts_at >= start,
+        Event.starts_at < end,
+    )
+    marked = (
+        select(Registration.event_id, func.max(case((Registration.attended.is_not(None), 1), else_=0)).label("marked"))
+        .join(Event, Event.id == Registration.event_id)
+        .where(*in_window)
+        .group_by(Registration.event_id)
+        .subquery("marked")
+    )
+    came = or_(
+        Registration.attended.is_(True),
+        and_(Registration.attended.is_(None), Registration.status == GOING, marked.c.marked == 0),
+    )
+    return (
+        select(Registration.event_id, Event.group_id, Registration.user_id, Event.starts_at)
+        .join(Event, Event.id == Registration.event_id)
+        .join(marked, marked.c.event_id == Registration.event_id)
+        .where(*in_window, came, _parent(Registration.user_id, staff))
+        .subquery("attendance")
+    )
+
+
 def _attendee_counts(group_ids, start, end, staff):
     """Parent attendees of each published meeting of the groups that started in [start, end)."""
-    return (
-        select(Registration.event_id, func.count().label("n"))
-        .join(Event, Event.id == Registration.event_id)
-        .where(
-            Event.group_id.in_(group_ids),
-            Event.status == PUBLISHED,
-            Event.starts_at >= start,
-            Event.starts_at < end,
-            Registration.attended.is_(True),
-            _parent(Registration.user_id, staff),
-        )
-        .group_by(Registration.event_id)
-        .subquery("sizes")
-    )
+    came = _attendance(group_ids, start, end, staff)
+    return select(came.c.event_id, func.count().label("n")).group_by(came.c.event_id).subquery("sizes")
 
 
 def _activity(group_ids, start, end, staff):
     """(group_id, user_id, at, level, led, attended, crowd) for everything parents did in [start, end)."""
-    sizes = _attendee_counts(group_ids, start, end, staff)
+    came = _attendance(group_ids, start, end, staff)
+    sizes = select(came.c.event_id, func.count().label("n")).group_by(came.c.event_id).subquery("sizes")
     crowd = case((sizes.c.n >= T["meeting_min_attendees"], 1), else_=0)
 
     def row(group, user, at, level, led=0, attended=0, crowd_=literal(0)):
@@ -182,10 +202,9 @@ def _activity(group_ids, start, end, staff):
         Event.starts_at < end,
     ]
     parts = [
-        select(*row(Event.group_id, Registration.user_id, Event.starts_at, 1, attended=1, crowd_=crowd))
-        .join(Event, Event.id == Registration.event_id)
-        .join(sizes, sizes.c.event_id == Event.id)
-        .where(Registration.attended.is_(True), *in_month),
+        select(*row(came.c.group_id, came.c.user_id, came.c.starts_at, 1, attended=1, crowd_=crowd)).join(
+            sizes, sizes.c.event_id == came.c.event_id
+        ),
         select(*row(Event.group_id, EventOrganiser.user_id, Event.starts_at, 3, led=1))
         .join(Event, Event.id == EventOrganiser.event_id)
         .where(EventOrganiser.status == ACCEPTED, *in_month),
@@ -626,8 +645,9 @@ def help_indicators(scope):
 
 
 def independence(scope):
-    """L1 for each kind of contribution over the group's last 90 non-break days: meetings
-    organised (by who created them), help answers, threads started — [by parents, by anyone]."""
+    """L1 for each kind of contribution over the group's last 90 non-break days: meetings held
+    (a parents' meeting has no specialist among its creator and organisers), help answers,
+    threads started — [by parents, in all]."""
     starts = [
         (g, ninety_non_break_days_start(scope.at, scope.breaks.get(g, ()), T["self_running_days"]))
         for g in scope.group_ids
@@ -635,37 +655,52 @@ def independence(scope):
     windows = (
         values(column("group_id", Integer), column("start", UTCDateTime()), name="since").data(starts).cte("since")
     )
-    at = scope.at
+    at, staff = scope.at, scope.staff
+
+    def by_staff(user):
+        return case((user.in_(staff), 1), else_=0) if staff else literal(0)
+
+    staff_organiser = (
+        select(EventOrganiser.id)
+        .where(
+            EventOrganiser.event_id == Event.id,
+            EventOrganiser.status == ACCEPTED,
+            or_(EventOrganiser.is_specialist.is_(True), EventOrganiser.user_id.in_(staff) if staff else False),
+        )
+        .exists()
+    )
     earliest = min(start for _, start in starts)
     items = union_all(
         select(
             Event.group_id,
-            Event.created_by_id.label("user_id"),
             Event.starts_at.label("at"),
             literal("meetings").label("kind"),
+            case((or_(staff_organiser, Event.created_by_id.in_(staff) if staff else False), 1), else_=0).label("staff"),
         ).where(
             Event.group_id.in_(scope.group_ids),
             Event.status == PUBLISHED,
             Event.starts_at >= earliest,
             Event.starts_at < at,
         ),
-        select(Post.group_id, Post.author_id, Post.created_at, literal("threads")).where(
-            Post.group_id.in_(scope.group_ids), Post.created_at >= earliest, Post.created_at < at
+        select(Post.group_id, Post.created_at, literal("threads"), by_staff(Post.author_id)).where(
+            Post.group_id.in_(scope.group_ids),
+            Post.created_at >= earliest,
+            Post.created_at < at,
+            Post.author_id.is_not(None),
         ),
-        select(HelpRequest.group_id, HelpResponse.helper_id, HelpResponse.created_at, literal("answers"))
+        select(HelpRequest.group_id, HelpResponse.created_at, literal("answers"), by_staff(HelpResponse.helper_id))
         .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
         .where(
             HelpRequest.group_id.in_(scope.group_ids),
             HelpResponse.created_at >= earliest,
             HelpResponse.created_at < at,
+            HelpResponse.helper_id.is_not(None),
             HelpResponse.helper_id != HelpRequest.author_id,
         ),
     ).subquery()
-    is_staff = items.c.user_id.in_(scope.staff) if scope.staff else literal(False)
     rows = db.session.execute(
-        select(items.c.group_id, items.c.kind, func.sum(case((is_staff, 0), else_=1)), func.count())
+        select(items.c.group_id, items.c.kind, func.sum(1 - items.c.staff), func.count())
         .join(windows, and_(windows.c.group_id == items.c.group_id, items.c.at >= windows.c.start))
-        .where(items.c.user_id.is_not(None))
         .group_by(items.c.group_id, items.c.kind)
     ).all()
     result = {g: {kind: [0, 0] for kind in KINDS} for g in scope.group_ids}
