@@ -296,9 +296,9 @@ class Community:
             if family.left is None and family.newcomer_until == m - 1 and family.newcomer_until >= 0:
                 self.settle_newcomer(family, m)
             cooled = COOLING.get(family.kind)
-            if family.left is None and not family.organises and cooled and family.newcomer_until < 0:
-                if rng.random() < cooled[1] * (0.5 if growing else 1.0):
-                    family.kind, family.rates = cooled[0], self.rates(cooled[0])
+            settled = family.left is None and not family.organises and cooled and family.newcomer_until < 0
+            if settled and rng.random() < cooled[1] * (0.5 if growing else 1.0):
+                family.kind, family.rates = cooled[0], self.rates(cooled[0])
             if family.left is None and not family.organises and family.joined < self.at(m, 1):
                 hazard = family.rates["leave"] * (2.5 if self.energy < 0.5 else 0.6 if growing else 1.0)
                 if rng.random() < hazard:
