@@ -69,13 +69,13 @@ def main(argv=None):
             if args.show_wrong:
                 for outcome in outcomes.values():
                     if not outcome.right:
-                        print(f"--- {outcome.scenario} seed {outcome.seed}: {outcome.story.notes}")
-                        for period, shown, raw, explanation in list(
-                            zip(outcome.periods, outcome.labels, outcome.raw, outcome.explanations, strict=True)
+                        print(f"--- {outcome.scenario} seed {outcome.seed}")
+                        for shown, raw, explanation in list(
+                            zip(outcome.labels, outcome.raw, outcome.explanations, strict=True)
                         )[-6:]:
                             facts = [(code, numbers) for code, numbers in explanation.get("raw_facts", [])]
                             warnings = [code for code, *_ in explanation.get("warnings", [])]
-                            print(f"  {period:%Y-%m} {shown:<12} raw {raw:<12} {facts} {warnings}")
+                            print(f"  {explanation.get('period')} {shown:<12} raw {raw:<12} {facts} {warnings}")
             db.session.remove()
             db.drop_all()
     finally:

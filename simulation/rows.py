@@ -59,6 +59,10 @@ class Rows:
             batch = self.tables.get(model, [])
             if not batch:
                 continue
+            for row in batch:
+                for k, v in row.items():
+                    if isinstance(v, Row) and "id" not in v:
+                        raise ValueError(f"{model.__name__}.{k} points at a row not inserted yet: {dict(v)}")
             keys = set().union(*batch)
             defaults = _defaults(model, keys)
             values = [

@@ -217,7 +217,6 @@ class Builder:
         return help_request
 
 
-
 def measure(*group_ids, period=PERIOD):
     """The values the monthly snapshot of `period` stores for each group: {group_id: values}."""
     service.take_snapshots([period], list(group_ids), fill=0)
@@ -235,7 +234,7 @@ EMPTY = {
     "meeting": False,
     "parent_meeting": False,
     "meetings": 0,
-    "last_event_at": None,
+    "meeting_at": None,
     "A3": [0, 0],
     "P1": [0, 0],
     "P1_median_hours": None,
@@ -256,6 +255,7 @@ EMPTY = {
 
 
 # --- the hand-built community ------------------------------------------------------------------------
+
 
 def build_community():
     """«Круг»: 8 parent members, a specialist, an admin who is a member, a pending applicant and
@@ -425,8 +425,8 @@ EXPECTED = {
     "meeting": True,
     "parent_meeting": False,
     "meetings": 1,
-    # The latest published event before AT: E1 (E4 cancelled, E7 in the future).
-    "last_event_at": ago(10).isoformat(),
+    # The month's last held meeting (3 or more parents): E1.
+    "meeting_at": ago(10).isoformat(),
     # Attendance in March–May: L 3 (E1 E2 E3), A 3, B 1 (E1; E4 cancelled), C 1 (E2; E1 not
     # attended); E5 (AT-100, in February) is outside. 2 of 4 came at least twice.
     "A3": [2, 4],
@@ -659,7 +659,6 @@ def test_a_small_quiet_group_and_the_denominator_of_five(app):
             **EMPTY,
             "members": 3,
             "age_months": 6,
-            "last_event_at": ago(150).isoformat(),
             # Levels December–February → March–May: K 3 → 0, N 2 → 0, V 1 → 0.
             "L3": [0, 3],
             # K organised in January.
@@ -754,4 +753,3 @@ def test_a_draft_that_never_happened_is_not_organising(app):
         db.session.commit()
         values = measure(group.id)[group.id]
     assert (values["A1"], values["L2"]) == (0, 0)
-

@@ -40,7 +40,7 @@ def month(**changes):
         "meeting": True,
         "parent_meeting": False,
         "meetings": 1,
-        "last_event_at": (AT - timedelta(days=10)).isoformat(),
+        "meeting_at": (AT - timedelta(days=10)).isoformat(),
         "A3": [3, 5],
         "P1": [4, 5],
         "P1_median_hours": 5.0,
@@ -67,7 +67,10 @@ def history(changes=None, breaks=(), created=CREATED, raw=None):
     ({period: {key: value}}) applied."""
     months, current = {}, date(created.year, created.month, 1)
     while current < PERIOD:
-        months[current] = month(**(changes or {}).get(current, {}))
+        held = datetime(current.year, current.month, 1, 10, tzinfo=UTC).isoformat()  # each month's meeting
+        months[current] = month(**{"meeting_at": held, **(changes or {}).get(current, {})})
+        if not months[current]["meeting"]:
+            months[current]["meeting_at"] = None
         current = add_months(current, 1)
     return History(
         created,
@@ -125,12 +128,6 @@ def test_rhythm_needs_a_meeting_in_four_of_the_last_six_non_break_months():
     verdict = judge(hist=history(quiet))
     assert verdict.raw == FORMING
     assert verdict.unmet == [("rhythm", {"held": 3, "months": 6, "need": 4, "window": 6})]
-
-
-def test_a_meeting_needs_three_parents_to_count():
-    """`meeting` is set by the indicators only for a meeting of 3 or more parents (tested there);
-    a month where the only meeting had two is a month without one."""
-    assert THRESHOLDS["meeting_min_attendees"] == 3
 
 
 def test_break_months_are_skipped_by_the_rhythm_rule():
@@ -200,7 +197,7 @@ def test_denominators_of_four_never_fire_five_do(changes, stage):
 @pytest.mark.parametrize(
     ("changes", "code", "numbers"),
     [
-        ({"last_event_at": (AT - timedelta(days=60)).isoformat()}, "no_meeting", {"days": 60}),
+        ({"meeting": False, "meeting_at": None}, "no_meeting", {"days": 60}),  # the last on 1 April
         ({"G2": [1, 5]}, "retention", {"stayed": 1, "total": 5}),
         ({"unanswered_7d": 2}, "unanswered", {"count": 2}),
     ],
@@ -212,23 +209,33 @@ def test_each_severe_signal_makes_the_month_at_risk(changes, code, numbers):
 
 
 def test_no_meeting_for_sixty_days_outside_breaks():
-    assert judge(month(last_event_at=(AT - timedelta(days=59)).isoformat())).raw == FORMED
-    quiet = month(last_event_at=(AT - timedelta(days=80)).isoformat())  # 12 March → 1 June
+    assert judge(month(meeting_at=(AT - timedelta(days=59)).isoformat())).raw == FORMED
+    quiet = month(meeting_at=(AT - timedelta(days=80)).isoformat())  # 12 March → 1 June
     assert judge(quiet).severe == [("no_meeting", {"days": 80})]
     april = [(date(2026, 4, 2), date(2026, 5, 1))]  # 30 days of it declared a break
     assert judge(quiet, history(breaks=april)).raw == FORMED
     overlapping = april + april + [(date(2026, 4, 10), date(2026, 4, 20))]
-    assert judge(month(last_event_at=(AT - timedelta(days=100)).isoformat()), history(breaks=overlapping)).severe == [
+    assert judge(month(meeting_at=(AT - timedelta(days=100)).isoformat()), history(breaks=overlapping)).severe == [
         ("no_meeting", {"days": 70})
     ]
 
 
 def test_no_meeting_is_not_judged_before_three_months_of_age():
     created = datetime(2026, 3, 20, tzinfo=UTC)  # 2 months old
-    verdict = judge(month(last_event_at=None), history(created=created))
+    verdict = judge(month(meeting_at=None), history(created=created))
     assert verdict.severe == []
     older = datetime(2026, 2, 20, tzinfo=UTC)  # 3 months old, never met: 101 days since creation
-    assert judge(month(last_event_at=None), history(created=older)).severe == [("no_meeting", {"days": 101})]
+    never = {date(2026, m, 1): {"meeting": False} for m in (2, 3, 4)}
+    assert judge(month(meeting=False, meeting_at=None), history(never, created=older)).severe == [
+        ("no_meeting", {"days": 101})
+    ]
+
+
+def test_a_meeting_of_fewer_than_three_families_is_not_a_held_meeting():
+    """The last month with a held meeting was February: March and April had meetings of two."""
+    two = {date(2026, m, 1): {"meeting": False} for m in (3, 4)}
+    verdict = judge(month(meeting=False, meeting_at=None), history(two))
+    assert verdict.severe == [("no_meeting", {"days": 119})]  # since 1 February, 10:00
 
 
 def test_one_unanswered_request_is_a_warning_two_are_severe():

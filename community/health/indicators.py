@@ -287,8 +287,9 @@ def active_families(group_ids, periods):
 
 def month_facts(group_ids, first, last, staff):
     """For each group and month in [first, last]: {"meeting": a meeting with at least 3 parent
-    attendees was held, "parent_meeting": one of them had no specialist organiser, "meetings":
-    how many were held}. Starts from the groups' events of those months."""
+    attendees was held (SPEC §4's "held meeting"), "parent_meeting": one of them had no
+    specialist organiser, "meetings": how many were held, "meeting_at": when the last of them
+    started}. Starts from the groups' events of those months."""
     start, end = period_start(first), period_end(last)
     sizes = _attendee_counts(group_ids, start, end, staff)
     is_staff = or_(EventOrganiser.is_specialist.is_(True), EventOrganiser.user_id.in_(staff) if staff else False)
@@ -312,26 +313,27 @@ def month_facts(group_ids, first, last, staff):
         .where(sizes.c.n >= T["meeting_min_attendees"])
     ).all()
     staff_set = set(staff)
-    facts = defaultdict(lambda: {"meeting": False, "parent_meeting": False, "meetings": 0})
+    facts = defaultdict(lambda: {"meeting": False, "parent_meeting": False, "meetings": 0, "meeting_at": None})
     for group_id, starts_at, _n, has_staff, created_by in rows:
         month = starts_at.date().replace(day=1)
         entry = facts[(group_id, month)]
         entry["meeting"] = True
         entry["meetings"] += 1
+        if entry["meeting_at"] is None or starts_at.isoformat() > entry["meeting_at"]:
+            entry["meeting_at"] = starts_at.isoformat()
         if not has_staff and created_by not in staff_set:
             entry["parent_meeting"] = True
     return facts
 
 
-def last_events(group_ids, at):
-    """The start of each group's latest published (not cancelled) event before `at`."""
-    return _by_group(
-        db.session.execute(
-            select(Event.group_id, func.max(Event.starts_at))
-            .where(Event.group_id.in_(group_ids), Event.status == PUBLISHED, Event.starts_at < at)
-            .group_by(Event.group_id)
-        ).all(),
-        default=None,
+def last_held_meeting(group_id, since, at, staff):
+    """When the group's latest held meeting (3 or more parents) in [since, at) started, or None.
+    For one group's page: starts from its own events of those months."""
+    sizes = _attendee_counts([group_id], since, at, staff)
+    return db.session.scalar(
+        select(func.max(Event.starts_at))
+        .join(sizes, sizes.c.event_id == Event.id)
+        .where(sizes.c.n >= T["meeting_min_attendees"])
     )
 
 
@@ -724,7 +726,6 @@ def compute(scope, facts):
     at = scope.at
     members = members_during(scope)
     active = active_families(group_ids, [scope.period])
-    last_event = last_events(group_ids, at)
     answers = peer_answers(scope)
     unanswered = unanswered_too_long(group_ids, at)
     helping = help_indicators(scope)
@@ -742,7 +743,7 @@ def compute(scope, facts):
             "meeting": month.get("meeting", False),
             "parent_meeting": month.get("parent_meeting", False),
             "meetings": month.get("meetings", 0),
-            "last_event_at": last_event[g].isoformat() if last_event[g] else None,
+            "meeting_at": month.get("meeting_at"),
             "A3": p["A3"],
             "P1": [a["answered"], a["requests"]],
             "P1_median_hours": round(median(a["hours"]), 1) if a["hours"] else None,

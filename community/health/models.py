@@ -41,8 +41,8 @@ class HealthSnapshot(db.Model):
     active: Mapped[int] = mapped_column(default=0)  # A1
     answer_rate: Mapped[int | None]  # P1 in percent, when judged (5 requests or more)
     is_break: Mapped[bool] = mapped_column(default=False)
-    meeting: Mapped[bool] = mapped_column(default=False)  # a meeting of 3 or more parents was held
-    parent_meeting: Mapped[bool] = mapped_column(default=False)  # … and one with no specialist organising
+    meeting_at: Mapped[datetime | None]  # the month's last held meeting (3 or more parents), if any
+    parent_meeting: Mapped[bool] = mapped_column(default=False)  # one of them had no specialist organising
 
 
 class HealthActivity(db.Model):

@@ -86,7 +86,7 @@ def _history_rows(group_ids, period, values_for):
             HealthSnapshot.raw_stage,
             HealthSnapshot.stage,
             HealthSnapshot.active,
-            HealthSnapshot.meeting,
+            HealthSnapshot.meeting_at,
             HealthSnapshot.parent_meeting,
             values.label("values"),
             explanation.label("explanation"),
@@ -183,7 +183,8 @@ def _snapshot_month(period, ids, created, breaks, staff, rolled):
             months[month] = {
                 **(row.values or {}),
                 "A1": row.active,
-                "meeting": row.meeting,
+                "meeting": row.meeting_at is not None,
+                "meeting_at": row.meeting_at.isoformat() if row.meeting_at else None,
                 "parent_meeting": row.parent_meeting,
             }
             raw[month] = row.raw_stage
@@ -193,6 +194,7 @@ def _snapshot_month(period, ids, created, breaks, staff, rolled):
                 months[month] = {
                     "A1": a1_missing.get((g, month), 0),
                     "meeting": fact.get("meeting", False),
+                    "meeting_at": fact.get("meeting_at"),
                     "parent_meeting": fact.get("parent_meeting", False),
                 }
         group_history = History(created[g], breaks[g], months, raw, scope.break_months[g])
@@ -226,7 +228,7 @@ def _snapshot_month(period, ids, created, breaks, staff, rolled):
                 "active": v["A1"],
                 "answer_rate": percent(v["P1"]) if judged(v["P1"]) else None,
                 "is_break": verdict.raw == BREAK,
-                "meeting": v["meeting"],
+                "meeting_at": datetime.fromisoformat(v["meeting_at"]) if v["meeting_at"] else None,
                 "parent_meeting": v["parent_meeting"],
             }
         )
@@ -304,28 +306,25 @@ def history(group, months=HISTORY_MONTHS):
 
 def live_signals(group, breaks, now=None):
     """The cheap live part of a group page: what holds now, since the last monthly check.
-    Two small queries that start from the group's own events and requests."""
+    A few small queries that start from the group's own events and requests."""
     from community.health.periods import quiet_days
     from community.health.verdict import THRESHOLDS as T
 
     now = now or utcnow()
-    last = db.session.scalar(
-        select(Event.starts_at)
-        .where(Event.group_id == group.id, Event.status == PUBLISHED, Event.starts_at < now)
-        .order_by(Event.starts_at.desc())
-        .limit(1)
-    )
+    staff = indicators.staff_ids()
+    since = max(group.created_at, now - timedelta(days=400))
+    last = indicators.last_held_meeting(group.id, since, now, staff)
     unanswered = indicators.unanswered_too_long([group.id], now)[group.id]
     age = age_in_months(group.created_at, now)
     severe, warnings = [], []
-    days = quiet_days(last, group.created_at, now, breaks)
+    days = quiet_days(last, since, now, breaks)
     if age >= T["risk_min_age_months"] and days >= T["risk_days_without_meeting"]:
         severe.append(["no_meeting", {"days": min(days, 999)}, "plan_meeting"])
     if unanswered >= T["risk_unanswered"]:
         severe.append(["unanswered", {"count": unanswered}, "answer_requests"])
     elif unanswered == 1:
         warnings.append(["unanswered_one", {"count": 1}, "answer_requests"])
-    return {"severe": severe, "warnings": warnings, "last_event_at": last, "days": days}
+    return {"severe": severe, "warnings": warnings, "last_meeting_at": last, "days": days}
 
 
 def _organisation_groups(organisation):

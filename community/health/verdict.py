@@ -8,7 +8,7 @@ turns the raw stages of successive months into the label people see.
 
 from dataclasses import dataclass, field
 
-from community.health.periods import add_months, non_break_months, quiet_days
+from community.health.periods import add_months, non_break_months, period_start, quiet_days
 
 FORMING, FORMED, GROWING, SELF_RUNNING, AT_RISK = "forming", "formed", "growing", "self_running", "at_risk"
 BREAK = "break"  # the raw stage of a declared break month: every rule skips it
@@ -317,14 +317,30 @@ def active_drop(v, history, period):
     return numbers, now_down, previous_down
 
 
+LOOKBACK = 13  # months of history the verdict reads; further back, a meeting is more than 60 days ago anyway
+
+
+def last_held_meeting(v, history, period):
+    """When the latest held meeting (3 or more parents) started: this month's, or the latest of
+    the months before that the history holds."""
+    if v.get("meeting_at"):
+        return v["meeting_at"]
+    for back in range(1, LOOKBACK + 1):
+        values = history.values(add_months(period, -back))
+        if values and values.get("meeting_at"):
+            return values["meeting_at"]
+    return None
+
+
 def signals_of_risk(v, history, period, at, age):
     """(severe signals, warnings) as lists of (code, numbers)."""
     from datetime import datetime
 
     severe, warnings = [], []
     if age >= T["risk_min_age_months"]:
-        last = datetime.fromisoformat(v["last_event_at"]) if v.get("last_event_at") else None
-        days = quiet_days(last, max(history.created_at, at.replace(year=at.year - 5)), at, history.breaks)
+        last = last_held_meeting(v, history, period)
+        since = max(history.created_at, period_start(add_months(period, -LOOKBACK)))
+        days = quiet_days(last and datetime.fromisoformat(last), since, at, history.breaks)
         if days >= T["risk_days_without_meeting"]:
             severe.append(("no_meeting", {"days": min(days, 999)}))
     numbers, now_down, previous_down = active_drop(v, history, period)

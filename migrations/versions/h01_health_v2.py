@@ -28,7 +28,7 @@ def upgrade():
         batch_op.add_column(sa.Column("active", sa.Integer(), nullable=False))
         batch_op.add_column(sa.Column("answer_rate", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("is_break", sa.Boolean(), nullable=False))
-        batch_op.add_column(sa.Column("meeting", sa.Boolean(), nullable=False))
+        batch_op.add_column(sa.Column("meeting_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("parent_meeting", sa.Boolean(), nullable=False))
         batch_op.create_check_constraint(op.f("ck_health_snapshot_stage_known"), f"stage IN ({STAGES})")
         batch_op.create_check_constraint(op.f("ck_health_snapshot_raw_stage_known"), f"raw_stage IN ({STAGES}, 'break')")
@@ -63,6 +63,6 @@ def downgrade():
     with op.batch_alter_table("health_snapshot", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_health_snapshot_raw_stage_known"), type_="check")
         batch_op.drop_constraint(op.f("ck_health_snapshot_stage_known"), type_="check")
-        for name in ("parent_meeting", "meeting", "is_break", "answer_rate", "active", "members", "explanation"):
+        for name in ("parent_meeting", "meeting_at", "is_break", "answer_rate", "active", "members", "explanation"):
             batch_op.drop_column(name)
         batch_op.add_column(sa.Column("reasons", sa.JSON(), nullable=False))
