@@ -235,7 +235,10 @@ def seed_demo(config):
             parents = [known["member"]] + parents
         db.session.flush()
 
-        def join(user, role, when, group=group):
+        joined = {}  # who joined this group when: nobody takes part before joining
+
+        def join(user, role, when, group=group, joined=joined):
+            joined[user] = when
             db.session.add(
                 Membership(group=group, user=user, role=role, status=ACTIVE, requested_at=when, joined_at=when)
             )
@@ -248,7 +251,9 @@ def seed_demo(config):
             if user is co_leader:
                 join(user, LEADER, started + timedelta(days=3))
             else:
-                join(user, MEMBER, started + timedelta(days=rng.randint(1, max(2, span - 5))))
+                days = rng.randint(1, max(2, span - 5))
+                # Most families join in the first weeks; the others arrive over the group's life.
+                join(user, MEMBER, started + timedelta(days=days if days % 5 < 2 else days % 21 + 1))
         members = [m for m in members if m is not co_leader]
         # Novosibirsk is linked to the foundation but runs on its own: no specialist inside.
         specialist = staff_of.get(org_slug) if index != 3 else None
@@ -292,9 +297,9 @@ def seed_demo(config):
                 Membership.group_id == group.id, Membership.status == ACTIVE, Membership.role != SPECIALIST
             )
         )
-        _posts(rng, group, leader, members, started, now)
-        _events(rng, group, leader, members, specialist, started, now, index)
-        _help(rng, group, leader, members, started, now, index)
+        _posts(rng, group, leader, members, started, now, joined)
+        _events(rng, group, leader, members, specialist, started, now, index, joined)
+        _help(rng, group, leader, members, started, now, index, joined)
     db.session.flush()
     _involvement(known)
     return [email for email, *_ in KNOWN_ACCOUNTS]
@@ -319,11 +324,17 @@ def _slug(index):
     )[index]
 
 
-def _posts(rng, group, leader, members, started, now):
+def _present(people, joined, when):
+    """The people who had joined the group by `when`."""
+    return [p for p in people if joined.get(p, when) <= when]
+
+
+def _posts(rng, group, leader, members, started, now, joined):
     span = max(2, (now - started).days)
     for kind, title, body, replies in POSTS[: 2 + min(3, len(members) // 4)]:
-        author = leader if kind != DISCUSSION else rng.choice(members or [leader])
         when = started + timedelta(days=rng.randint(1, span - 1), hours=rng.randint(8, 20))
+        members_then = _present(members, joined, when)
+        author = leader if kind != DISCUSSION else rng.choice(members_then or [leader])
         post = Post(
             group_id=group.id,
             author_id=author.id,
@@ -339,7 +350,7 @@ def _posts(rng, group, leader, members, started, now):
             db.session.add(
                 Comment(
                     post_id=post.id,
-                    author_id=rng.choice(members or [leader]).id,
+                    author_id=rng.choice(members_then or [leader]).id,
                     body=text,
                     created_at=min(now, when + timedelta(hours=2 + i * 5)),
                 )
@@ -368,7 +379,7 @@ PLACES = {
 }
 
 
-def _events(rng, group, leader, members, specialist, started, now, index):
+def _events(rng, group, leader, members, specialist, started, now, index, joined):
     """A year of events: monthly meetings, picnics, trainings; attendance and feedback;
     a cancellation and a waiting list; and the next few weeks planned ahead."""
     from zoneinfo import ZoneInfo
@@ -447,8 +458,9 @@ def _events(rng, group, leader, members, specialist, started, now, index):
                     answered_at=event.created_at,
                 )
             )
-        if members and n % 2 == 0:
-            helper = members[n % len(members)]
+        members_then = _present(members, joined, starts_at)
+        if members_then and n % 2 == 0:
+            helper = members_then[n % len(members_then)]
             db.session.add(
                 EventOrganiser(
                     event_id=event.id,
@@ -459,7 +471,7 @@ def _events(rng, group, leader, members, specialist, started, now, index):
                     answered_at=event.created_at,
                 )
             )
-        coming = [p for p in people if rng.random() < active_share]
+        coming = [p for p in _present(people, joined, starts_at) if rng.random() < active_share]
         going = coming[:capacity] if capacity else coming
         waiting = coming[capacity:] if capacity else []
         for person in going:
@@ -519,7 +531,7 @@ HELP_OFFERS = (
 )
 
 
-def _help(rng, group, leader, members, started, now, index):
+def _help(rng, group, leader, members, started, now, index, joined):
     """A year of mutual help. Most groups share help widely; in Samara (index 6) one person
     does all the helping; a few needs stay unanswered."""
     from community.mutual_help.models import CLOSED, IN_PROGRESS, OPEN, RESOLVED, HelpRequest, HelpResponse
@@ -538,11 +550,12 @@ def _help(rng, group, leader, members, started, now, index):
             if recent
             else timedelta(days=rng.randint(5, span - 1), hours=rng.randint(0, 12))
         )
-        author = rng.choice(people)
+        people_then = _present(people, joined, created)
+        author = rng.choice(people_then)
         if index == 6:
-            helpers = [people[1]]  # the same person answers everything
+            helpers = [people[1]] if people[1] in people_then else []  # the same person answers everything
         else:
-            helpers = [p for p in people if p is not author]
+            helpers = [p for p in people_then if p is not author]
         age = (now - created).days
         unanswered = (
             (index in (0, 2) and n in (3, 11, count - 1))
@@ -597,3 +610,21 @@ def _help(rng, group, leader, members, started, now, index):
         if status == RESOLVED:
             request.resolved_at = min(now, answer_at + timedelta(days=2))
             request.thank_you = rng.choice(["", "Спасибо огромное!", "Вы нас очень выручили, спасибо!"])
+    if index == 1:
+        # Kazan: two families have been waiting for an answer since last month — the group is
+        # at risk, and its health page says why and what to do.
+        month_began = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        for days, (category, title, details) in ((12, HELP_NEEDS[1]), (19, HELP_NEEDS[2])):
+            db.session.add(
+                HelpRequest(
+                    group_id=group.id,
+                    author_id=people[-1 - days % 3].id,
+                    kind="need",
+                    title=title,
+                    details=details,
+                    category=category,
+                    urgency="week",
+                    status=OPEN,
+                    created_at=month_began - timedelta(days=days, hours=3),
+                )
+            )
