@@ -8,18 +8,19 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+HIDDEN = "hidden"  # a count under 5 that this reader may not see: not drawn, and said so
 WIDTH, HEIGHT = 340, 150
 LEFT, RIGHT, TOP, BOTTOM = 38, 44, 12, 24
 INK, GRID, LINE, SHADE, DOT = "#3d4744", "#c9d1cd", "#00695c", "#e4e8e6", "#b4531b"
 
 
 def _nice_max(values):
-    """The top of a count scale: a round number at or above the largest value (at least 5)."""
-    top = max([5, *values])
-    for step in (5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
-        if top <= step * 4:
-            return -(-top // step) * step
-    return top
+    """The top of a count scale: a round, even number at or above the largest value (at least 10)."""
+    top = max([10, *values])
+    for nice in (10, 20, 30, 40, 50, 60, 80, 100, 150, 200, 300, 400, 500, 600, 800, 1000):
+        if top <= nice:
+            return nice
+    return -(-top // 1000) * 1000
 
 
 def _label(value, share):
@@ -27,7 +28,10 @@ def _label(value, share):
 
 
 def line_chart(points, label, share):
-    """`points`: [(period, value or None, is_break)], oldest first; `share`: a 0–100 % scale."""
+    """`points`: [(period, value, is_break)], oldest first, where a value may be None (no data)
+    or HIDDEN (a count under 5 the reader may not see); `share`: a 0–100 % scale."""
+    hidden_last = bool(points) and points[-1][1] == HIDDEN
+    points = [(period, None if value == HIDDEN else value, is_break) for period, value, is_break in points]
     if not points or all(value is None for _, value, _ in points):
         return Markup("")
     values = [value for _, value, _ in points if value is not None]
@@ -86,18 +90,22 @@ def line_chart(points, label, share):
         elif coords:
             cx, cy = coords[0].split(",")
             parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{LINE}"/>')
-    last = max(n for n, (_p, value, _b) in enumerate(points) if value is not None)
+    last = len(points) - 1
     value = points[last][1]
-    parts.append(
-        f'<circle cx="{x(last)}" cy="{y(value)}" r="4" fill="{DOT}"/>'
-        f'<text x="{x(last) + 7}" y="{y(value) + 4}" font-size="12" font-weight="bold" fill="{INK}">'
-        f"{escape(_label(value, share))}</text>"
-    )
+    if value is not None:
+        words = _label(value, share)
+        parts.append(
+            f'<circle cx="{x(last)}" cy="{y(value)}" r="4" fill="{DOT}"/>'
+            f'<text x="{x(last) + 7}" y="{y(value) + 4}" font-size="12" font-weight="bold" fill="{INK}">'
+            f"{escape(words)}</text>"
+        )
+    else:
+        words = _("fewer than 5") if hidden_last else _("no data")
+        parts.append(
+            f'<text x="{WIDTH - 2}" y="{y(0) - 4}" text-anchor="end" font-size="11" fill="{INK}">{escape(words)}</text>'
+        )
     summary = _(
-        "%(name)s: %(value)s in %(month)s.",
-        name=label,
-        value=_label(value, share),
-        month=format_date(points[last][0], "LLLL yyyy"),
+        "%(name)s: %(value)s in %(month)s.", name=label, value=words, month=format_date(points[last][0], "LLLL yyyy")
     )
     # Safe: every interpolated value is a number we computed or escaped text.
     return Markup(  # noqa: S704

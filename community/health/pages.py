@@ -37,6 +37,11 @@ def group_page(group, access, now=None):
     latest = history[-1] if history else None
     breaks = service.group_breaks(group)
     live = service.live_signals(group, [(b.starts_on, b.ends_on) for b in breaks], now=now)
+    if latest is not None:
+        # What the monthly check already says is not repeated as news.
+        known = {code for code, *_ in latest.explanation.get("facts", []) + latest.explanation.get("warnings", [])}
+        live["severe"] = [item for item in live["severe"] if "severe_" + item[0] not in known]
+        live["warnings"] = [item for item in live["warnings"] if "warn_" + item[0] not in known]
     names = texts.NAMES
     return {
         "latest": latest,
@@ -64,7 +69,7 @@ def group_page(group, access, now=None):
 
 def _trend_points(trend):
     hidden = texts.T["min_denominator"]
-    return [(period, None if 0 < active < hidden else active, is_break) for period, active, is_break in trend]
+    return [(period, charts.HIDDEN if 0 < active < hidden else active, is_break) for period, active, is_break in trend]
 
 
 def dashboard(organisation, stage=None, sort="stage", page=1):

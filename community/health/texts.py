@@ -253,6 +253,7 @@ def sentence(code, numbers, hide_small=False):
     if text is None:
         return ""
     words = text(numbers, hide_small)
+    words = words[:1].upper() + words[1:]  # "fewer than 5 parents…" starts a sentence too
     if numbers.get("month"):
         words = _("%(month)s: %(fact)s", month=month_name(numbers["month"]), fact=words)
     return words
@@ -444,15 +445,20 @@ COUNTS = ("A1", "L2")
 
 
 def series_value(v, key, hide_small):
-    """The number a chart plots for one month (None: nothing to plot, or hidden)."""
+    """The number a chart plots for one month: None when there is nothing to plot, HIDDEN for a
+    count under 5 (or a share of fewer than 5 people) the reader may not see."""
+    from community.health.charts import HIDDEN
+
     if key in SHARES:
         pair = _total(v, key)
-        if not pair[1] or (hide_small and key != "P1" and key != "L1" and pair[1] < T["min_denominator"]):
+        if not pair[1]:
             return None
+        if hide_small and key not in ("P1", "L1") and pair[1] < T["min_denominator"]:
+            return HIDDEN
         return percent(pair)
     value = v[key]
     if hide_small and 0 < value < T["min_denominator"]:
-        return None
+        return HIDDEN
     return value
 
 
