@@ -6,14 +6,16 @@ over the last 12 months plus the month the "same season last year" comparison ne
 measures, counting SQL statements with a `before_cursor_execute` listener:
 
   (a) the monthly job that computes the dashboard data:
-      `service.take_snapshots([last complete period], group_ids)` for every group —
-      first with no history (it also computes the quarter before), then in steady state
-      (12 months of snapshots present), and with 50 groups to compare query counts;
-  (b) the organisation dashboard read: `service.organisation_health(org)`;
-  (c) one group page: `service.group_health(group)`.
+      `service.take_snapshots([last complete period], group_ids)` for every group — first
+      with no history (it computes the twelve months before too, as after deploying), then
+      in steady state (a year of snapshots present: the daily job), and with 50 groups to
+      compare query counts;
+  (b) the pages, requested through the app as a signed-in specialist of the organisation:
+      the dashboard (pages 1 and 10, a stage filter), its streamed CSV, and the health page
+      of the median and of the largest group — median time, bytes, queries.
 
-Then times each indicator function of `indicators.compute` separately (`--no-breakdown`
-skips it) and, with `--explain N`, prints the query plans of the N slowest of them.
+Then times each step of one month's snapshot separately (`--no-breakdown` skips it) and,
+with `--explain N`, prints the query plans of the N slowest of them.
 
     .venv/bin/python bench/health_scale.py                         # temporary SQLite file
     .venv/bin/python bench/health_scale.py --database-url postgresql://postgres@127.0.0.1:5432/krug_bench
@@ -25,6 +27,7 @@ import argparse
 import bisect
 import os
 import random
+import re
 import shutil
 import statistics
 import sys
@@ -47,13 +50,14 @@ from community.auth.models import User  # noqa: E402
 from community.extensions import db  # noqa: E402
 from community.groups.models import Group, Membership  # noqa: E402
 from community.health import indicators, service  # noqa: E402
-from community.health.models import HealthSnapshot  # noqa: E402
+from community.health.models import HealthActivity, HealthSnapshot  # noqa: E402
 from community.models import utcnow  # noqa: E402
 from community.orgs.models import Organisation  # noqa: E402
 
 ORG_SLUG = "bench-org"
 NO_LOGIN = "!"  # no password hash matches: bench people cannot sign in
 TARGET_SECONDS = 2.0
+PAGE_SECONDS, PAGE_BYTES = 0.050, 200 * 1024  # issue #13: every page's median, and its size
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
@@ -524,67 +528,70 @@ def _activity(rng, w, g, now, started, scale):
             )
 
 
-def seed_history(period):
-    """Copy the snapshot of `period` to the 11 months before it: a full year for the pages."""
-    rows = db.session.execute(
-        select(
-            HealthSnapshot.group_id,
-            HealthSnapshot.values,
-            HealthSnapshot.raw_stage,
-            HealthSnapshot.stage,
-            HealthSnapshot.reasons,
-        ).where(HealthSnapshot.period == period)
-    ).all()
-    history = [
-        {
-            "group_id": g,
-            "period": service.add_months(period, -n),
-            "computed_at": utcnow(),
-            "values": values,
-            "raw_stage": raw,
-            "stage": stage,
-            "reasons": reasons,
-        }
-        for n in range(1, service.HISTORY_MONTHS)
-        for g, values, raw, stage, reasons in rows
-    ]
-    for start in range(0, len(history), 5000):
-        db.session.execute(insert(HealthSnapshot.__table__), history[start : start + 5000])
-    db.session.commit()
-    return len(history)
+BENCH_PASSWORD = "bench-password-2026"  # noqa: S105 — a throwaway database
 
 
-# --- measuring ------------------------------------------------------------------------------------------
-
-
-def breakdown_steps(group_ids, at):
-    """The calls `indicators.compute` makes, one by one, so each can be timed."""
-    year = timedelta(days=365)
-    created = dict(db.session.execute(select(Group.id, Group.created_at).where(Group.id.in_(group_ids))).all())
-    year_ago = [g for g in group_ids if created[g] <= at - year]
+def breakdown_steps(group_ids, period, staff):
+    """The calls the monthly snapshot makes, one by one, so each can be timed (the roll-up of
+    the month is written first; the others read it)."""
     i = indicators
+    created = dict(db.session.execute(select(Group.id, Group.created_at).where(Group.id.in_(group_ids))).all())
+    scope = i.Scope(period, created, {g: set() for g in group_ids}, {g: [] for g in group_ids}, staff)
     return [
-        (
-            "created (groups)",
-            lambda: db.session.execute(select(Group.id, Group.created_at).where(Group.id.in_(group_ids))).all(),
-        ),
-        ("members_at", lambda: i.members_at(group_ids, at)),
-        ("active_counts (A1)", lambda: i.active_counts(group_ids, at - i.MONTH, at)),
-        ("active_counts (A1 year ago)", lambda: i.active_counts(year_ago, at - year - i.MONTH, at - year)),
-        ("meetings (A2)", lambda: i.meetings(group_ids, at)),
-        ("repeat_attendance (A3)", lambda: i.repeat_attendance(group_ids, at)),
-        ("peer_answers (P1)", lambda: i.peer_answers(group_ids, at)),
-        ("unanswered_too_long", lambda: i.unanswered_too_long(group_ids, at)),
-        ("reciprocity (P2)", lambda: i.reciprocity(group_ids, at)),
-        ("helper_breadth (P3)", lambda: i.helper_breadth(group_ids, at)),
-        ("connectedness (P4)", lambda: i.connectedness(group_ids, at)),
-        ("independence (L1)", lambda: i.independence(group_ids, at)),
-        ("leader_bench (L2)", lambda: i.leader_bench(group_ids, at)),
-        ("movement (L3)", lambda: i.movement(group_ids, at)),
-        ("newcomer_activation (G1)", lambda: i.newcomer_activation(group_ids, at)),
-        ("retention (G2)", lambda: i.retention(group_ids, at)),
-        ("representation (I1)", lambda: i.representation(group_ids, at)),
+        ("roll_up (the month's activity)", lambda: i.roll_up(group_ids, period, staff)),
+        ("month_facts (F2, meetings)", lambda: i.month_facts(group_ids, period, period, staff)),
+        ("members_during", lambda: i.members_during(scope)),
+        ("people (A3 L2 L3 F4 G1 G2 P4 I1)", lambda: i.people_indicators(scope)),
+        ("membership_mix (I1)", lambda: i.membership_mix(scope)),
+        ("peer_answers (P1)", lambda: i.peer_answers(scope)),
+        ("unanswered_too_long", lambda: i.unanswered_too_long(group_ids, scope.at)),
+        ("help_indicators (P2 P3)", lambda: i.help_indicators(scope)),
+        ("independence (L1 per kind)", lambda: i.independence(scope)),
     ]
+
+
+def log_in(client, email):
+    """A real sign-in through the login form (CSRF token and all)."""
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/auth/login", data={"email": email, "password": BENCH_PASSWORD, "csrf_token": token})
+    assert response.status_code in (302, 303), response.status_code
+
+
+def measure_pages(app, queries, urls, repeat):
+    """Each page as a signed-in specialist of the organisation: median and slowest time, bytes,
+    and queries. The test client reads every response to the end (a streamed CSV included)."""
+    client = app.test_client()
+    with app.app_context():
+        email = db.session.scalar(select(User.email).where(User.email.like("specialist-%")).order_by(User.id))
+        user = db.session.scalar(select(User).where(User.email == email))
+        from community.auth.service import hash_password
+
+        user.password_hash = hash_password(BENCH_PASSWORD)
+        db.session.commit()
+    log_in(client, email)
+    results = []
+    for label, url in urls:
+        times, size, count = [], 0, 0
+        for _ in range(repeat):
+            with queries.measure() as m:
+                response = client.get(url)
+                body = response.get_data()
+            assert response.status_code == 200, (url, response.status_code)
+            times.append(m["seconds"])
+            size, count = len(body), m["queries"]
+        results.append(
+            {
+                "label": label,
+                "url": url,
+                "median": statistics.median(times),
+                "worst": max(times),
+                "bytes": size,
+                "queries": count,
+            }
+        )
+        log(f"  {label}: median {statistics.median(times) * 1000:.0f} ms, {size / 1024:.0f} KB, {count} queries")
+    return results
 
 
 def explain(statement, parameters):
@@ -650,8 +657,9 @@ def measure_and_report(args, url):
             else None
         )
         if args.reuse and existing:
-            log("reusing the organisation already built; clearing its snapshots")
+            log("reusing the organisation already built; clearing its snapshots and roll-ups")
             db.session.execute(delete(HealthSnapshot))
+            db.session.execute(delete(HealthActivity))
             db.session.commit()
             counts = {
                 t: db.session.scalar(select(func.count()).select_from(db.metadata.tables[t])) for t in Writer.ORDER
@@ -684,7 +692,6 @@ def measure_and_report(args, url):
         org = db.session.scalar(select(Organisation).where(Organisation.slug == ORG_SLUG))
         group_ids = db.session.scalars(select(Group.id).where(Group.organisation_id == org.id).order_by(Group.id)).all()
         period = service.last_complete_period(now)
-        at = service.period_end(period)
         results = []
 
         def record(label, groups, action, repeat=args.repeat):
@@ -695,6 +702,7 @@ def measure_and_report(args, url):
                 with queries.measure() as m:
                     action()
                 runs.append(m)
+                db.session.commit()
             best = min(runs, key=lambda r: r["seconds"])
             best.update(
                 label=label, groups=groups, median=statistics.median(r["seconds"] for r in runs), runs=len(runs)
@@ -707,23 +715,35 @@ def measure_and_report(args, url):
             )
             return best
 
-        log(f"(a) take_snapshots([{period}]) …")
+        log(f"(a) the first monthly run: {period} and the twelve months before it …")
         record(
-            "(a) take_snapshots, no history (computes 2 periods)",
+            "(a) first run: 13 months (no history yet)",
             len(group_ids),
             lambda: service.take_snapshots([period], group_ids),
             repeat=1,
         )
-        history_rows = seed_history(period)
         small_n = 50 if len(group_ids) > 50 else len(group_ids) // 5
         for subset in (group_ids, group_ids[:small_n]):
             record(
-                "(a) take_snapshots, 12 months of history",
+                "(a) monthly run, a year of history",
                 len(subset),
                 lambda subset=subset: service.take_snapshots([period], subset),
             )
-        dashboard = service.organisation_health(org)
-        record("(b) organisation_health (dashboard read)", len(dashboard), lambda: service.organisation_health(org))
+        staff = indicators.staff_ids()
+        steps = []
+        if args.breakdown:
+            log("breakdown of one month's snapshot …")
+            for name, step in breakdown_steps(group_ids, period, staff):
+                runs = []
+                for _ in range(args.repeat):
+                    with queries.measure() as m:
+                        step()
+                    runs.append(m)
+                db.session.rollback()
+                best = min(runs, key=lambda r: r["seconds"])
+                best["name"] = name
+                steps.append(best)
+                log(f"  {name}: " + ", ".join(f"{r['seconds']:.3f}" for r in runs) + " s")
         sizes = dict(
             db.session.execute(
                 select(Membership.group_id, func.count(Membership.id))
@@ -732,73 +752,66 @@ def measure_and_report(args, url):
             ).all()
         )
         by_size = sorted(group_ids, key=lambda g: sizes.get(g, 0))
-        for label, gid in (("median", by_size[len(by_size) // 2]), ("largest", by_size[-1])):
-            group = db.session.get(Group, gid)
-            record(
-                f"(c) group_health, {label} group ({sizes.get(gid, 0)} memberships)",
-                1,
-                lambda group=group: service.group_health(group, now=now),
-            )
-        compute_all = record("indicators.compute alone", len(group_ids), lambda: indicators.compute(group_ids, at))
-
-        steps = []
-        if args.breakdown:
-            log("breakdown of indicators.compute …")
-            for name, step in breakdown_steps(group_ids, at):
-                runs = []
-                try:
-                    for _ in range(args.repeat):
-                        with queries.measure() as m:
-                            step()
-                        runs.append(m)
-                except Exception as error:  # an indicator changed its signature: report, go on
-                    db.session.rollback()
-                    log(f"  {name}: skipped ({type(error).__name__}: {error})")
-                    continue
-                best = min(runs, key=lambda r: r["seconds"])
-                best["name"] = name
-                steps.append(best)
-                log(f"  {name}: " + ", ".join(f"{r['seconds']:.3f}" for r in runs) + " s")
+        median_group = db.session.get(Group, by_size[len(by_size) // 2]).slug
+        largest_group = db.session.get(Group, by_size[-1]).slug
         load = os.getloadavg()
+        db.session.remove()
+
+    log("pages …")
+    urls = [
+        ("organisation dashboard, page 1", f"/orgs/{ORG_SLUG}/health"),
+        ("dashboard, by active families, page 10", f"/orgs/{ORG_SLUG}/health?sort=active&page=10"),
+        ("dashboard, at risk only", f"/orgs/{ORG_SLUG}/health?stage=at_risk"),
+        ("organisation CSV (streamed, all groups)", f"/orgs/{ORG_SLUG}/health.csv"),
+        (
+            f"group page, median group ({sizes[by_size[len(by_size) // 2]]} memberships)",
+            f"/groups/{median_group}/health",
+        ),
+        (f"group page, largest group ({sizes[by_size[-1]]} memberships)", f"/groups/{largest_group}/health"),
+    ]
+    pages = measure_pages(app, queries, urls, max(5, args.repeat * 5))
 
     # --- report ---
     print()
     parents = counts["user"] - counts["specialist"] - 1  # one admin
     print(
         f"Krug health at scale — {dialect}, {len(group_ids)} groups, {parents} members, "
-        f"{activity_rows:,} activity rows, period {period} (at {at:%Y-%m-%d})"
+        f"{activity_rows:,} activity rows, period {period}"
     )
     print("rows: " + ", ".join(f"{t} {counts[t]:,}" for t in Writer.ORDER if counts.get(t)))
-    print(
-        f"snapshot history seeded: {history_rows:,} rows; load average at the end: "
-        f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} CPUs"
-    )
+    print(f"load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} CPUs")
     if build_seconds is not None:
         print(f"build: {build_seconds:.1f} s")
     print()
     print(fmt_table(results))
-    full = next(r for r in results if r["label"].startswith("(a) take_snapshots, 12") and r["groups"] == len(group_ids))
-    small = next(
-        r for r in results if r["label"].startswith("(a) take_snapshots, 12") and r["groups"] != len(group_ids)
-    )
+    full = next(r for r in results if r["label"].startswith("(a) monthly") and r["groups"] == len(group_ids))
+    small = next(r for r in results if r["label"].startswith("(a) monthly") and r["groups"] != len(group_ids))
     print()
     verdict = "MET" if full["seconds"] < TARGET_SECONDS else "MISSED"
     print(
-        f"dashboard target (< {TARGET_SECONDS:.0f} s for the monthly take_snapshots of {len(group_ids)} groups): "
+        f"snapshot target (< {TARGET_SECONDS:.0f} s for the monthly snapshot of {len(group_ids)} groups): "
         f"{verdict} (best {full['seconds']:.2f} s, median {full['median']:.2f} s)"
     )
     print(
         f"query count: {small['queries']} statements for {small['groups']} groups, {full['queries']} for "
-        f"{full['groups']} groups (reads {small['reads']} vs {full['reads']}, writes {small['writes']} vs "
-        f"{full['writes']})"
+        f"{full['groups']} groups"
     )
-    print(
-        f"indicators.compute for {len(group_ids)} groups: {compute_all['seconds']:.2f} s, "
-        f"{compute_all['queries']} queries"
-    )
+    print()
+    print("pages (a signed-in specialist of the organisation; median and slowest of the runs):")
+    width = max(len(p["label"]) for p in pages)
+    for p in pages:
+        flag = (
+            ""
+            if p["url"].endswith(".csv")
+            else ("  ok" if p["median"] <= PAGE_SECONDS and p["bytes"] <= PAGE_BYTES else "  MISSED")
+        )
+        print(
+            f"  {p['label']:<{width}}  {p['median'] * 1000:6.0f} ms  (slowest {p['worst'] * 1000:5.0f})  "
+            f"{p['bytes'] / 1024:7.0f} KB  {p['queries']:>3} queries{flag}"
+        )
     if steps:
         print()
-        print(f"breakdown of indicators.compute (each function alone, same arguments, best of {args.repeat}):")
+        print(f"breakdown of one month's snapshot (each step alone, best of {args.repeat}):")
         width = max(len(s["name"]) for s in steps)
         for s in sorted(steps, key=lambda s: -s["seconds"]):
             share = s["seconds"] / max(1e-9, sum(x["seconds"] for x in steps))

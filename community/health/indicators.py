@@ -104,27 +104,39 @@ class Scope:
             current = add_months(current, -1)
         return months[before:]
 
-    def windows(self):
-        """(group_id, period, bits) rows: which of a group's months belong to which window."""
-        rows = []
+    def group_windows(self, g):
+        """((period, bits), ...): which of a group's months belong to which window."""
+        bits = defaultdict(int)
+        for month in self.non_break(g, 3):
+            bits[month] |= THIS_QUARTER
+        for month in self.non_break(g, 3, before=3):
+            bits[month] |= LAST_QUARTER
+        for month in self.non_break(g, T["formed_leader_window"]):
+            bits[month] |= LEADER_MONTHS
+        for n in range(6):
+            bits[add_months(self.period, -n)] |= HALF_YEAR | (QUARTER if n < 3 else 0)
+        for n in range(4):
+            bits[add_months(self.period, -n)] |= NEWCOMER_MONTHS
+        return tuple(sorted(bits.items()))
+
+    def patterns(self):
+        """The windows, shared: most groups have the same months in the same windows, so the
+        query gets ({pattern: ((period, bits), ...)}, {group_id: pattern}) — a few patterns,
+        not hundreds of groups' months as parameters."""
+        numbers, of_group = {}, {}
         for g in self.group_ids:
-            bits = defaultdict(int)
-            for month in self.non_break(g, 3):
-                bits[month] |= THIS_QUARTER
-            for month in self.non_break(g, 3, before=3):
-                bits[month] |= LAST_QUARTER
-            for month in self.non_break(g, T["formed_leader_window"]):
-                bits[month] |= LEADER_MONTHS
-            for n in range(6):
-                bits[add_months(self.period, -n)] |= HALF_YEAR | (QUARTER if n < 3 else 0)
-            for n in range(4):
-                bits[add_months(self.period, -n)] |= NEWCOMER_MONTHS
-            rows.extend((g, month, value) for month, value in bits.items())
-        return rows
+            windows = self.group_windows(g)
+            of_group[g] = numbers.setdefault(windows, len(numbers))
+        return {n: windows for windows, n in numbers.items()}, of_group
+
+    def windows(self):
+        """(group_id, period, bits) rows, group by group."""
+        return [(g, month, bits) for g in self.group_ids for month, bits in self.group_windows(g)]
 
     def months_needed(self):
         """Every month some window of some group reaches (the roll-ups they read)."""
-        return sorted({month for _, month, _ in self.windows()})
+        patterns, _ = self.patterns()
+        return sorted({month for windows in patterns.values() for month, _ in windows})
 
 
 def _parent(column_, staff):
@@ -361,47 +373,82 @@ def _bit(bits, flag):
     return bits.op("&")(flag) > 0
 
 
+def _window_bits(scope, a):
+    """Which windows a roll-up row's month belongs to, as SQL: most groups share one pattern
+    (no breaks, older than a year), so the pattern is a CASE on the month, and the few groups
+    with their own (breaks, youth) come first, by id. A handful of parameters, however many
+    groups there are."""
+    patterns, of_group = scope.patterns()
+    members = defaultdict(list)
+    for g, n in of_group.items():
+        members[n].append(g)
+    common = max(members, key=lambda n: len(members[n]))  # one of the largest
+    whens = []
+    for n, months in patterns.items():
+        if n != common:
+            whens += [(and_(a.group_id.in_(members[n]), a.period == month), bits) for month, bits in months]
+    whens += [(a.period == month, bits) for month, bits in patterns[common]]
+    return case(*whens, else_=0), patterns, members, common
+
+
 def people(scope):
     """Per (group, person) who took part in any window month: what they did in which window,
-    their membership and their family form and experience. One query over the roll-ups."""
-    columns = (column("group_id", Integer), column("period", Date), column("bits", Integer))
-    windows = values(*columns, name="windows").data(scope.windows()).cte("windows")
-    a, w = HealthActivity, windows
-    active = a.level >= 1
+    whether they count in L3's roster (members at the end who joined before this quarter),
+    and their family form and experience. One query over the roll-ups, returning only small
+    numbers and strings (decoding tens of thousands of timestamps cost more than the query)."""
+    a = HealthActivity
+    bits, patterns, members, common = _window_bits(scope, a)
+    # The roll-up's key (group, month) picks exactly the rows the windows read; each row's
+    # windows are worked out once (a materialised table), then summed up per person.
+    rows = (
+        select(a.group_id, a.user_id, a.level, a.led, a.attended, a.crowd, bits.label("bits"))
+        .where(a.group_id.in_(scope.group_ids), a.period.in_(scope.months_needed()))
+        .cte("months")
+        .prefix_with("MATERIALIZED")
+    )
+    active = rows.c.level >= 1
 
     def flag(bit, condition=None):
-        condition = _bit(w.c.bits, bit) if condition is None else and_(_bit(w.c.bits, bit), condition)
+        condition = _bit(rows.c.bits, bit) if condition is None else and_(_bit(rows.c.bits, bit), condition)
         return func.max(case((condition, 1), else_=0))
 
     def level_in(bit):
-        return func.max(case((_bit(w.c.bits, bit), a.level), else_=0))
+        return func.max(case((_bit(rows.c.bits, bit), rows.c.level), else_=0))
 
-    return db.session.execute(
+    p = (
         select(
-            a.group_id,
-            a.user_id,
+            rows.c.group_id,
+            rows.c.user_id,
             flag(THIS_QUARTER, active).label("this_quarter"),
             flag(LAST_QUARTER, active).label("last_quarter"),
             level_in(THIS_QUARTER).label("level_now"),
             level_in(LAST_QUARTER).label("level_before"),
             flag(QUARTER, active).label("quarter"),
-            func.sum(case((_bit(w.c.bits, QUARTER), a.attended), else_=0)).label("attended"),
-            flag(QUARTER, a.crowd.is_(True)).label("crowd"),
-            flag(QUARTER, a.led.is_(True)).label("led_quarter"),
-            flag(LEADER_MONTHS, a.led.is_(True)).label("led_months"),
+            func.sum(case((_bit(rows.c.bits, QUARTER), rows.c.attended), else_=0)).label("attended"),
+            flag(QUARTER, rows.c.crowd.is_(True)).label("crowd"),
+            flag(QUARTER, rows.c.led.is_(True)).label("led_quarter"),
+            flag(LEADER_MONTHS, rows.c.led.is_(True)).label("led_months"),
             flag(HALF_YEAR, active).label("half_year"),
-            func.min(case((and_(_bit(w.c.bits, NEWCOMER_MONTHS), active), a.first_at))).label("first_at"),
-            func.max(Membership.joined_at).label("joined_at"),
-            func.max(case((Membership.ended_at.is_(None), 1), else_=0)).label("still_member"),
-            func.max(Membership.ended_at).label("ended_at"),
-            func.max(User.family_form).label("family_form"),
-            func.max(User.experience_years).label("experience"),
         )
-        .join(w, and_(w.c.group_id == a.group_id, w.c.period == a.period))
-        .outerjoin(Membership, and_(Membership.group_id == a.group_id, Membership.user_id == a.user_id))
-        .join(User, User.id == a.user_id)
-        .where(a.group_id.in_(scope.group_ids))
-        .group_by(a.group_id, a.user_id)
+        .where(rows.c.bits > 0)
+        .group_by(rows.c.group_id, rows.c.user_id)
+        .subquery("per_person")
+    )
+    # L3's roster: members at the end of the month who joined before this quarter began.
+    quarter_starts = {
+        n: period_start(min(m for m, bits in months if bits & THIS_QUARTER)) for n, months in patterns.items()
+    }
+    common_start = literal(quarter_starts[common], UTCDateTime())
+    others = [(p.c.group_id.in_(members[n]), quarter_starts[n]) for n in patterns if n != common]
+    starts = case(*others, else_=common_start) if others else common_start
+    roster = and_(
+        Membership.joined_at < starts,
+        or_(Membership.ended_at.is_(None), Membership.ended_at >= scope.at),
+    )
+    return db.session.execute(
+        select(p, case((roster, 1), else_=0).label("roster"), User.family_form, User.experience_years)
+        .outerjoin(Membership, and_(Membership.group_id == p.c.group_id, Membership.user_id == p.c.user_id))
+        .join(User, User.id == p.c.user_id)
     ).all()
 
 
@@ -435,9 +482,23 @@ def tied(scope):
 
 
 def joiners(scope):
-    """Parents who joined as members in the last four months: (group_id, user_id, joined_at)."""
+    """Parents who joined as members in the last four months, with their first activity after
+    joining (from the roll-ups): (group_id, joined_at, first_at or None)."""
+    first = (
+        select(HealthActivity.group_id, HealthActivity.user_id, func.min(HealthActivity.first_at).label("first_at"))
+        .where(
+            HealthActivity.group_id.in_(scope.group_ids),
+            HealthActivity.period >= add_months(scope.period, -3),
+            HealthActivity.period <= scope.period,
+            HealthActivity.level >= 1,
+        )
+        .group_by(HealthActivity.group_id, HealthActivity.user_id)
+        .subquery("first")
+    )
     return db.session.execute(
-        select(Membership.group_id, Membership.user_id, Membership.joined_at).where(
+        select(Membership.group_id, Membership.joined_at, first.c.first_at)
+        .outerjoin(first, and_(first.c.group_id == Membership.group_id, first.c.user_id == Membership.user_id))
+        .where(
             Membership.group_id.in_(scope.group_ids),
             Membership.joined_at >= scope.months_back(3),
             Membership.joined_at < scope.at,
@@ -477,7 +538,6 @@ def membership_mix(scope):
 
 def people_indicators(scope):
     """A3, L2, L3, F4's bench, G1, G2, P4 and I1 (active) from the roll-ups."""
-    quarter_start = {g: (scope.non_break(g, 3) or [scope.period])[-1] for g in scope.group_ids}
     ties = tied(scope)
     result = {
         g: {
@@ -493,8 +553,6 @@ def people_indicators(scope):
         }
         for g in scope.group_ids
     }
-    first_activity = {}
-    at = scope.at
     for row in people(scope):
         r = result[row.group_id]
         if row.attended:
@@ -510,25 +568,18 @@ def people_indicators(scope):
             r["P4"][0] += bool(row.crowd or (row.group_id, row.user_id) in ties)
         if row.half_year:
             r["active"][f"form:{row.family_form or 'unknown'}"] += 1
-            r["active"][f"experience:{_experience(row.experience)}"] += 1
-        roster = (
-            row.joined_at is not None
-            and row.joined_at < period_start(quarter_start[row.group_id])
-            and (row.still_member or (row.ended_at is not None and row.ended_at >= at))
-        )
-        if roster:
+            r["active"][f"experience:{_experience(row.experience_years)}"] += 1
+        if row.roster:
             r["L3"][0] += row.level_now > row.level_before
             r["L3"][1] += row.level_now < row.level_before
-        first_activity[(row.group_id, row.user_id)] = row.first_at
     quarter = scope.months_back(2)
-    for group_id, user_id, joined_at in joiners(scope):
+    for group_id, joined_at, first_at in joiners(scope):
         r = result[group_id]
         if joined_at >= quarter:
             r["joiners_90d"] += 1
         if joined_at < scope.start:
             r["G1"][1] += 1
-            first = first_activity.get((group_id, user_id))
-            r["G1"][0] += first is not None and first - joined_at <= MONTH_DAYS
+            r["G1"][0] += first_at is not None and first_at - joined_at <= MONTH_DAYS
     return result
 
 
