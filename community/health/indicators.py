@@ -26,6 +26,7 @@ from statistics import median
 from sqlalchemy import (
     Date,
     Integer,
+    String,
     and_,
     case,
     column,
@@ -391,15 +392,44 @@ def _window_bits(scope, a):
     return case(*whens, else_=0), patterns, members, common
 
 
+def _tied_query(scope):
+    """(group, person) tied to at least two other parents in the quarter through help answers
+    or replies, as a subquery. (Shared meetings tie too: the roll-up's `crowd` marks who met
+    two or more others.)"""
+    start, at, staff = scope.months_back(2), scope.at, scope.staff
+    help_pairs = (
+        select(HelpRequest.group_id, HelpResponse.helper_id.label("a"), HelpRequest.author_id.label("b"))
+        .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
+        .where(
+            HelpRequest.group_id.in_(scope.group_ids), HelpResponse.created_at >= start, HelpResponse.created_at < at
+        )
+    )
+    replies = (
+        select(Post.group_id, Comment.author_id.label("a"), Post.author_id.label("b"))
+        .join(Post, Post.id == Comment.post_id)
+        .where(Post.group_id.in_(scope.group_ids), Comment.created_at >= start, Comment.created_at < at)
+    )
+    base = union_all(help_pairs, replies).subquery()
+    both_ways = union_all(
+        select(base.c.group_id, base.c.a, base.c.b), select(base.c.group_id, base.c.b.label("a"), base.c.a.label("b"))
+    ).subquery()
+    return (
+        select(both_ways.c.group_id, both_ways.c.a.label("user_id"))
+        .where(both_ways.c.a != both_ways.c.b, _parent(both_ways.c.a, staff), _parent(both_ways.c.b, staff))
+        .group_by(both_ways.c.group_id, both_ways.c.a)
+        .having(func.count(func.distinct(both_ways.c.b)) >= 2)
+        .subquery("tied")
+    )
+
+
 def people(scope):
-    """Per (group, person) who took part in any window month: what they did in which window,
-    whether they count in L3's roster (members at the end who joined before this quarter),
-    and their family form and experience. One query over the roll-ups, returning only small
-    numbers and strings (decoding tens of thousands of timestamps cost more than the query)."""
+    """What people did in each group's windows, summed up per group in SQL: one statement
+    that reads the roll-ups once (a materialised table), returning per group one row of sums
+    and the rows of I1's mix of the active (form, experience, count)."""
     a = HealthActivity
     bits, patterns, members, common = _window_bits(scope, a)
     # The roll-up's key (group, month) picks exactly the rows the windows read; each row's
-    # windows are worked out once (a materialised table), then summed up per person.
+    # windows are worked out once, then summed up per person, then per group.
     rows = (
         select(a.group_id, a.user_id, a.level, a.led, a.attended, a.crowd, bits.label("bits"))
         .where(a.group_id.in_(scope.group_ids), a.period.in_(scope.months_needed()))
@@ -432,7 +462,8 @@ def people(scope):
         )
         .where(rows.c.bits > 0)
         .group_by(rows.c.group_id, rows.c.user_id)
-        .subquery("per_person")
+        .cte("per_person")
+        .prefix_with("MATERIALIZED")
     )
     # L3's roster: members at the end of the month who joined before this quarter began.
     quarter_starts = {
@@ -445,40 +476,47 @@ def people(scope):
         Membership.joined_at < starts,
         or_(Membership.ended_at.is_(None), Membership.ended_at >= scope.at),
     )
-    return db.session.execute(
-        select(p, case((roster, 1), else_=0).label("roster"), User.family_form, User.experience_years)
-        .outerjoin(Membership, and_(Membership.group_id == p.c.group_id, Membership.user_id == p.c.user_id))
-        .join(User, User.id == p.c.user_id)
-    ).all()
+    ties = _tied_query(scope)
 
+    def count_if(condition):
+        return func.sum(case((condition, 1), else_=0))
 
-def tied(scope):
-    """(group, person) tied to at least two other parents in the quarter through help answers
-    or replies. (Shared meetings tie too: the roll-up's `crowd` marks who met two or more others.)"""
-    start, at, staff = scope.months_back(2), scope.at, scope.staff
-    help_pairs = (
-        select(HelpRequest.group_id, HelpResponse.helper_id.label("a"), HelpRequest.author_id.label("b"))
-        .join(HelpRequest, HelpRequest.id == HelpResponse.request_id)
-        .where(
-            HelpRequest.group_id.in_(scope.group_ids), HelpResponse.created_at >= start, HelpResponse.created_at < at
+    sums = (
+        select(
+            p.c.group_id,
+            literal("sums").label("kind"),
+            literal(None, String).label("form"),
+            literal(None, Integer).label("years"),
+            count_if(p.c.attended >= 1).label("a3_total"),
+            count_if(p.c.attended >= 2).label("a3_repeat"),
+            func.sum(p.c.led_quarter).label("l2"),
+            func.sum(p.c.led_months).label("bench6"),
+            func.sum(p.c.last_quarter).label("g2_total"),
+            count_if(and_(p.c.last_quarter == 1, p.c.this_quarter == 1)).label("g2_stayed"),
+            func.sum(p.c.quarter).label("p4_total"),
+            count_if(and_(p.c.quarter == 1, or_(p.c.crowd == 1, ties.c.user_id.is_not(None)))).label("p4_tied"),
+            count_if(and_(roster, p.c.level_now > p.c.level_before)).label("l3_up"),
+            count_if(and_(roster, p.c.level_now < p.c.level_before)).label("l3_down"),
         )
+        .outerjoin(Membership, and_(Membership.group_id == p.c.group_id, Membership.user_id == p.c.user_id))
+        .outerjoin(ties, and_(ties.c.group_id == p.c.group_id, ties.c.user_id == p.c.user_id))
+        .group_by(p.c.group_id)
     )
-    replies = (
-        select(Post.group_id, Comment.author_id.label("a"), Post.author_id.label("b"))
-        .join(Post, Post.id == Comment.post_id)
-        .where(Post.group_id.in_(scope.group_ids), Comment.created_at >= start, Comment.created_at < at)
+    zero = literal(0)
+    mix = (
+        select(
+            p.c.group_id,
+            literal("mix"),
+            User.family_form,
+            User.experience_years,
+            func.count(),
+            *[zero] * 9,
+        )
+        .join(User, User.id == p.c.user_id)
+        .where(p.c.half_year == 1)
+        .group_by(p.c.group_id, User.family_form, User.experience_years)
     )
-    base = union_all(help_pairs, replies).subquery()
-    both_ways = union_all(
-        select(base.c.group_id, base.c.a, base.c.b), select(base.c.group_id, base.c.b.label("a"), base.c.a.label("b"))
-    ).subquery()
-    rows = db.session.execute(
-        select(both_ways.c.group_id, both_ways.c.a)
-        .where(both_ways.c.a != both_ways.c.b, _parent(both_ways.c.a, staff), _parent(both_ways.c.b, staff))
-        .group_by(both_ways.c.group_id, both_ways.c.a)
-        .having(func.count(func.distinct(both_ways.c.b)) >= 2)
-    ).all()
-    return {(g, user) for g, user in rows}
+    return db.session.execute(union_all(sums, mix)).all()
 
 
 def joiners(scope):
@@ -514,17 +552,18 @@ def _experience(years):
     return "newcomer" if years < 2 else "experienced"
 
 
-def membership_mix(scope):
-    """I1 for members and leaders at the end of the month: {group: {"members": {...}, "leaders": {...}}}."""
+def membership_mix(group_ids, at, staff):
+    """I1 for members and leaders at `at`: {group: {"members": {...}, "leaders": {...}}}. The
+    group page asks for its own group, now (one small query on the group's memberships)."""
     rows = db.session.execute(
         select(Membership.group_id, Membership.role, User.family_form, User.experience_years, func.count())
         .join(User, User.id == Membership.user_id)
         .where(
-            Membership.group_id.in_(scope.group_ids),
-            Membership.joined_at < scope.at,
-            or_(Membership.ended_at.is_(None), Membership.ended_at >= scope.at),
+            Membership.group_id.in_(group_ids),
+            Membership.joined_at < at,
+            or_(Membership.ended_at.is_(None), Membership.ended_at >= at),
             Membership.role != SPECIALIST,
-            _parent(Membership.user_id, scope.staff),
+            _parent(Membership.user_id, staff),
         )
         .group_by(Membership.group_id, Membership.role, User.family_form, User.experience_years)
     ).all()
@@ -538,7 +577,6 @@ def membership_mix(scope):
 
 def people_indicators(scope):
     """A3, L2, L3, F4's bench, G1, G2, P4 and I1 (active) from the roll-ups."""
-    ties = tied(scope)
     result = {
         g: {
             "A3": [0, 0],
@@ -553,25 +591,23 @@ def people_indicators(scope):
         }
         for g in scope.group_ids
     }
-    for row in people(scope):
-        r = result[row.group_id]
-        if row.attended:
-            r["A3"][1] += 1
-            r["A3"][0] += row.attended >= 2
-        r["L2"] += row.led_quarter
-        r["bench6"] += row.led_months
-        if row.last_quarter:
-            r["G2"][1] += 1
-            r["G2"][0] += row.this_quarter
-        if row.quarter:
-            r["P4"][1] += 1
-            r["P4"][0] += bool(row.crowd or (row.group_id, row.user_id) in ties)
-        if row.half_year:
-            r["active"][f"form:{row.family_form or 'unknown'}"] += 1
-            r["active"][f"experience:{_experience(row.experience_years)}"] += 1
-        if row.roster:
-            r["L3"][0] += row.level_now > row.level_before
-            r["L3"][1] += row.level_now < row.level_before
+    for group_id, kind, form, years, *n in people(scope):
+        r = result[group_id]
+        if kind == "mix":
+            r["active"][f"form:{form or 'unknown'}"] += n[0]
+            r["active"][f"experience:{_experience(years)}"] += n[0]
+            continue
+        a3_total, a3_repeat, l2, bench6, g2_total, g2_stayed, p4_total, p4_tied, l3_up, l3_down = (
+            int(x or 0) for x in n
+        )
+        r.update(
+            A3=[a3_repeat, a3_total],
+            L2=l2,
+            bench6=bench6,
+            G2=[g2_stayed, g2_total],
+            P4=[p4_tied, p4_total],
+            L3=[l3_up, l3_down],
+        )
     quarter = scope.months_back(2)
     for group_id, joined_at, first_at in joiners(scope):
         r = result[group_id]
@@ -781,7 +817,6 @@ def compute(scope, facts):
     unanswered = unanswered_too_long(group_ids, at)
     helping = help_indicators(scope)
     kinds = independence(scope)
-    mix = membership_mix(scope)
     crowd = people_indicators(scope)
 
     result = {}
@@ -810,10 +845,8 @@ def compute(scope, facts):
             "G1": p["G1"],
             "joiners_90d": p["joiners_90d"],
             "G2": p["G2"],
-            "I1": {
-                "members": dict(mix[g]["members"]),
-                "active": dict(p["active"]),
-                "leaders": dict(mix[g]["leaders"]),
-            },
+            # I1 of the active; the members' and leaders' side is read live on the group's page
+            # (`membership_mix`, one group's memberships), not for every group every month.
+            "I1": {"active": dict(p["active"])},
         }
     return result

@@ -64,6 +64,9 @@ def group_page(group, access, now=None):
         ],
         "table_heads": [(key, names[key]) for key in texts.TABLE_KEYS],
         "breaks": breaks,
+        "mix": {**service.representation(group, now), "active": (latest.values.get("I1") or {}).get("active", {})}
+        if latest
+        else {},
     }
 
 

@@ -172,7 +172,9 @@ def _snapshot_month(period, ids, created, breaks, staff, rolled):
             rolled.update((g, month) for g in to_roll)
     indicators.roll_up(ids, period, staff)
     rolled.update((g, period) for g in ids)
-    facts = indicators.month_facts(ids, min([period, *unsnapshotted]), period, staff)
+    # Meeting facts for the months the rhythm rules read (A1 alone is needed a year back).
+    flagged = [month for month in unsnapshotted if month in set(scope.months_needed())]
+    facts = indicators.month_facts(ids, min([period, *flagged]), period, staff)
     a1_missing = indicators.active_families(ids, sorted(unsnapshotted))
     values = indicators.compute(scope, facts)
 
@@ -325,6 +327,12 @@ def live_signals(group, breaks, now=None):
     elif unanswered == 1:
         warnings.append(["unanswered_one", {"count": 1}, "answer_requests"])
     return {"severe": severe, "warnings": warnings, "last_meeting_at": last, "days": days}
+
+
+def representation(group, now=None):
+    """I1's members and leaders by family form and experience, now (the snapshot holds the
+    active side: who took part needs the month's roll-ups)."""
+    return indicators.membership_mix([group.id], now or utcnow(), indicators.staff_ids())[group.id]
 
 
 def _organisation_groups(organisation):

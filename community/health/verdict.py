@@ -115,7 +115,11 @@ class History:
 
     def non_break(self, period, count):
         """The last `count` non-break months up to `period`, newest first, in the group's life."""
-        return non_break_months(period, self.break_months, self.created_period, count)
+        key = (period, count)
+        cache = self.__dict__.setdefault("_non_break", {})
+        if key not in cache:
+            cache[key] = non_break_months(period, self.break_months, self.created_period, count)
+        return cache[key]
 
     def previous_non_break(self, period, back=1):
         months = self.non_break(add_months(period, -1), back)
