@@ -5,14 +5,14 @@ longer hold. The daily `health.snapshot` job (or `flask --app wsgi snapshot-heal
 computes the past year again with the version 2 rules.
 
 Revision ID: h01
-Revises: 0006
+Revises: s02
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "h01"
-down_revision = "0006"
+down_revision = "s02"
 branch_labels = None
 depends_on = None
 
