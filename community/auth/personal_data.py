@@ -33,7 +33,7 @@ from community.groups.models import (
     Membership,
     Post,
 )
-from community.health.models import HealthBreak
+from community.health.models import HealthActivity, HealthBreak
 from community.involve import personal_data as involvement
 from community.messages.models import Message
 from community.models import utcnow
@@ -88,6 +88,7 @@ HOLDINGS = (
     Holding("support_offer", "specialist_id", ERASE_TEXT, "support_offers"),
     Holding("support_offer", "decided_by_id", UNLINK, "your_actions"),
     Holding("health_break", "created_by_id", UNLINK, "your_actions"),
+    Holding("health_activity", "user_id", DELETE, "memberships"),
     # Involvement (community/involve/personal_data.py).
     Holding("opportunity", "created_by_id", UNLINK, "your_actions"),
     Holding("opportunity_application", "user_id", DELETE, "applications"),
@@ -185,6 +186,15 @@ def _groups_part(uid):
                 "your_message": m.request_message,
                 "reason_given": m.reason,
                 "engagement_roles": [{"role": r.role, "status": r.status} for r in m.engagement_roles],
+                # The monthly summary the group's health figures are counted from.
+                "months_taking_part": [
+                    {"month": period.isoformat()[:7], "level": level}
+                    for period, level in db.session.execute(
+                        select(HealthActivity.period, HealthActivity.level)
+                        .where(HealthActivity.user_id == uid, HealthActivity.group_id == m.group_id)
+                        .order_by(HealthActivity.period)
+                    )
+                ],
             }
             for m in memberships
         ],
