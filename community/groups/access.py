@@ -152,7 +152,9 @@ def access_for(user, group):
     cache = g.setdefault("_group_access", {})
     if group.id not in cache:
         user_id = user.id if user.is_authenticated else None
-        cache[group.id] = GroupAccess(group, membership_of(user, group), bool(getattr(user, "is_admin", False)), user_id)
+        cache[group.id] = GroupAccess(
+            group, membership_of(user, group), bool(getattr(user, "is_admin", False)), user_id
+        )
     return cache[group.id]
 
 
