@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 
 HIDDEN = "hidden"  # a count under 5 that this reader may not see: not drawn, and said so
 WIDTH, HEIGHT = 340, 150
-LEFT, RIGHT, TOP, BOTTOM = 38, 44, 12, 24
+LEFT, RIGHT, TOP, BOTTOM = 38, 52, 12, 24
 INK, GRID, LINE, SHADE, DOT = "#3d4744", "#c9d1cd", "#00695c", "#e4e8e6", "#b4531b"
 
 
