@@ -5,14 +5,14 @@ longer hold. The daily `health.snapshot` job (or `flask --app wsgi snapshot-heal
 computes the past year again with the version 2 rules.
 
 Revision ID: h01
-Revises: s02
+Revises: p01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "h01"
-down_revision = "s02"
+down_revision = "p01"
 branch_labels = None
 depends_on = None
 
