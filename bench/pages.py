@@ -186,9 +186,7 @@ def prepare_big(args, env):
 
             period = service.last_complete_period(now)
             group_ids = db.session.scalars(select(Group.id)).all()
-            service.take_snapshots([period], group_ids)
-            db.session.commit()
-            health_scale.seed_history(period)
+            service.take_snapshots([period], group_ids)  # and the year before it
             db.session.commit()
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
