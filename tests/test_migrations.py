@@ -45,9 +45,8 @@ def test_every_state_column_has_a_check_constraint_in_the_models():
         for column in table.columns:
             if column.name in STATE_COLUMNS and f"{column.name} IN (" not in checks:
                 missing.append(f"{table.name}.{column.name}")
-    # A notice's kind names what happened ("post.announcement"), it is not a state; health
-    # stages get their constraint with the health models' rework.
-    missing = [m for m in missing if m != "notification.kind" and not m.startswith("health_snapshot.")]
+    # A notice's kind names what happened ("post.announcement"), it is not a state.
+    missing = [m for m in missing if m != "notification.kind"]
     assert not missing, f"state columns without a CHECK constraint: {missing}"
 
 
