@@ -1,6 +1,6 @@
 """Form pieces shared by every feature."""
 
-from flask import flash
+from flask import flash, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
@@ -16,6 +16,12 @@ def id_from(value):
     if isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
         return int(value)
     return None
+
+
+def page_number():
+    """The page a list was asked for (`?page=3`); 1 for anything that is not a sensible page."""
+    page = request.args.get("page", "1")
+    return int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 10_000 else 1
 
 
 class EmptyForm(FlaskForm):
