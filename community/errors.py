@@ -2,7 +2,7 @@
 
 A service refuses an action by raising `RuleError("<feature>.<code>", field=...)`; the view
 shows `message_for(error)` next to the field (or above the form). Every code a service can
-raise has its message here: an unknown code is a bug, caught by `tests/test_errors.py`.
+raise has its message here: an unknown code is a bug, caught by `tests/test_jobs.py` (test_every_rule_error_in_the_code_has_a_message_in_both_languages).
 """
 
 from flask_babel import lazy_gettext as _l
