@@ -29,6 +29,7 @@ def register(app):
     from community.mutual_help.forms import KIND_LABELS as HELP_KIND_LABELS
     from community.urls import external_url
 
+    app.jinja_env.globals.update(_states())
     app.jinja_env.globals.update(
         external_url=external_url,
         role_labels=ENGAGEMENT_ROLE_LABELS,
@@ -49,6 +50,34 @@ def register(app):
             "current_path": request.full_path.rstrip("?"),
             "unread_count": _unread_count,
         }
+
+
+def _states():
+    """The state enums, so templates compare `c.status == ClaimStatus.PAID`, never a bare string."""
+    from community.events.models import EventStatus, OrganiserStatus, RegistrationStatus
+    from community.groups.models import EngagementStatus, JoinPolicy, MembershipStatus, PostKind, Role
+    from community.involve.claims.models import ClaimStatus
+    from community.involve.models import ApplicationStatus, OpportunityStatus
+    from community.mutual_help.models import HelpKind, HelpStatus
+    from community.orgs.models import SupportStatus
+
+    states = (
+        EventStatus,
+        OrganiserStatus,
+        RegistrationStatus,
+        EngagementStatus,
+        JoinPolicy,
+        MembershipStatus,
+        PostKind,
+        Role,
+        ClaimStatus,
+        ApplicationStatus,
+        OpportunityStatus,
+        HelpKind,
+        HelpStatus,
+        SupportStatus,
+    )
+    return {state.__name__: state for state in states}
 
 
 def translations():
