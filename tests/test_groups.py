@@ -1018,3 +1018,16 @@ def test_join_message_survives_hostile_input(app, approval_group, make_user, mai
 def test_join_message_with_a_nul_character_never_fails(app, approval_group, request, database_url):
     response = signed_in(app, "applicant@example.org").submit(f"/groups/{approval_group.slug}/join", {"message": NUL})
     assert response.status_code in (200, 302)
+
+
+def test_hand_over_starts_on_a_prompt_and_asks_for_a_choice(app, circle):
+    browser = signed_in(app, "leader@example.org")
+    page = browser.get(f"/groups/{circle.slug}/hand-over").get_data(as_text=True)
+    # The first option is the prompt, chosen: nobody is picked by not looking.
+    assert '<option selected value="">' in page
+    response = browser.submit(f"/groups/{circle.slug}/hand-over", {"successor": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert shown(app, "Please choose who will lead the group.") in html
+    assert shown(app, "Not a valid choice.") not in html
+    assert get_membership(app, circle.slug, circle.leader_id).role == LEADER

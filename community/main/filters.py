@@ -23,6 +23,7 @@ def register(app):
     )
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
     app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["iso"] = machine_time
 
     from community.groups.forms import ENGAGEMENT_ROLE_HINTS, ENGAGEMENT_ROLE_LABELS, KIND_LABELS
     from community.mutual_help.forms import CATEGORY_LABELS, URGENCY_LABELS
@@ -50,6 +51,12 @@ def register(app):
             "current_path": request.full_path.rstrip("?"),
             "unread_count": _unread_count,
         }
+
+
+def machine_time(value):
+    """A moment for `<time datetime>`: ISO 8601 to the second (HTML allows at most three
+    digits of a fraction)."""
+    return value.replace(microsecond=0).isoformat()
 
 
 def _states():
