@@ -199,6 +199,20 @@ def test_unverified_parent_cannot_create_a_group_and_is_told_why(app, make_user)
         assert db.session.scalar(select(func.count(Group.id))) == 0
 
 
+def test_an_unverified_parent_is_asked_to_confirm_once_per_page(app, make_user):
+    make_user("new@example.org", verified=False)
+    page = signed_in(app, "new@example.org").get("/groups/new").get_data(as_text=True)
+    assert (
+        page.count(
+            shown(
+                app, "Please confirm your email address: open the link we sent to %(email)s.", email="new@example.org"
+            )
+        )
+        == 1
+    )
+    assert shown(app, "Please confirm your email address first: open the link we sent you.") not in page
+
+
 def test_same_name_in_the_same_city_is_refused_and_the_input_kept(app, make_user):
     new_group(app, make_user("first@example.org"))
     make_user("leader@example.org")

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from community.forms import ChoiceField, no_markup, stripped
 from community.groups.models import APPROVAL, ENGAGEMENT_ROLES, OPEN
-from community.i18n import COMMON_TIMEZONES
+from community.i18n import timezone_choices
 
 CHILD_DATA_WARNING = _l(
     "Please do not write children's names, diagnoses, addresses or other details that could identify a child."
@@ -74,7 +74,7 @@ class GroupForm(FlaskForm):
     )
     timezone = SelectField(
         _l("Time zone of the group"),
-        choices=[SelectChoice(tz, tz.replace("_", " ")) for tz in COMMON_TIMEZONES],
+        choices=timezone_choices(),
         default="Europe/Moscow",
         description=_l("Event times are entered and shown in this time zone."),
     )

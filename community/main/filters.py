@@ -7,6 +7,7 @@ from flask import g, has_request_context, request
 from flask_babel import format_decimal, get_locale, get_timezone, get_translations
 
 from community.forms import EmptyForm
+from community.i18n import timezone_name
 
 
 def register(app):
@@ -24,6 +25,7 @@ def register(app):
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["iso"] = machine_time
+    app.jinja_env.filters["tz_name"] = timezone_name
 
     from community.groups.forms import ENGAGEMENT_ROLE_HINTS, ENGAGEMENT_ROLE_LABELS, KIND_LABELS
     from community.mutual_help.forms import CATEGORY_LABELS, URGENCY_LABELS
