@@ -3,7 +3,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from community.extensions import db
 
@@ -63,3 +63,63 @@ def test_the_database_refuses_an_unknown_state(make_app, make_user):
         db.session.rollback()
         db.session.execute(text("UPDATE \"user\" SET family_form = 'kinship' WHERE id = :id"), {"id": user_id})
         db.session.commit()
+
+
+def test_upgrading_an_existing_database_keeps_its_rows(make_app):
+    """From the schema of 0006 to the head with people, a group, a membership, an event and a
+    registration in it: nothing is lost (on SQLite a table copied and dropped by a batch
+    operation would otherwise take every row referring to it through the cascades)."""
+    app = make_app()
+    now = "2026-01-01 00:00:00+00:00"
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade(revision="0006")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    'INSERT INTO "user" (id, email, display_name, city, locale, timezone, password_hash, is_admin,'
+                    " consent_at, consent_version, email_notifications, created_at)"
+                    " VALUES (1, 'a@example.org', 'Анна', '', 'ru', 'Europe/Moscow', 'x', false, :now, '1', true, :now)"
+                ),
+                {"now": now},
+            )
+            conn.execute(
+                text(
+                    'INSERT INTO "group" (id, name, slug, city, description, how_to_join, join_policy, timezone,'
+                    " member_count, search_text, created_at)"
+                    " VALUES (1, 'Опекуны Казани', 'kazan', 'Казань', '', '', 'open', 'Europe/Moscow', 1, '', :now)"
+                ),
+                {"now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO membership (id, group_id, user_id, role, status, requested_at, joined_at,"
+                    " request_message, reason) VALUES (1, 1, 1, 'leader', 'active', :now, :now, '', '')"
+                ),
+                {"now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO event (id, group_id, title, description, starts_at, ends_at, place, online_url,"
+                    " going_count, waitlist_count, travel_reimbursed, travel_note, status, created_by_id, offline,"
+                    " created_at) VALUES (1, 1, 'Встреча', '', :now, :later, '', '', 1, 0, false, '', 'published', 1,"
+                    " false, :now)"
+                ),
+                {"now": now, "later": "2026-01-01 02:00:00+00:00"},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO registration (id, event_id, user_id, status, queued_at, created_at, show_name)"
+                    " VALUES (1, 1, 1, 'going', :now, :now, true)"
+                ),
+                {"now": now},
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            counts = {
+                t: conn.scalar(text(f'SELECT count(*) FROM "{t}"'))  # noqa: S608 (fixed table names)
+                for t in ("user", "group", "membership", "registration")
+            }
+        assert counts == {"user": 1, "group": 1, "membership": 1, "registration": 1}
