@@ -107,6 +107,8 @@ class Membership(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(String(1000), default="")
     ended_at: Mapped[datetime | None]
+    # When the person last opened the group's page: the home page counts what is new since.
+    last_seen_at: Mapped[datetime | None]
 
     group: Mapped[Group] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -57,8 +57,11 @@ def detail(slug):
         )
     from community.events.service import group_events
     from community.groups import feed
+    from community.main.home import mark_group_seen
 
     note_admin_read(access)
+    if access.is_member:
+        mark_group_seen(access.membership)
     posts = feed.latest_posts(group)
     upcoming, past = group_events(group, include_drafts=access.can_organise_events, limit=5)
     return render_template(
