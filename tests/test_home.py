@@ -66,7 +66,7 @@ def test_a_newcomer_is_told_what_to_do_first(app, make_user):
     html = page(login(app, "new@example.org"))
     assert "You are not in a group yet" in html
     assert 'href="/groups/"' in html and "Find a group near you" in html
-    assert "My next meetings" not in html and "Waiting for you as a leader" not in html
+    assert "My next meetings" not in html and "Waiting for you in the groups you lead" not in html
 
 
 def test_the_home_shows_what_is_new_in_the_order_a_parent_acts(app, kazan):
@@ -179,12 +179,12 @@ def test_leaders_see_join_requests_unanswered_help_and_health_warnings_on_top(ap
     ask(app, group_id, "member2@example.org", "Нужна коляска")
 
     html = page(login(app, "leader@example.org"))
-    box = html[html.index("Waiting for you as a leader") : html.index("My next meetings")]
+    box = html[html.index("Waiting for you in the groups you lead") : html.index("My next meetings")]
     assert "1 person asks to join" in box and f'href="/groups/{slug}/requests"' in box
     assert "1 request for help has no answer yet" in box
     assert "One help request has had no answer for a week." in box
     assert "Look at the help requests without an answer" in box
-    assert "Waiting for you as a leader" not in page(login(app, "member1@example.org"))
+    assert "Waiting for you in the groups you lead" not in page(login(app, "member1@example.org"))
 
 
 def test_specialists_see_groups_at_risk_with_the_next_step(app, kazan):
@@ -296,5 +296,63 @@ def test_the_home_costs_the_same_queries_with_more_data(app, kazan):
     grow(app, group_id, 3, 30)
     many, many_html = measure()
     assert len(many_html) > len(few_html)
-    assert "Waiting for you as a leader" in many_html and "Answers to my requests" in many_html
+    assert "Waiting for you in the groups you lead" in many_html and "Answers to my requests" in many_html
     assert len(many) == len(few), "\n---\n".join(s for s in many if s not in few)
+
+
+def test_unread_private_messages_have_their_own_count_in_the_header(app, kazan):
+    from community.messages.service import send_message
+
+    with work(app):
+        send_message(user("member2@example.org"), user("member1@example.org"), "Привет! Как дела?")
+    member = login(app, "member1@example.org")
+    html = page(member)
+    header = html[html.index('<header class="site-header">') : html.index("</header>")]
+    messages_link = header[header.index('href="/messages/"') :]
+    messages_link = messages_link[: messages_link.index("</a>")]
+    assert '<span class="count">1<span class="visually-hidden"> unread</span>' in messages_link
+    # The message's notice counts on the menu too, until the conversation is read.
+    assert "new notice" in header[header.index("<summary>") :]
+    with app.app_context():
+        sender_id = user("member2@example.org").id
+    page(member, f"/messages/with/{sender_id}")
+    header = page(member).split("</header>")[0]
+    assert 'class="count"' not in header
+
+
+def test_the_unread_badges_cost_no_query_once_the_viewer_is_cached(app, kazan):
+    from community.messages.service import send_message
+
+    member = login(app, "member1@example.org")
+    page(member, "/groups/")
+    with counting_queries(app) as before:
+        page(member, "/groups/")
+    with work(app):
+        send_message(user("member2@example.org"), user("member1@example.org"), "Привет!")
+    page(member, "/groups/")  # the viewer is read again once after the change
+    with counting_queries(app) as after:
+        html = page(member, "/groups/")
+    assert '<span class="count">1' in html
+    assert len(after) == len(before)
+    assert not [s for s in after if "FROM message" in s]
+
+
+@pytest.mark.parametrize(("hours", "shown"), [(5.0, "5 ч."), (30.0, "30 ч."), (2.5, "2,5 ч.")])
+def test_hours_read_naturally(app, hours, shown):
+    from flask_babel import force_locale, gettext
+
+    from community.health.texts import hours_text
+
+    with app.test_request_context(), force_locale("ru"):
+        text = gettext("Median time to the first answer: %(hours)s hours.", hours=hours_text(hours))
+    assert text.endswith(f": {shown}")
+
+
+def test_admin_visits_are_one_quiet_link_for_leaders_not_a_tab(app, kazan):
+    slug, _ = kazan
+    html = page(login(app, "leader@example.org"), f"/groups/{slug}/")
+    nav = html[html.index('class="group-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert "admin-visits" not in nav
+    assert f'href="/groups/{slug}/admin-visits"' in html
+    assert "admin-visits" not in page(login(app, "member1@example.org"), f"/groups/{slug}/")
