@@ -309,6 +309,15 @@ def current():
     return g.get("viewer")
 
 
+def count_read(user_id, notices=0, messages=0):
+    """This request marked notices or messages read: the header it renders shows the counts
+    without them at once (the cached entry is dropped after the commit)."""
+    found = current()
+    if found is not None and found.user.id == user_id:
+        found.unread = max(0, found.unread - notices)
+        found.unread_messages = max(0, found.unread_messages - messages)
+
+
 # --- dropping entries after a commit ----------------------------------------------------------------
 
 

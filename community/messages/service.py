@@ -4,6 +4,7 @@ arrives by email from Krug with a link back to the conversation."""
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload
 
+from community.auth import viewer
 from community.auth.models import User
 from community.extensions import db
 from community.groups.models import ACTIVE, Group, Membership
@@ -95,6 +96,7 @@ def thread(user, other):
     )
     if read.rowcount:
         # What was read is no longer news in the header, nor among the notices.
+        viewer.count_read(user.id, messages=read.rowcount)
         mark_read(user, "message.received", path_for("messages.thread", user_id=other.id))
     db.session.flush()
     return list(reversed(messages))

@@ -78,10 +78,10 @@ def mark_all_read(user):
 def mark_read(user, kind, url):
     """The notices of `kind` linking to `url` stop showing as new: what they announced was
     seen or answered (a message read in its conversation, an invitation answered)."""
-    from community.auth.viewer import forget_user_after_commit
+    from community.auth.viewer import count_read, forget_user_after_commit
 
     forget_user_after_commit(user.id)
-    db.session.execute(
+    read = db.session.execute(
         update(Notification)
         .where(
             Notification.user_id == user.id,
@@ -91,3 +91,4 @@ def mark_read(user, kind, url):
         )
         .values(read_at=utcnow())
     )
+    count_read(user.id, notices=read.rowcount)
