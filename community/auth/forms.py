@@ -97,9 +97,21 @@ def display_name_field():
     )
 
 
+def city_field():
+    """Optional: the directory shows the groups in this city and its region first."""
+    return StringField(
+        _l("City (optional)"),
+        filters=[stripped],
+        validators=[Optional(), Length(max=80, message=_l("A city name can be at most 80 characters.")), no_markup],
+        description=_l("Helps you find groups nearby."),
+        render_kw={"autocomplete": "address-level2"},
+    )
+
+
 class RegisterForm(FlaskForm):
     email = email_field()
     display_name = display_name_field()
+    city = city_field()
     password, password_confirm = new_password_fields()
     consent = BooleanField(
         _l("I agree to the processing of my personal data as described in the privacy notice."),
@@ -155,13 +167,7 @@ FAMILY_FORM_CHOICES = [SelectChoice("", _l("Prefer not to say"))] + [
 
 class ProfileForm(FlaskForm):
     display_name = display_name_field()
-    city = StringField(
-        _l("City"),
-        filters=[stripped],
-        validators=[Optional(), Length(max=80, message=_l("A city name can be at most 80 characters.")), no_markup],
-        description=_l("Helps you find groups nearby."),
-        render_kw={"autocomplete": "address-level2"},
-    )
+    city = city_field()
     locale = SelectField(_l("Language"), choices=[SelectChoice("ru", "Русский"), SelectChoice("en", "English")])
     timezone = SelectField(_l("Time zone"), choices=timezone_choices())
     email_notifications = BooleanField(_l("Send me emails about my groups, events and help requests"))

@@ -78,7 +78,7 @@ def _external(endpoint, **values):
 # --- registration and verification -------------------------------------------------
 
 
-def register_user(email_address, display_name, password, locale, timezone="Europe/Moscow"):
+def register_user(email_address, display_name, password, locale, timezone="Europe/Moscow", city=""):
     """Create an unverified account with the consent recorded, and email the verification link.
 
     An address that already has an account gets no second one: its owner is emailed instead
@@ -92,6 +92,7 @@ def register_user(email_address, display_name, password, locale, timezone="Europ
         user = User(
             email=address,
             display_name=display_name.strip(),
+            city=(city or "").strip()[:80],
             password_hash=password_hash,
             locale=locale,
             timezone=timezone,

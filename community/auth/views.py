@@ -33,7 +33,9 @@ def register():
         return redirect(url_for("main.index"))
     form = forms.RegisterForm()
     if form.validate_on_submit():
-        service.register_user(form.email.data, form.display_name.data, form.password.data, locale=str(get_locale()))
+        service.register_user(
+            form.email.data, form.display_name.data, form.password.data, locale=str(get_locale()), city=form.city.data
+        )
         # The same page whether the address was new or taken (its owner gets an email instead).
         return render_template("auth/register_sent.html", email=service.normalise_email(form.email.data))
     return render_template("auth/register.html", form=form)

@@ -19,10 +19,13 @@ bp = Blueprint("groups", __name__)
 @public
 def directory():
     query = request.args.get("q", "").replace("\x00", "").strip()[:100]
-    groups, parent_led = service.directory(query, page_number())
+    near = current_user.city if current_user.is_authenticated else ""
+    groups, parent_led = service.directory(query, page_number(), near=near)
     if groups.page > max(groups.pages, 1):
         return redirect(url_for("groups.directory", q=query or None, page=groups.pages))
-    return render_template("groups/directory.html", groups=groups, query=query, parent_led=parent_led)
+    return render_template(
+        "groups/directory.html", groups=groups, query=query, parent_led=parent_led, near=near, is_near=service.is_near
+    )
 
 
 def _group_fields(form):
