@@ -170,7 +170,16 @@ class ProfileForm(FlaskForm):
     city = city_field()
     locale = SelectField(_l("Language"), choices=[SelectChoice("ru", "Русский"), SelectChoice("en", "English")])
     timezone = SelectField(_l("Time zone"), choices=timezone_choices())
-    email_notifications = BooleanField(_l("Send me emails about my groups, events and help requests"))
+    email_frequency = SelectField(
+        _l("Emails about my groups, events and help requests"),
+        choices=[
+            SelectChoice("now", _l("Each as it happens")),
+            SelectChoice("daily", _l("One digest a day")),
+            SelectChoice("weekly", _l("One digest a week")),
+            SelectChoice("never", _l("None: I look in Krug")),
+        ],
+        description=_l("What is written to you personally (messages, your help accepted) always comes at once."),
+    )
     opportunity_emails = BooleanField(_l("Email me when an organisation or my group invites parents to take part"))
     family_form = SelectField(_l("Family form (optional)"), choices=FAMILY_FORM_CHOICES)
     experience_years = IntegerField(

@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from community import email
 from community.audit import audit
 from community.auth import viewer
-from community.auth.models import User, UserSession
+from community.auth.models import EmailFrequency, User, UserSession
 from community.errors import RuleError
 from community.extensions import db
 from community.jobs import job
@@ -331,7 +331,7 @@ def update_profile(user, **fields):
         "city",
         "locale",
         "timezone",
-        "email_notifications",
+        "email_frequency",
         "opportunity_emails",
         "family_form",
         "experience_years",
@@ -339,6 +339,9 @@ def update_profile(user, **fields):
         if name in fields:
             value = fields[name]
             setattr(user, name, value.strip() if isinstance(value, str) else value)
+    if "email_frequency" in fields:
+        # Separate emails only for "now"; digests are sent by the digest job instead.
+        user.email_notifications = user.email_frequency == EmailFrequency.NOW
 
 
 def confirm_password(user, password, field="password"):

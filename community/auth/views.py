@@ -135,7 +135,7 @@ def account():
             city=form.city.data or "",
             locale=form.locale.data,
             timezone=form.timezone.data,
-            email_notifications=form.email_notifications.data,
+            email_frequency=form.email_frequency.data,
             opportunity_emails=form.opportunity_emails.data,
             family_form=form.family_form.data or None,
             experience_years=form.experience_years.data,

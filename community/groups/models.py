@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.auth.models import User
@@ -123,6 +123,8 @@ class Membership(db.Model):
     ended_at: Mapped[datetime | None]
     # When the person last opened the group's page: the home page counts what is new since.
     last_seen_at: Mapped[datetime | None]
+    # Left out of the person's email digest.
+    muted: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     group: Mapped[Group] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -139,6 +139,26 @@ def join(slug):
     return render_template("groups/join.html", group=group, form=form, needs_approval=group.join_policy == APPROVAL)
 
 
+@bp.post("/<slug>/mute")
+def mute(slug):
+    """Leave the group out of my email digest, or take it back in."""
+    from community.notifications.digest import set_muted
+
+    group, access = get_group_for(current_user, slug)
+    if not access.is_member:
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        muted = request.form.get("muted") == "1"
+        set_muted(access.membership, muted)
+        flash(
+            _("%(group)s is left out of your email digest.", group=group.name)
+            if muted
+            else _("%(group)s is in your email digest again.", group=group.name),
+            "success",
+        )
+    return redirect(url_for("groups.detail", slug=slug))
+
+
 @bp.route("/<slug>/leave", methods=["GET", "POST"])
 def leave(slug):
     group, access = get_group_for(current_user, slug, need="public")
