@@ -356,3 +356,26 @@ def test_admin_visits_are_one_quiet_link_for_leaders_not_a_tab(app, kazan):
     assert "admin-visits" not in nav
     assert f'href="/groups/{slug}/admin-visits"' in html
     assert "admin-visits" not in page(login(app, "member1@example.org"), f"/groups/{slug}/")
+
+
+def test_an_answered_invitation_is_no_longer_new(app, kazan):
+    from community.events import service as events
+    from community.notifications.models import Notification
+
+    _, group_id = kazan
+    event_id = make_event(app, group_id)
+    with work(app):
+        events.invite_organiser(
+            user("leader@example.org"), db.session.get(Event, event_id), user("member1@example.org").id
+        )
+
+    def unread():
+        with app.app_context():
+            return db.session.scalar(select(Notification.read_at).where(Notification.kind == "event.organiser_invited"))
+
+    assert unread() is None
+    member = login(app, "member1@example.org")
+    assert '<span class="count">1' in page(member)
+    member.submit(f"/events/{event_id}/organisers/accept", {}, page=f"/events/{event_id}")
+    assert unread() is not None
+    assert 'class="count"' not in page(member).split("</header>")[0]

@@ -29,7 +29,7 @@ from community.groups.models import (
 )
 from community.i18n import is_valid_timezone
 from community.models import utcnow
-from community.notifications.service import notify
+from community.notifications.service import mark_read, notify
 from community.orgs.models import Specialist
 from community.urls import path_for
 
@@ -564,6 +564,8 @@ def answer_engagement_role(user, engagement, accept):
     if not answered:
         raise RuleError("groups.already-decided")
     db.session.refresh(engagement)
+    if not _offers_waiting(engagement.membership):  # answered: the offer is no longer news
+        mark_read(user, "engagement.offered", path_for("groups.my_roles", slug=engagement.membership.group.slug))
     if engagement.offered_by_id:
         offered_by = db.session.get(User, engagement.offered_by_id)
         notify(
@@ -575,6 +577,14 @@ def answer_engagement_role(user, engagement, accept):
             role=engagement.role,
         )
     db.session.flush()
+
+
+def _offers_waiting(membership):
+    return db.session.scalar(
+        select(func.count(EngagementRole.id)).where(
+            EngagementRole.membership_id == membership.id, EngagementRole.status == EngagementStatus.OFFERED
+        )
+    )
 
 
 def end_engagement_role(actor, engagement):
