@@ -16,7 +16,7 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("membership", schema=None) as batch_op:
+    with op.batch_alter_table("membership", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=True))
 
 

@@ -20,7 +20,7 @@ depends_on = None
 def upgrade():
     from community.groups.search import index_for, region_of
 
-    with op.batch_alter_table("group", schema=None) as batch_op:
+    with op.batch_alter_table("group", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("search_index", sa.String(length=1000), server_default="", nullable=False))
         batch_op.add_column(sa.Column("region", sa.String(length=120), server_default="", nullable=False))
     group = sa.table(

@@ -17,15 +17,19 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("email_frequency", sa.String(length=8), server_default="now", nullable=False))
-        batch_op.add_column(sa.Column("digest_sent_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_check_constraint(
-            "email_frequency_valid", "email_frequency IN ('now', 'daily', 'weekly', 'never')"
+    # The CHECK goes with the new column: adding it to the table afterwards would make SQLite
+    # copy and drop "user", and dropping it deletes every row that refers to a user.
+    frequency_valid = sa.CheckConstraint(
+        "email_frequency IN ('now', 'daily', 'weekly', 'never')", name=op.f("ck_user_email_frequency_valid")
+    )
+    with op.batch_alter_table("user", schema=None, recreate="never") as batch_op:
+        batch_op.add_column(
+            sa.Column("email_frequency", sa.String(length=8), frequency_valid, server_default="now", nullable=False)
         )
+        batch_op.add_column(sa.Column("digest_sent_at", sa.DateTime(timezone=True), nullable=True))
     user = sa.table("user", sa.column("email_notifications", sa.Boolean), sa.column("email_frequency"))
     op.execute(user.update().where(user.c.email_notifications.is_(False)).values(email_frequency="never"))
-    with op.batch_alter_table("membership", schema=None) as batch_op:
+    with op.batch_alter_table("membership", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("muted", sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
