@@ -34,9 +34,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("membership", schema=None) as batch_op:
+    # Dropped in place (the CHECK goes with its column), never by copying the tables.
+    with op.batch_alter_table("membership", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("muted")
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.drop_constraint("email_frequency_valid", type_="check")
+    with op.batch_alter_table("user", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("digest_sent_at")
         batch_op.drop_column("email_frequency")
