@@ -379,3 +379,16 @@ def test_an_answered_invitation_is_no_longer_new(app, kazan):
     member.submit(f"/events/{event_id}/organisers/accept", {}, page=f"/events/{event_id}")
     assert unread() is not None
     assert 'class="count"' not in page(member).split("</header>")[0]
+
+
+def test_a_page_of_one_tap_buttons_has_no_duplicate_ids(app, kazan):
+    import re
+    from collections import Counter
+
+    _, group_id = kazan
+    for days in (3, 5, 7):
+        make_event(app, group_id, days=days)
+    html = page(login(app, "member1@example.org"))
+    assert html.count('action="/events/') >= 3
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [name for name, count in ids.items() if count > 1] == []
