@@ -177,6 +177,7 @@ def register_jobs(app):
     import community.involve.service  # noqa: F401
     import community.mutual_help.nudges  # noqa: F401
     import community.mutual_help.service  # noqa: F401
+    import community.notifications.digest  # noqa: F401
 
 
 def register_template_helpers(app):

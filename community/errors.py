@@ -110,6 +110,7 @@ MESSAGES = {
     "help.already-open": _l("This request is already open."),
     "help.same-person": _l("Please choose two different people."),
     "help.helper-left": _l("This person has left the group."),
+    "help.no-answer": _l("You have not answered this request (or you took your answer back)."),
     # involvement: opportunities to take part
     "involve.not-allowed": _l("Only the organisation's specialists, or the group's leaders, can do this."),
     "involve.no-criteria": _l(

@@ -31,6 +31,7 @@ SCHEDULE = (
     Every("auth.purge_sessions", 3600, "delete the rows of sessions past their idle timeout or lifetime"),
     Every("help.nudge", 3600, "flag unanswered needs, ask about old requests, close very old ones"),
     Every("health.snapshot", 24 * 3600, "store last month's community-health snapshot of every group"),
+    Every("notifications.digest", 3600, "email the daily and weekly digests due, once per person and period"),
     Every("claims.sweep_receipts", 24 * 3600, "delete receipt files no cost claim refers to any more"),
 )
 

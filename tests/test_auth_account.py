@@ -25,7 +25,7 @@ def test_profile_saves_name_city_language_timezone_and_preferences(app, browser,
             "city": "Казань",
             "locale": "en",
             "timezone": "Asia/Yekaterinburg",
-            "email_notifications": "",
+            "email_frequency": "never",
             "family_form": "guardianship",
             "experience_years": "7",
         },
@@ -38,7 +38,7 @@ def test_profile_saves_name_city_language_timezone_and_preferences(app, browser,
         "en",
         "Asia/Yekaterinburg",
     )
-    assert user.email_notifications is False
+    assert (user.email_frequency, user.email_notifications) == ("never", False)
     assert (user.family_form, user.experience_years) == ("guardianship", 7)
     # The page now speaks the chosen language.
     assert '<html lang="en">' in browser.get("/auth/account").get_data(as_text=True)

@@ -24,6 +24,8 @@ MATRIX = [
     ("GET", "/help/{request}/edit", AUTHOR_ONLY),
     ("POST", "/help/{request}/respond", expect(200, admin=403)),  # 200: the empty form comes back with its error
     ("POST", "/help/{request}/responses/{response}/accept", AUTHOR_ONLY),
+    ("GET", "/help/{request}/answer", expect(404, leader=200)),  # the leader answered it; nobody else did
+    ("GET", "/help/{request}/answer/withdraw", expect(404, leader=200)),
     ("POST", "/help/{request}/thread", expect(302)),
     ("GET", "/help/{request}/resolve", AUTHOR_ONLY),
     ("GET", "/help/{request}/close", AUTHOR_ONLY),

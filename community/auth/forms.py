@@ -97,9 +97,21 @@ def display_name_field():
     )
 
 
+def city_field():
+    """Optional: the directory shows the groups in this city and its region first."""
+    return StringField(
+        _l("City (optional)"),
+        filters=[stripped],
+        validators=[Optional(), Length(max=80, message=_l("A city name can be at most 80 characters.")), no_markup],
+        description=_l("Helps you find groups nearby."),
+        render_kw={"autocomplete": "address-level2"},
+    )
+
+
 class RegisterForm(FlaskForm):
     email = email_field()
     display_name = display_name_field()
+    city = city_field()
     password, password_confirm = new_password_fields()
     consent = BooleanField(
         _l("I agree to the processing of my personal data as described in the privacy notice."),
@@ -155,16 +167,19 @@ FAMILY_FORM_CHOICES = [SelectChoice("", _l("Prefer not to say"))] + [
 
 class ProfileForm(FlaskForm):
     display_name = display_name_field()
-    city = StringField(
-        _l("City"),
-        filters=[stripped],
-        validators=[Optional(), Length(max=80, message=_l("A city name can be at most 80 characters.")), no_markup],
-        description=_l("Helps you find groups nearby."),
-        render_kw={"autocomplete": "address-level2"},
-    )
+    city = city_field()
     locale = SelectField(_l("Language"), choices=[SelectChoice("ru", "Русский"), SelectChoice("en", "English")])
     timezone = SelectField(_l("Time zone"), choices=timezone_choices())
-    email_notifications = BooleanField(_l("Send me emails about my groups, events and help requests"))
+    email_frequency = SelectField(
+        _l("Emails about my groups, events and help requests"),
+        choices=[
+            SelectChoice("now", _l("Each as it happens")),
+            SelectChoice("daily", _l("One digest a day")),
+            SelectChoice("weekly", _l("One digest a week")),
+            SelectChoice("never", _l("None: I look in Krug")),
+        ],
+        description=_l("What is written to you personally (messages, your help accepted) always comes at once."),
+    )
     opportunity_emails = BooleanField(_l("Email me when an organisation or my group invites parents to take part"))
     family_form = SelectField(_l("Family form (optional)"), choices=FAMILY_FORM_CHOICES)
     experience_years = IntegerField(

@@ -22,11 +22,20 @@ class FamilyForm(StrEnum):
 FAMILY_FORMS = tuple(FamilyForm)
 
 
+class EmailFrequency(StrEnum):
+    """How a person wants their emails: each as it happens, a daily or weekly digest, or none."""
+
+    NOW = "now"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    NEVER = "never"
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     """A person with an account: a parent, a specialist or an admin."""
 
     __tablename__ = "user"
-    __table_args__ = (one_of("family_form", FamilyForm),)
+    __table_args__ = (one_of("family_form", FamilyForm), one_of("email_frequency", EmailFrequency))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -40,7 +49,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False, index=True)
     consent_at: Mapped[datetime]
     consent_version: Mapped[str] = mapped_column(String(20))
+    # True only with email_frequency "now" (kept together by update_profile): emails as things happen.
     email_notifications: Mapped[bool] = mapped_column(default=True)
+    email_frequency: Mapped[str] = mapped_column(String(8), default=EmailFrequency.NOW, server_default="now")
+    # When the last digest went out: the digest job sends one per period, never two.
+    digest_sent_at: Mapped[datetime | None]
     # Opt-in: an email when an organisation or a group of mine invites parents to take part.
     opportunity_emails: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Optional and self-declared; used only in aggregate (indicator I1). Never a child's data.

@@ -156,6 +156,8 @@ def _account(user):
         "created_at": _iso(user.created_at),
         "email_verified_at": _iso(user.email_verified_at),
         "email_notifications": user.email_notifications,
+        "email_frequency": user.email_frequency,
+        "digest_sent_at": _iso(user.digest_sent_at),
         "opportunity_emails": user.opportunity_emails,
         "family_form": user.family_form,
         "experience_years": user.experience_years,

@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from community import email
 from community.audit import audit
 from community.auth import viewer
-from community.auth.models import User, UserSession
+from community.auth.models import EmailFrequency, User, UserSession
 from community.errors import RuleError
 from community.extensions import db
 from community.jobs import job
@@ -78,7 +78,7 @@ def _external(endpoint, **values):
 # --- registration and verification -------------------------------------------------
 
 
-def register_user(email_address, display_name, password, locale, timezone="Europe/Moscow"):
+def register_user(email_address, display_name, password, locale, timezone="Europe/Moscow", city=""):
     """Create an unverified account with the consent recorded, and email the verification link.
 
     An address that already has an account gets no second one: its owner is emailed instead
@@ -92,6 +92,7 @@ def register_user(email_address, display_name, password, locale, timezone="Europ
         user = User(
             email=address,
             display_name=display_name.strip(),
+            city=(city or "").strip()[:80],
             password_hash=password_hash,
             locale=locale,
             timezone=timezone,
@@ -330,7 +331,7 @@ def update_profile(user, **fields):
         "city",
         "locale",
         "timezone",
-        "email_notifications",
+        "email_frequency",
         "opportunity_emails",
         "family_form",
         "experience_years",
@@ -338,6 +339,9 @@ def update_profile(user, **fields):
         if name in fields:
             value = fields[name]
             setattr(user, name, value.strip() if isinstance(value, str) else value)
+    if "email_frequency" in fields:
+        # Separate emails only for "now"; digests are sent by the digest job instead.
+        user.email_notifications = user.email_frequency == EmailFrequency.NOW
 
 
 def confirm_password(user, password, field="password"):

@@ -7,7 +7,7 @@ works for cost four queries on every page. Instead, two entries are cached:
 - the session: its row id, its user, when it started and when it was last seen;
 - the viewer (per user): the user's columns (never the password hash or the calendar
   token, which load from the database when a page needs them), the number of unread
-  notices and the organisations they work for.
+  notices, the number of unread private messages, and the organisations they work for.
 
 Where:
 
@@ -18,7 +18,7 @@ Where:
 - without Redis, in this process's memory for at most one second: a session ended in
   another process is refused within a second, in this one at once.
 
-A commit that changes a user, their notices or their organisations drops that user's viewer
+A commit that changes a user, their notices, messages to them or their organisations drops that user's viewer
 entry (SQLAlchemy events below), so the header never lags behind the database for long.
 If Redis cannot be reached, every request asks the database, as before.
 """
@@ -54,6 +54,7 @@ class Viewer:
     unread: int = 0
     organisation_ids: list = field(default_factory=list)
     is_staff: bool = False
+    unread_messages: int = 0
 
 
 def token_key(token):
@@ -222,13 +223,24 @@ def _unread(user_id):
     )
 
 
-def _viewer_entry(user, unread):
+def _unread_messages(user_id):
+    from community.messages.models import Message
+
+    return (
+        select(func.count(Message.id))
+        .where(Message.recipient_id == user_id, Message.read_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def _viewer_entry(user, unread, unread_messages=0):
     from community.orgs.models import Specialist
 
     organisations = db.session.scalars(select(Specialist.organisation_id).where(Specialist.user_id == user.id)).all()
     return {
         "user": _dump_user(user),
         "unread": unread,
+        "messages": unread_messages,
         "orgs": sorted(organisations),
         "staff": bool(user.is_admin or organisations),
     }
@@ -245,13 +257,13 @@ def find_viewer(user_id, token):
     user = None
     if entry is None or entry.get("uid") != user_id:
         row = db.session.execute(
-            select(UserSession, User, _unread(user_id))
+            select(UserSession, User, _unread(user_id), _unread_messages(user_id))
             .join(User, User.id == UserSession.user_id)
             .where(UserSession.token == token, UserSession.user_id == user_id)
         ).first()
         if row is None:
             return None
-        session_row, user, unread = row
+        session_row, user, unread, unread_messages = row
         entry = {
             "id": session_row.id,
             "uid": user_id,
@@ -262,11 +274,13 @@ def find_viewer(user_id, token):
         viewer = None  # read the viewer fresh with the row
     if viewer is None:
         if user is None:
-            row = db.session.execute(select(User, _unread(user_id)).where(User.id == user_id)).first()
+            row = db.session.execute(
+                select(User, _unread(user_id), _unread_messages(user_id)).where(User.id == user_id)
+            ).first()
             if row is None:
                 return None
-            user, unread = row
-        viewer = _viewer_entry(user, unread)
+            user, unread, unread_messages = row
+        viewer = _viewer_entry(user, unread, unread_messages)
         _safely(cache.put_viewer, user_id, viewer)
     else:
         user = _load_user(viewer["user"])
@@ -282,7 +296,7 @@ def find_viewer(user_id, token):
         )
         entry["seen"] = now
         _safely(cache.put_session, key, entry)
-    return Viewer(user, entry["id"], viewer["unread"], viewer["orgs"], viewer["staff"])
+    return Viewer(user, entry["id"], viewer["unread"], viewer["orgs"], viewer["staff"], viewer.get("messages", 0))
 
 
 def end_expired(session_id, token):
@@ -293,6 +307,15 @@ def end_expired(session_id, token):
 def current():
     """This request's viewer (None for a visitor); set when Flask-Login loads the user."""
     return g.get("viewer")
+
+
+def count_read(user_id, notices=0, messages=0):
+    """This request marked notices or messages read: the header it renders shows the counts
+    without them at once (the cached entry is dropped after the commit)."""
+    found = current()
+    if found is not None and found.user.id == user_id:
+        found.unread = max(0, found.unread - notices)
+        found.unread_messages = max(0, found.unread_messages - messages)
 
 
 # --- dropping entries after a commit ----------------------------------------------------------------
@@ -315,6 +338,7 @@ def forget_user_after_commit(user_id):
 
 @event.listens_for(Session, "after_flush")
 def _collect(session, flush_context):
+    from community.messages.models import Message
     from community.notifications.models import Notification
     from community.orgs.models import Specialist
 
@@ -325,6 +349,8 @@ def _collect(session, flush_context):
                 users.add(obj.id)
         elif isinstance(obj, Notification | Specialist):
             users.add(obj.user_id)
+        elif isinstance(obj, Message) and obj.recipient_id is not None:
+            users.add(obj.recipient_id)
     if users:
         _pending(session)["users"].update(users)
 

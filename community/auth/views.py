@@ -33,7 +33,9 @@ def register():
         return redirect(url_for("main.index"))
     form = forms.RegisterForm()
     if form.validate_on_submit():
-        service.register_user(form.email.data, form.display_name.data, form.password.data, locale=str(get_locale()))
+        service.register_user(
+            form.email.data, form.display_name.data, form.password.data, locale=str(get_locale()), city=form.city.data
+        )
         # The same page whether the address was new or taken (its owner gets an email instead).
         return render_template("auth/register_sent.html", email=service.normalise_email(form.email.data))
     return render_template("auth/register.html", form=form)
@@ -133,7 +135,7 @@ def account():
             city=form.city.data or "",
             locale=form.locale.data,
             timezone=form.timezone.data,
-            email_notifications=form.email_notifications.data,
+            email_frequency=form.email_frequency.data,
             opportunity_emails=form.opportunity_emails.data,
             family_form=form.family_form.data or None,
             experience_years=form.experience_years.data,

@@ -31,7 +31,7 @@ from community.extensions import db
 from community.groups.models import ACTIVE, SPECIALIST, Group, Membership
 from community.jobs import after_commit, job
 from community.models import utcnow
-from community.notifications.service import notify
+from community.notifications.service import mark_read, notify
 from community.orgs.models import Specialist
 from community.urls import path_for
 
@@ -374,6 +374,7 @@ def answer_organiser_invite(user, event, accept):
     ).rowcount
     if not answered:
         raise RuleError("events.no-invitation")
+    mark_read(user, "event.organiser_invited", path_for("events.detail", event_id=event.id))  # answered: not news
     db.session.flush()
 
 

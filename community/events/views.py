@@ -11,7 +11,7 @@ from community.events.models import GOING, PUBLISHED
 from community.extensions import db, limiter
 from community.forms import EmptyForm, flash_error, id_from, show_error
 from community.groups.access import get_group_for
-from community.security import account_key, public, succeeded
+from community.security import account_key, public, safe_next, succeeded
 from community.urls import external_url
 
 bp = Blueprint("events", __name__)
@@ -181,7 +181,12 @@ def register(event_id):
                 ),
                 "success",
             )
-    return redirect(url_for("events.detail", event_id=event.id))
+    return _back(event)
+
+
+def _back(event):
+    """Where a one-tap answer returns: the page it came from (the home page), else the event."""
+    return redirect(safe_next(request.form.get("next"), url_for("events.detail", event_id=event.id)))
 
 
 @bp.post("/events/<int:event_id>/unregister")
@@ -194,7 +199,7 @@ def unregister(event_id):
             flash_error(error)
         else:
             flash(_("Your registration is cancelled."), "success")
-    return redirect(url_for("events.detail", event_id=event.id))
+    return _back(event)
 
 
 @bp.post("/events/<int:event_id>/show-name")

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.auth.models import User
@@ -76,6 +76,10 @@ class Group(TimestampMixin, db.Model):
     # Kept by the service: the directory searches and counts without joins.
     member_count: Mapped[int] = mapped_column(default=0)
     search_text: Mapped[str] = mapped_column(String(300), default="")
+    # Kept from name and city on every save (groups/search.py): what the directory finds the
+    # group by, whatever the spelling, and the region of its city when we know it.
+    search_index: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    region: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="group", cascade="all, delete-orphan", passive_deletes=True
@@ -84,6 +88,16 @@ class Group(TimestampMixin, db.Model):
 
     def __repr__(self):
         return f"<Group {self.slug}>"
+
+
+@event.listens_for(Group, "before_insert")
+@event.listens_for(Group, "before_update")
+def _keep_search_index(mapper, connection, group):
+    """However a group is saved (service, demo, import), the directory finds it."""
+    from community.groups.search import index_for, region_of
+
+    group.search_index = index_for(group.name, group.city)
+    group.region = region_of(group.city)
 
 
 class Membership(db.Model):
@@ -107,6 +121,10 @@ class Membership(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(String(1000), default="")
     ended_at: Mapped[datetime | None]
+    # When the person last opened the group's page: the home page counts what is new since.
+    last_seen_at: Mapped[datetime | None]
+    # Left out of the person's email digest.
+    muted: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     group: Mapped[Group] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from slugify import slugify
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, false, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from community.audit import audit
@@ -29,7 +29,7 @@ from community.groups.models import (
 )
 from community.i18n import is_valid_timezone
 from community.models import utcnow
-from community.notifications.service import notify
+from community.notifications.service import mark_read, notify
 from community.orgs.models import Specialist
 from community.urls import path_for
 
@@ -45,19 +45,46 @@ def search_key(*parts):
     return " | ".join(" ".join(p.lower().split()) for p in parts if p)[:300]
 
 
-def directory(query="", page=1):
-    """One page of live groups matching `query` (name or city) and which of them are
-    parent-led: three queries (the count, the page, the flag) whatever the number of groups."""
+def directory(query="", page=1, near=""):
+    """One page of live groups matching `query` (name, city or region, however spelt) and
+    which of them are parent-led: three queries (the count, the page, the flag) whatever the
+    number of groups. With `near` (the viewer's city), groups in that city come first, then
+    the ones in its region."""
+    from community.groups.search import query_words, region_of, skeleton
+
     conditions = [Group.archived_at.is_(None)]
-    for word in (query or "").lower().split()[:5]:
-        conditions.append(Group.search_text.contains(word[:50], autoescape=True))
+    words = query_words(query)
+    if (query or "").strip() and not words:
+        conditions.append(false())  # only signs ("%", "'--"): they name no group
+    for word in words:
+        conditions.append(Group.search_index.contains(word, autoescape=True))
+    order = [Group.member_count.desc(), Group.name]
+    city = skeleton(near)
+    if city:
+        in_city = or_(
+            Group.search_index.contains(f"| {city} |", autoescape=True),
+            Group.search_index.endswith(f"| {city}", autoescape=True),
+        )
+        region = region_of(near)
+        in_region = Group.region == region if region else false()
+        order.insert(0, case((in_city, 0), (in_region, 1), else_=2))
     groups = db.paginate(
-        select(Group).where(*conditions).order_by(Group.member_count.desc(), Group.name),
+        select(Group).where(*conditions).order_by(*order),
         page=page,
         per_page=PAGE_SIZE,
         error_out=False,
     )
     return groups, parent_led_ids([g.id for g in groups.items])
+
+
+def is_near(group, city):
+    """Is `group` in `city` or its region (for the directory's "near you" mark)?"""
+    from community.groups.search import region_of, skeleton
+
+    if not city:
+        return False
+    region = region_of(city)
+    return skeleton(group.city) == skeleton(city) or bool(region and group.region == region)
 
 
 def parent_led_ids(group_ids):
@@ -537,6 +564,8 @@ def answer_engagement_role(user, engagement, accept):
     if not answered:
         raise RuleError("groups.already-decided")
     db.session.refresh(engagement)
+    if not _offers_waiting(engagement.membership):  # answered: the offer is no longer news
+        mark_read(user, "engagement.offered", path_for("groups.my_roles", slug=engagement.membership.group.slug))
     if engagement.offered_by_id:
         offered_by = db.session.get(User, engagement.offered_by_id)
         notify(
@@ -548,6 +577,14 @@ def answer_engagement_role(user, engagement, accept):
             role=engagement.role,
         )
     db.session.flush()
+
+
+def _offers_waiting(membership):
+    return db.session.scalar(
+        select(func.count(EngagementRole.id)).where(
+            EngagementRole.membership_id == membership.id, EngagementRole.status == EngagementStatus.OFFERED
+        )
+    )
 
 
 def end_engagement_role(actor, engagement):

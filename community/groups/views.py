@@ -19,10 +19,13 @@ bp = Blueprint("groups", __name__)
 @public
 def directory():
     query = request.args.get("q", "").replace("\x00", "").strip()[:100]
-    groups, parent_led = service.directory(query, page_number())
+    near = current_user.city if current_user.is_authenticated else ""
+    groups, parent_led = service.directory(query, page_number(), near=near)
     if groups.page > max(groups.pages, 1):
         return redirect(url_for("groups.directory", q=query or None, page=groups.pages))
-    return render_template("groups/directory.html", groups=groups, query=query, parent_led=parent_led)
+    return render_template(
+        "groups/directory.html", groups=groups, query=query, parent_led=parent_led, near=near, is_near=service.is_near
+    )
 
 
 def _group_fields(form):
@@ -57,8 +60,11 @@ def detail(slug):
         )
     from community.events.service import group_events
     from community.groups import feed
+    from community.main.home import mark_group_seen
 
     note_admin_read(access)
+    if access.is_member:
+        mark_group_seen(access.membership)
     posts = feed.latest_posts(group)
     upcoming, past = group_events(group, include_drafts=access.can_organise_events, limit=5)
     return render_template(
@@ -131,6 +137,26 @@ def join(slug):
                 flash(_("Your request is sent. The leaders will answer soon; we will tell you by email."), "success")
         return redirect(url_for("groups.detail", slug=slug))
     return render_template("groups/join.html", group=group, form=form, needs_approval=group.join_policy == APPROVAL)
+
+
+@bp.post("/<slug>/mute")
+def mute(slug):
+    """Leave the group out of my email digest, or take it back in."""
+    from community.notifications.digest import set_muted
+
+    group, access = get_group_for(current_user, slug)
+    if not access.is_member:
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        muted = request.form.get("muted") == "1"
+        set_muted(access.membership, muted)
+        flash(
+            _("%(group)s is left out of your email digest.", group=group.name)
+            if muted
+            else _("%(group)s is in your email digest again.", group=group.name),
+            "success",
+        )
+    return redirect(url_for("groups.detail", slug=slug))
 
 
 @bp.route("/<slug>/leave", methods=["GET", "POST"])

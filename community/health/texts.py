@@ -4,7 +4,7 @@ Every count of people passes through `small()`: where only aggregates may be see
 admins, every export they read), a count under 5 reads "fewer than 5".
 """
 
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -385,6 +385,11 @@ def share_text(pair, hide_small, people=True):
     return _("%(share)d %% (%(num)s of %(total)s)", share=share, num=numerator, total=pair[1])
 
 
+def hours_text(hours):
+    """Hours as people write them: "5", "30", "2,5" (never "5.0")."""
+    return format_decimal(hours, "#,##0.#")
+
+
 def describe(v, hide_small=False):
     """One plain sentence per indicator, with its counts (a percentage never alone)."""
 
@@ -396,7 +401,7 @@ def describe(v, hide_small=False):
     a1 = _("%(num)s families took part in the month, of %(total)s members.", num=n(v["A1"]), total=n(v["members"]))
     p1 = _("Answered within 3 days: %(value)s.", value=share_text(v["P1"], hide_small, people=False))
     if v.get("P1_median_hours") is not None:
-        p1 += " " + _("Median time to the first answer: %(hours)s hours.", hours=v["P1_median_hours"])
+        p1 += " " + _("Median time to the first answer: %(hours)s hours.", hours=hours_text(v["P1_median_hours"]))
     giver_half, givers, given = v["P3"]
     p3 = (
         _(

@@ -52,6 +52,7 @@ def register(app):
             "post_form": EmptyForm(formdata=None),
             "current_path": request.full_path.rstrip("?"),
             "unread_count": _unread_count,
+            "unread_messages_count": _unread_messages_count,
         }
 
 
@@ -131,6 +132,22 @@ def _unread_count():
 
         return unread_count(current_user)
     return found.unread
+
+
+def _unread_messages_count():
+    """The header's count of unread private messages: loaded with the signed-in person too."""
+    from flask_login import current_user
+
+    from community.auth import viewer
+
+    if not current_user.is_authenticated:
+        return 0
+    found = viewer.current()
+    if found is None:
+        from community.messages.service import unread_count
+
+        return unread_count(current_user)
+    return found.unread_messages
 
 
 def local_datetime(value, timezone, kind="medium"):

@@ -14,13 +14,29 @@ bp = Blueprint("main", __name__)
 @public
 def index():
     if current_user.is_authenticated:
-        from community.groups.service import my_groups
-        from community.orgs.service import organisations_of
-
-        return render_template(
-            "main/home.html", memberships=my_groups(current_user), organisations=organisations_of(current_user)
-        )
+        return _home()
     return render_template("main/index.html")
+
+
+def _home():
+    """The signed-in home: what is new for me, in the order I would act on it."""
+    from community.events.service import my_upcoming_events
+    from community.main import home
+    from community.orgs.service import organisations_of
+
+    user = current_user
+    memberships = home.my_memberships(user)
+    organisations = organisations_of(user)
+    return render_template(
+        "main/home.html",
+        groups=home.group_news(user, memberships),
+        organisations=organisations,
+        meetings=my_upcoming_events(user, limit=home.MEETINGS_SHOWN),
+        help_needed=home.help_to_answer(user),
+        my_requests=home.answers_to_my_requests(user),
+        leading=home.leader_news(user, memberships),
+        at_risk=home.groups_at_risk([o.id for o in organisations]),
+    )
 
 
 @bp.route("/privacy")

@@ -1,15 +1,16 @@
 """Members write to each other through Krug. Addresses are never exchanged: the message
 arrives by email from Krug with a link back to the conversation."""
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload
 
+from community.auth import viewer
 from community.auth.models import User
 from community.extensions import db
 from community.groups.models import ACTIVE, Group, Membership
 from community.messages.models import Message
 from community.models import utcnow
-from community.notifications.service import notify
+from community.notifications.service import mark_read, notify
 from community.urls import path_for
 
 INBOX_LIMIT = 300
@@ -88,13 +89,24 @@ def thread(user, other):
     messages = db.session.scalars(
         select(Message).where(_between(user, other)).order_by(Message.id.desc()).limit(THREAD_LIMIT)
     ).all()
-    db.session.execute(
+    read = db.session.execute(
         update(Message)
         .where(Message.sender_id == other.id, Message.recipient_id == user.id, Message.read_at.is_(None))
         .values(read_at=utcnow())
     )
+    if read.rowcount:
+        # What was read is no longer news in the header, nor among the notices.
+        viewer.count_read(user.id, messages=read.rowcount)
+        mark_read(user, "message.received", path_for("messages.thread", user_id=other.id))
     db.session.flush()
     return list(reversed(messages))
+
+
+def unread_count(user):
+    """Private messages to `user` not opened yet (the header's count)."""
+    return db.session.scalar(
+        select(func.count(Message.id)).where(Message.recipient_id == user.id, Message.read_at.is_(None))
+    )
 
 
 def get_user(user_id):

@@ -12,7 +12,7 @@ from community.forms import EmptyForm, flash_error, page_number, show_error
 from community.groups.access import access_for, get_group_for, note_admin_read
 from community.groups.service import active_members
 from community.models import utcnow
-from community.mutual_help import forms, service
+from community.mutual_help import answers, forms, service
 from community.mutual_help.models import CATEGORIES
 from community.security import account_key
 
@@ -140,6 +140,54 @@ def respond(request_id):
             flash(_("Thank you! The author will see your answer and write to you here."), "success")
         return redirect(url_for("help.detail", request_id=help_request.id))
     return _render_detail(help_request, access, form)
+
+
+@bp.route("/help/<int:request_id>/answer", methods=["GET", "POST"])
+def edit_answer(request_id):
+    """The helper changes the words of their answer."""
+    help_request, access = _request_for(request_id)
+    answer = answers.my_answer(current_user, help_request)
+    if answer is None:
+        abort(404)
+    form = forms.RespondForm(obj=answer)
+    if form.validate_on_submit():
+        try:
+            answers.edit_answer(current_user, help_request, form.message.data)
+        except RuleError as error:
+            show_error(form, error)
+        else:
+            flash(_("Your answer is changed."), "success")
+            return redirect(url_for("help.detail", request_id=help_request.id, _anchor="my-answer"))
+    return render_template("help/answer.html", form=form, help_request=help_request, group=help_request.group)
+
+
+@bp.route("/help/<int:request_id>/answer/withdraw", methods=["GET", "POST"])
+def withdraw_answer(request_id):
+    """The helper takes their answer back, after a confirmation."""
+    help_request, access = _request_for(request_id)
+    answer = answers.my_answer(current_user, help_request)
+    if answer is None:
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            answers.withdraw_answer(current_user, help_request)
+        except RuleError as error:
+            flash_error(error)
+        else:
+            flash(_("Your answer is taken back. The author no longer counts on you."), "success")
+        return redirect(url_for("help.detail", request_id=help_request.id))
+    return render_template(
+        "groups/confirm.html",
+        form=form,
+        group=help_request.group,
+        title=_("Take your answer back?"),
+        text=_(
+            "The author will no longer see your answer. If they accepted your help, the request opens again and they are told."
+        ),
+        button=_("Yes, take my answer back"),
+        back_url=url_for("help.detail", request_id=help_request.id),
+    )
 
 
 @bp.post("/help/<int:request_id>/responses/<int:response_id>/accept")

@@ -73,3 +73,22 @@ def mark_all_read(user):
         .values(read_at=utcnow())
     )
     db.session.flush()
+
+
+def mark_read(user, kind, url):
+    """The notices of `kind` linking to `url` stop showing as new: what they announced was
+    seen or answered (a message read in its conversation, an invitation answered)."""
+    from community.auth.viewer import count_read, forget_user_after_commit
+
+    forget_user_after_commit(user.id)
+    read = db.session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user.id,
+            Notification.kind == kind,
+            Notification.url == url,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+    )
+    count_read(user.id, notices=read.rowcount)

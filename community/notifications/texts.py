@@ -26,6 +26,7 @@ TEXTS = {
     "help.accepted": lambda d: _("%(name)s accepted your help with “%(title)s”.", **d),
     "help.thread": lambda d: _("%(name)s wrote about “%(title)s”.", **d),
     "help.thanked": lambda d: _("%(name)s thanks you for your help with “%(title)s”.", **d),
+    "help.withdrawn": lambda d: _("%(name)s can no longer help with “%(title)s”: the request is open again.", **d),
     "help.unanswered": lambda d: _("A request in %(group)s has had no answer for two days.", **d),
     "help.still_open": lambda d: _("Is “%(title)s” still needed? Please resolve or close it.", **d),
     "help.auto_closed": lambda d: _("“%(title)s” was closed after 60 days. You can reopen it.", **d),

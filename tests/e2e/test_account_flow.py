@@ -67,7 +67,7 @@ def test_register_verify_login_switch_language(live_server, page, mailbox):
     language_button.click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(account_link).to_have_text("My account")
-    expect(page.get_by_role("heading", name="My groups")).to_be_visible()
+    expect(page.get_by_role("heading", name="Start here")).to_be_visible()
     expect(language_button).to_have_text("Русский")
     language_button.click()
     expect(page.locator("html")).to_have_attribute("lang", "ru")

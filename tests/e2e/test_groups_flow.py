@@ -41,7 +41,7 @@ def test_a_parent_starts_a_group_another_joins_and_posts(live_server, page, chro
         boris = boris_context.new_page()
         log_in(boris, t, "boris@example.org", live_server.url)
         boris.goto("/groups/")
-        boris.get_by_label(t("Search by name or city")).fill("казань")
+        boris.get_by_label(t("Search by name, city or region")).fill("казань")
         boris.get_by_role("button", name=t("Search")).click()
         assert_accessible(boris)
         boris.get_by_role("link", name=NAME).click()

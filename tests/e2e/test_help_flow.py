@@ -73,15 +73,25 @@ def test_one_member_asks_for_a_lift_another_answers_accepts_resolves_thanks(live
         boris.get_by_label(t("Your message"), exact=True).fill(OFFER)
         boris.get_by_role("button", name=t("I can help"), exact=True).click()
         expect(boris.locator(".flashes .flash-success")).to_be_visible()
-        expect(boris.locator("section[aria-labelledby=answers] .flash-success")).to_have_text(
-            t("You answered. The author will see it and write to you.")
+        # He sees his own answer, what happens next, and that he can change it.
+        mine = boris.locator("#my-answer")
+        expect(mine).to_contain_text(OFFER)
+        expect(mine).to_contain_text(
+            t(
+                "The author reads your answer and accepts it if it fits. "
+                "Then you can agree on the details here; we will tell you by email."
+            )
         )
+        mine.get_by_role("link", name=t("Change my answer")).click()
+        boris.get_by_label(t("Your message"), exact=True).fill(OFFER + "!")
+        boris.get_by_role("button", name=t("Save"), exact=True).click()
+        expect(boris.locator("#my-answer")).to_contain_text(OFFER + "!")
 
         # Anna sees the answer and accepts Boris; he is told by email.
         page.reload()
         answers = page.locator("section[aria-labelledby=answers]")
         expect(answers).to_contain_text("Борис")
-        expect(answers).to_contain_text(OFFER)
+        expect(answers).to_contain_text(OFFER + "!")
         answers.get_by_role("button", name=t("Accept"), exact=True).click()
         expect(page.locator(".flash-success")).to_be_visible()
         expect(answers.locator(".badge-parent")).to_have_text(t("accepted"))
