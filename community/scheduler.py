@@ -32,6 +32,7 @@ SCHEDULE = (
     Every("help.nudge", 3600, "flag unanswered needs, ask about old requests, close very old ones"),
     Every("health.snapshot", 24 * 3600, "store last month's community-health snapshot of every group"),
     Every("claims.sweep_receipts", 24 * 3600, "delete receipt files no cost claim refers to any more"),
+    Every("series.generate", 6 * 3600, "create the meetings of regular series for the next three months"),
 )
 
 
