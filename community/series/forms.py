@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, RadioField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from community.events.forms import EventForm
@@ -19,9 +20,9 @@ class SeriesForm(EventForm):
     repeat = RadioField(
         _l("Repeats"),
         choices=[
-            (WEEKLY, _l("Every week, or every few weeks")),
-            (MONTHLY_WEEKDAY, _l("Monthly on a day of the week (e.g. the first Saturday)")),
-            (MONTHLY_DATE, _l("Monthly on a date (e.g. the 15th)")),
+            SelectChoice(WEEKLY, _l("Every week, or every few weeks")),
+            SelectChoice(MONTHLY_WEEKDAY, _l("Monthly on a day of the week (e.g. the first Saturday)")),
+            SelectChoice(MONTHLY_DATE, _l("Monthly on a date (e.g. the 15th)")),
         ],
         default=MONTHLY_WEEKDAY,
         validators=[InputRequired(_l("Please choose how the meeting repeats."))],
@@ -29,7 +30,7 @@ class SeriesForm(EventForm):
     weekday = SelectField(
         _l("Day of the week"),
         coerce=int,
-        choices=[(n, name) for n, name in enumerate(WEEKDAY_NAMES)],
+        choices=[SelectChoice(n, name) for n, name in enumerate(WEEKDAY_NAMES)],
         default=5,
         validators=[InputRequired(_l("Please choose the day of the week."))],
     )
@@ -46,7 +47,7 @@ class SeriesForm(EventForm):
     nth = SelectField(
         _l("Which one in the month"),
         coerce=int,
-        choices=[(n, name) for n, name in NTH_NAMES.items()],
+        choices=[SelectChoice(n, name) for n, name in NTH_NAMES.items()],
         default=1,
         description=_l("For monthly meetings on a day of the week."),
         validators=[InputRequired(_l("Please choose which one in the month."))],
@@ -67,7 +68,11 @@ class SeriesForm(EventForm):
     )
     ends = RadioField(
         _l("Ends"),
-        choices=[(NEVER, _l("No end date")), (UNTIL, _l("On a date")), (COUNT, _l("After a number of meetings"))],
+        choices=[
+            SelectChoice(NEVER, _l("No end date")),
+            SelectChoice(UNTIL, _l("On a date")),
+            SelectChoice(COUNT, _l("After a number of meetings")),
+        ],
         default=NEVER,
         validators=[InputRequired(_l("Please choose when the meetings end."))],
     )

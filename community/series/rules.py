@@ -33,7 +33,11 @@ class Occurrence:
 def _rule(rule):
     """The dateutil rule of a series (or of a mapping with the same fields)."""
     get = rule.get if isinstance(rule, dict) else lambda key: getattr(rule, key)
-    options = {"dtstart": datetime.combine(get("starts_on"), get("starts_time")), "cache": False}
+    first_day = get("starts_on")
+    if get("repeat") == WEEKLY:
+        # Every other week counts from the first meeting, not from the week the day falls in.
+        first_day += timedelta(days=(get("weekday") - first_day.weekday()) % 7)
+    options = {"dtstart": datetime.combine(first_day, get("starts_time")), "cache": False}
     if get("until") is not None:
         options["until"] = datetime.combine(get("until"), time.max)
     if get("count") is not None:

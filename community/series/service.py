@@ -80,7 +80,7 @@ def values_for(series, event=None):
 # --- rules --------------------------------------------------------------------------------
 
 
-def _clean_rule(data):
+def _clean_rule(data, timezone):
     """Keep only the fields the chosen repeat uses, and check the rule gives a meeting."""
     repeat = data["repeat"]
     data["interval"] = data.get("interval") or 1 if repeat == WEEKLY else 1
@@ -104,7 +104,7 @@ def _clean_rule(data):
     if data.get("until") is not None and data["until"] < data["starts_on"]:
         raise RuleError("series.until-before-start", field="until")
     events._check_capacity(data.get("capacity"))
-    first = rules.first_occurrence(data)
+    first = rules.first_occurrence({**data, "timezone": timezone})
     if first is None:
         raise RuleError("series.no-meetings", field="until")
     if first.starts_at < utcnow() - timedelta(minutes=5):
@@ -195,7 +195,7 @@ def generate_all(now=None):
 
 def create_series(user, group, data):
     """A leader starts a regular meeting; the first three months of meetings appear at once."""
-    data = _clean_rule(dict(data))
+    data = _clean_rule(dict(data), group.timezone)
     series = EventSeries(group_id=group.id, timezone=group.timezone, created_by_id=user.id, status=ACTIVE, **data)
     db.session.add(series)
     db.session.flush()
@@ -242,7 +242,7 @@ def edit_following(user, event, data):
     _check_splittable(event)
     old = get_series(event.series_id)
     lock_series(old)
-    data = _clean_rule(dict(data))
+    data = _clean_rule(dict(data), old.timezone)
     if _end_before(old, event):
         series = EventSeries(
             group_id=old.group_id, timezone=old.timezone, created_by_id=user.id, previous_id=old.id, status=ACTIVE, **data
