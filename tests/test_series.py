@@ -41,7 +41,9 @@ def meetings_of(app, series_id):
 def local_times(items, zone):
     from zoneinfo import ZoneInfo
 
-    return [(e.starts_at.astimezone(ZoneInfo(zone)).date(), e.starts_at.astimezone(ZoneInfo(zone)).time()) for e in items]
+    return [
+        (e.starts_at.astimezone(ZoneInfo(zone)).date(), e.starts_at.astimezone(ZoneInfo(zone)).time()) for e in items
+    ]
 
 
 # --- the rule, on the wall clock --------------------------------------------------------------
@@ -87,7 +89,13 @@ def test_last_friday_every_other_week_and_a_date_each_month():
 
 def test_a_time_the_clocks_skip_moves_forward_by_the_jump():
     found = _occurrences(
-        "Europe/Berlin", nth=-1, weekday=6, starts_time=time(2, 30), ends_time=time(4, 0), starts_on=date(2027, 3, 1), count=1
+        "Europe/Berlin",
+        nth=-1,
+        weekday=6,
+        starts_time=time(2, 30),
+        ends_time=time(4, 0),
+        starts_on=date(2027, 3, 1),
+        count=1,
     )
     assert found[0].starts_at == datetime(2027, 3, 28, 1, 30, tzinfo=UTC)  # 03:30 summer time
 
@@ -148,7 +156,9 @@ def test_rules_that_give_no_meeting_are_refused(app, world):
     with work(app), pytest.raises(RuleError) as refused:
         group = db.session.get(__import__("community.groups.models", fromlist=["Group"]).Group, world["group_id"])
         service.create_series(
-            user("leader@example.org"), group, rule(repeat="monthly_date", monthday=31, until=date.today() + timedelta(days=1))
+            user("leader@example.org"),
+            group,
+            rule(repeat="monthly_date", monthday=31, until=date.today() + timedelta(days=1)),
         )
     assert refused.value.code in ("series.no-meetings", "events.in-the-past")
 
@@ -199,8 +209,14 @@ def test_this_and_the_following_splits_the_series_and_moves_the_registered(app, 
     assert 'value="2"' in page  # Wednesday, pre-filled
     response = leader.submit(
         f"/events/{second.id}/following/edit",
-        form(repeat="weekly", weekday="2", starts_on=local_times([second], "Europe/Moscow")[0][0].isoformat(),
-             starts_time="18:00", ends_time="20:00", place="Новое место"),
+        form(
+            repeat="weekly",
+            weekday="2",
+            starts_on=local_times([second], "Europe/Moscow")[0][0].isoformat(),
+            starts_time="18:00",
+            ends_time="20:00",
+            place="Новое место",
+        ),
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     after = {e.id: e for e in meetings_of(app, series_id) + meetings_of(app, series_id + 1)}
@@ -212,7 +228,9 @@ def test_this_and_the_following_splits_the_series_and_moves_the_registered(app, 
         assert new.previous_id == old.id and after[second.id].series_id == new.id
         assert old.until == local_times([second], "Europe/Moscow")[0][0] - timedelta(days=1)
         still = db.session.scalar(
-            select(Registration.status).where(Registration.event_id == second.id, Registration.user_id == user("member1@example.org").id)
+            select(Registration.status).where(
+                Registration.event_id == second.id, Registration.user_id == user("member1@example.org").id
+            )
         )
         assert still == "going"
     assert len(mailbox.to("member1@example.org")) == 1  # told of the new time
@@ -236,7 +254,10 @@ def test_a_new_rule_cancels_the_meetings_on_days_it_no_longer_meets(app, world, 
             rule(repeat="weekly", interval=2, weekday=2, starts_on=day),
         )
     with app.app_context():
-        statuses = {e.id: e.status for e in db.session.scalars(select(Event).where(Event.id.in_([first.id, second.id, third.id])))}
+        statuses = {
+            e.id: e.status
+            for e in db.session.scalars(select(Event).where(Event.id.in_([first.id, second.id, third.id])))
+        }
         assert statuses == {first.id: PUBLISHED, second.id: CANCELLED, third.id: PUBLISHED}
         # Editing from the first meeting changes the series itself: nothing to split.
         assert db.session.scalar(select(func.count(EventSeries.id))) == 1
@@ -335,7 +356,11 @@ def test_the_series_calendar_file_carries_each_meeting_with_its_zone(app, world)
         ({}, "каждую первую субботу месяца, 11:00–13:00", "every first Saturday of the month, 11:00–13:00"),
         ({"nth": -1, "weekday": 6}, "каждое последнее воскресенье месяца", "every last Sunday of the month"),
         ({"repeat": "weekly", "weekday": 2}, "каждую среду, 11:00–13:00", "every Wednesday, 11:00–13:00"),
-        ({"repeat": "weekly", "weekday": 0, "interval": 2}, "раз в 2 недели, по понедельникам", "every 2 weeks, on Mondays"),
+        (
+            {"repeat": "weekly", "weekday": 0, "interval": 2},
+            "раз в 2 недели, по понедельникам",
+            "every 2 weeks, on Mondays",
+        ),
         ({"repeat": "monthly_date", "monthday": 15}, "каждый месяц 15-го числа", "every month on day 15"),
         ({"count": 5}, "5 встреч", "5 meetings in all"),
         ({"until": date(2027, 5, 31)}, "по 31 мая 2027", "until 31 May 2027"),

@@ -172,7 +172,10 @@ def describe(series):
     """The rule in the viewer's language: "every first Saturday of the month, 11:00–13:00"."""
     if series.repeat == WEEKLY and series.interval > 1:
         days = ngettext(
-            "every %(num)d week, %(days)s", "every %(num)d weeks, %(days)s", series.interval, days=ON_WEEKDAYS[series.weekday]
+            "every %(num)d week, %(days)s",
+            "every %(num)d weeks, %(days)s",
+            series.interval,
+            days=ON_WEEKDAYS[series.weekday],
         )
     elif series.repeat == WEEKLY:
         days = str(EVERY_WEEKDAY[series.weekday])

@@ -185,7 +185,9 @@ def generate_meetings(series, now=None):
 def generate_all(now=None):
     """The scheduled job: every active series has its next three months of meetings."""
     created = 0
-    for series_id in db.session.scalars(select(EventSeries.id).where(EventSeries.status == ACTIVE).order_by(EventSeries.id)):
+    for series_id in db.session.scalars(
+        select(EventSeries.id).where(EventSeries.status == ACTIVE).order_by(EventSeries.id)
+    ):
         created += generate_meetings(db.session.get(EventSeries, series_id), now)
     return created
 
@@ -245,7 +247,12 @@ def edit_following(user, event, data):
     data = _clean_rule(dict(data), old.timezone)
     if _end_before(old, event):
         series = EventSeries(
-            group_id=old.group_id, timezone=old.timezone, created_by_id=user.id, previous_id=old.id, status=ACTIVE, **data
+            group_id=old.group_id,
+            timezone=old.timezone,
+            created_by_id=user.id,
+            previous_id=old.id,
+            status=ACTIVE,
+            **data,
         )
         db.session.add(series)
         db.session.flush()

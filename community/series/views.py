@@ -10,8 +10,8 @@ from community.events import ics
 from community.events.access import get_event_for
 from community.extensions import limiter
 from community.forms import EmptyForm, show_error
-from community.models import utcnow
 from community.groups.access import access_for, get_group_for, note_admin_read
+from community.models import utcnow
 from community.security import account_key, succeeded
 from community.series import rules, service
 from community.series.forms import SeriesForm
@@ -92,7 +92,9 @@ def ics_file(series_id):
         series, service.meetings(series, limit=200), lambda event: external_url("events.detail", event_id=event.id)
     )
     return Response(
-        body, mimetype="text/calendar", headers={"Content-Disposition": f"attachment; filename=krug-series-{series.id}.ics"}
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f"attachment; filename=krug-series-{series.id}.ics"},
     )
 
 
