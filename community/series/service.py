@@ -139,8 +139,8 @@ def _organiser_for(series):
 
 
 def generate_meetings(series, now=None):
-    """Create the meetings of `series` that start within the next three months and do not
-    exist yet; returns how many. Idempotent: under the series' row lock, and the database
+    """Create the meetings of `series` that start within the next three months (or its
+    first three, when it starts later) and do not exist yet; returns how many. Idempotent: under the series' row lock, and the database
     refuses a second meeting for the same series and start."""
     now = now or utcnow()
     lock_series(series)
@@ -149,7 +149,10 @@ def generate_meetings(series, now=None):
     have = set(db.session.scalars(select(Event.occurrence_at).where(Event.series_id == series.id)))
     role = None
     created = 0
-    for occurrence in rules.occurrences(series, now, now + HORIZON):
+    # A series that starts months from now shows its first three months at once, too.
+    first = rules.first_occurrence(series)
+    horizon = max(now, first.starts_at if first else now) + HORIZON
+    for occurrence in rules.occurrences(series, now, horizon):
         if occurrence.starts_at in have:
             continue
         if created == 0:
@@ -263,8 +266,13 @@ def edit_following(user, event, data):
         series.updated_at = utcnow()
     now = utcnow()
     zone = ZoneInfo(old.timezone)
-    new_days = {o.starts_at.astimezone(zone).date(): o for o in rules.occurrences(series, now, now + HORIZON)}
-    for meeting in _following(old, event):
+    following = _following(old, event)
+    # The new rule's days over every meeting that exists from this one on (they may reach
+    # past three months from today when the series started later).
+    first = rules.first_occurrence(series)
+    until = max(now + HORIZON, (first.starts_at if first else now) + HORIZON, following[-1].occurrence_at + HORIZON)
+    new_days = {o.starts_at.astimezone(zone).date(): o for o in rules.occurrences(series, now, until)}
+    for meeting in following:
         day = meeting.occurrence_at.astimezone(zone).date()
         occurrence = new_days.pop(day, None)
         if meeting.starts_at <= now:
