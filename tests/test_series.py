@@ -398,3 +398,11 @@ def test_held_meetings_count_in_the_health_indicators_like_any_event(app, world)
         month = held_at.date().replace(day=1)
         facts = indicators.month_facts([world["group_id"]], month, month, [])[(world["group_id"], month)]
         assert facts["meetings"] == 1 and facts["parent_meeting"] is True
+
+
+def test_the_job_runs_from_the_command_line_too(app, world):
+    series_id = make_series(app, world["group_id"], repeat="weekly", weekday=4)
+    before = len(meetings_of(app, series_id))
+    result = app.test_cli_runner().invoke(args=["series", "generate"])
+    assert result.exit_code == 0 and "meetings created: 0" in result.output
+    assert len(meetings_of(app, series_id)) == before

@@ -64,9 +64,7 @@ def seed_series(known):
             },
         )
     )
-    other = db.session.scalar(
-        select(Group).where(Group.city == "Новосибирск", Group.id != club.id).order_by(Group.id)
-    )
+    other = db.session.scalar(select(Group).where(Group.city == "Новосибирск", Group.id != club.id).order_by(Group.id))
     if other is not None:
         leader = db.session.scalar(
             select(Membership.user_id).where(

@@ -1,5 +1,6 @@
 """Pages of regular meetings. Thin: load, check access, call the service, render."""
 
+import click
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -11,6 +12,7 @@ from community.events.access import get_event_for
 from community.extensions import limiter
 from community.forms import EmptyForm, show_error
 from community.groups.access import access_for, get_group_for, note_admin_read
+from community.jobs import unit_of_work
 from community.models import utcnow
 from community.security import account_key, succeeded
 from community.series import rules, service
@@ -135,3 +137,10 @@ def end_following(event_id):
             )
             return redirect(url_for("series.detail", series_id=series.id))
     return render_template("series/end.html", form=form, event=event, series=series, group=series.group)
+
+
+@bp.cli.command("generate")
+@unit_of_work
+def generate_command():
+    """`flask --app wsgi series generate`: the scheduled job by hand or from cron (idempotent)."""
+    click.echo(f"meetings created: {service.generate_all()}")
