@@ -274,6 +274,12 @@ def test_ending_the_series_cancels_the_following_and_tells_the_registered(app, w
     assert leader.submit(f"/events/{second.id}/following/end").status_code == 302
     found = meetings_of(app, series_id)
     assert found[0].status == PUBLISHED and {e.status for e in found[1:]} == {CANCELLED}
+    with app.app_context():
+        from community.audit import AuditEvent
+
+        assert db.session.get(EventSeries, series_id).status == "ended"
+        actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_type == "eventseries")))
+        assert actions == {"series.create", "series.end"}
     assert len(mailbox.to("member1@example.org")) == 1
     with work(app):
         service.generate_all(now=utcnow() + timedelta(days=60))

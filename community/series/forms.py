@@ -86,7 +86,6 @@ class SeriesForm(EventForm):
         render_kw={"inputmode": "numeric", "min": 1, "max": 200},
     )
 
-    # Field order on the page follows the template; these are the rule's parts.
     def validate(self, extra_validators=None):
         """Besides each field's rules: the chosen repeat and end have what they need."""
         valid = super().validate(extra_validators)
@@ -131,5 +130,3 @@ class SeriesForm(EventForm):
             getattr(self, key).data = value
         self.until.data, self.count.data = values["until"], values["count"]
         self.ends.data = UNTIL if values["until"] else COUNT if values["count"] else NEVER
-        if self.monthday.data is None:
-            self.monthday.data = None

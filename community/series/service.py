@@ -300,9 +300,9 @@ def end_following(user, event):
     _check_splittable(event)
     series = get_series(event.series_id)
     lock_series(series)
-    if not _end_before(series, event):
-        series.status = ENDED
-        series.updated_at = utcnow()
+    _end_before(series, event)
+    series.status = ENDED
+    series.updated_at = utcnow()
     cancelled = 0
     for meeting in _following(series, event):
         if meeting.status != CANCELLED and meeting.starts_at > utcnow():
