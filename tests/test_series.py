@@ -412,3 +412,36 @@ def test_the_job_runs_from_the_command_line_too(app, world):
     result = app.test_cli_runner().invoke(args=["series", "generate"])
     assert result.exit_code == 0 and "meetings created: 0" in result.output
     assert len(meetings_of(app, series_id)) == before
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "title",
+        "description",
+        "repeat",
+        "weekday",
+        "nth",
+        "interval",
+        "monthday",
+        "starts_on",
+        "starts_time",
+        "ends_time",
+        "ends",
+        "until",
+        "count",
+        "place",
+        "online_url",
+        "capacity",
+    ],
+)
+def test_hostile_input_in_any_series_field_is_answered_without_error(app, world, field):
+    from tests.test_bad_input import HOSTILE
+
+    leader = as_(app, "leader@example.org")
+    values = HOSTILE + ["-1", "99999999999999999999", "2027-02-30", "25:61"]
+    meeting = meetings_of(app, make_series(app, world["group_id"]))[0]
+    for value in values:
+        for url in (f"/groups/{world['slug']}/series/new", f"/events/{meeting.id}/following/edit"):
+            response = leader.submit(url, form(**{field: value}))
+            assert response.status_code in (200, 302), (field, value, url)
