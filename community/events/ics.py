@@ -67,7 +67,7 @@ def series_calendar(series, meetings, url_for_event):
     everywhere. The meetings carry the same UIDs as each meeting's own .ics and the
     private feed, so adding both never shows a meeting twice; a cancelled meeting is sent
     with STATUS:CANCELLED, so a calendar that had it removes it. The file holds the meetings
-    already created (the next three months, and past ones): downloading it again, or
+    already created (the next three months, and the last fifty held): downloading it again, or
     subscribing to the private feed, brings the later ones.
     """
     calendar = _calendar(series.title)

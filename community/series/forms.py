@@ -31,8 +31,7 @@ class SeriesForm(EventForm):
         _l("Day of the week"),
         coerce=int,
         choices=[SelectChoice(n, name) for n, name in enumerate(WEEKDAY_NAMES)],
-        default=5,
-        validators=[InputRequired(_l("Please choose the day of the week."))],
+        default=5,  # the list itself refuses a value it does not offer (no empty first choice)
     )
     interval = IntegerField(
         _l("Every how many weeks"),
@@ -50,7 +49,6 @@ class SeriesForm(EventForm):
         choices=[SelectChoice(n, name) for n, name in NTH_NAMES.items()],
         default=1,
         description=_l("For monthly meetings on a day of the week."),
-        validators=[InputRequired(_l("Please choose which one in the month."))],
     )
     monthday = IntegerField(
         _l("Day of the month"),

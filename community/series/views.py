@@ -17,9 +17,11 @@ from community.models import utcnow
 from community.security import account_key, succeeded
 from community.series import rules, service
 from community.series.forms import SeriesForm
+from community.series.models import SeriesStatus
 from community.urls import external_url
 
 bp = Blueprint("series", __name__)
+bp.add_app_template_global(SeriesStatus, "SeriesStatus")
 
 
 @bp.app_template_global()
@@ -91,7 +93,9 @@ def detail(series_id):
 def ics_file(series_id):
     series, access = get_series_for(current_user, series_id)
     body = ics.series_calendar(
-        series, service.meetings(series, limit=200), lambda event: external_url("events.detail", event_id=event.id)
+        series,
+        service.meetings(series, upcoming=False, limit=50)[::-1] + service.meetings(series, limit=200),
+        lambda event: external_url("events.detail", event_id=event.id),
     )
     return Response(
         body,
