@@ -310,7 +310,7 @@ def test_the_form_creates_a_series_and_the_page_says_the_rule(app, world):
     assert "каждую первую субботу месяца, 11:00–13:00" in page
     leader.submit("/auth/language", {"lang": "en", "next": "/"}, page="/")
     english = leader.get(response.headers["Location"]).get_data(as_text=True)
-    assert "every first Saturday of the month, 11:00–13:00" in english
+    assert "every first Saturday of the month, 11:00\u202fAM–1:00\u202fPM" in english
 
 
 @pytest.mark.parametrize(
@@ -359,9 +359,17 @@ def test_the_series_calendar_file_carries_each_meeting_with_its_zone(app, world)
 @pytest.mark.parametrize(
     "values, russian, english",
     [
-        ({}, "каждую первую субботу месяца, 11:00–13:00", "every first Saturday of the month, 11:00–13:00"),
+        (
+            {},
+            "каждую первую субботу месяца, 11:00–13:00",
+            "every first Saturday of the month, 11:00\u202fAM–1:00\u202fPM",
+        ),
         ({"nth": -1, "weekday": 6}, "каждое последнее воскресенье месяца", "every last Sunday of the month"),
-        ({"repeat": "weekly", "weekday": 2}, "каждую среду, 11:00–13:00", "every Wednesday, 11:00–13:00"),
+        (
+            {"repeat": "weekly", "weekday": 2},
+            "каждую среду, 11:00–13:00",
+            "every Wednesday, 11:00\u202fAM–1:00\u202fPM",
+        ),
         (
             {"repeat": "weekly", "weekday": 0, "interval": 2},
             "раз в 2 недели, по понедельникам",

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel import dates
 from dateutil import rrule
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
 from community.series.models import MONTHLY_DATE, MONTHLY_WEEKDAY, WEEKLY
@@ -165,7 +166,8 @@ NTH_NAMES = {1: _l("first"), 2: _l("second"), 3: _l("third"), 4: _l("fourth"), -
 
 
 def _clock(moment):
-    return moment.strftime("%H:%M")  # a wall-clock time of the group: no zone to convert
+    """A wall-clock time of the group in the reader's style (11:00, 11:00 AM): no zone to convert."""
+    return dates.format_time(moment, "short", locale=get_locale() or "ru")
 
 
 def describe(series):

@@ -71,7 +71,8 @@ def test_leader_plans_a_monthly_meeting_edits_the_following_and_cancels_one(
     page.get_by_label(t("Place"), exact=True).fill("Библиотека, Hauptstraße 1")
     page.get_by_role("button", name=t("Publish the meetings")).click()
 
-    rule = t("every first Saturday of the month") + ", 11:00–13:00"
+    clock = "11:00–13:00" if locale == "ru" else "11:00\u202fAM–1:00\u202fPM"
+    rule = t("every first Saturday of the month") + ", " + clock
     expect(page.get_by_text(rule)).to_be_visible()
     assert_accessible(page)
     created = meetings(app)
