@@ -63,6 +63,7 @@ def register_extensions(app):
     import community.mutual_help.models  # noqa: F401
     import community.notifications.models  # noqa: F401
     import community.orgs.models  # noqa: F401
+    import community.series.models  # noqa: F401
     from community import i18n
     from community.auth.models import AnonymousUser
     from community.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
@@ -116,6 +117,7 @@ def register_blueprints(app):
     from community.mutual_help.views import bp as help_bp
     from community.notifications.views import bp as notifications_bp
     from community.orgs.views import bp as orgs_bp
+    from community.series.views import bp as series_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -130,6 +132,7 @@ def register_blueprints(app):
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(orgs_bp, url_prefix="/orgs")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(series_bp)
 
 
 def register_hooks(app):
@@ -178,6 +181,7 @@ def register_jobs(app):
     import community.mutual_help.nudges  # noqa: F401
     import community.mutual_help.service  # noqa: F401
     import community.notifications.digest  # noqa: F401
+    import community.series.service  # noqa: F401
 
 
 def register_template_helpers(app):

@@ -97,6 +97,16 @@ MESSAGES = {
     "events.not-started": _l("Attendance can be marked once the event has started."),
     "events.no-feedback": _l("Feedback is open to people who came, after the event."),
     "events.feedback-given": _l("You have already answered. Thank you!"),
+    # regular meetings (series)
+    "series.bad-interval": _l("Please enter a number of weeks from 1 to 12."),
+    "series.no-weekday": _l("Please choose the day of the week."),
+    "series.no-nth": _l("Please choose which one in the month: first, second, third, fourth or last."),
+    "series.no-monthday": _l("Please enter a day of the month from 1 to 31."),
+    "series.bad-count": _l("Please enter a number of meetings from 1 to 200."),
+    "series.until-before-start": _l("The last day must be after the first meeting."),
+    "series.no-meetings": _l("With this end there would be no meeting at all. Please choose a later last day."),
+    "series.not-in-series": _l("This event is not part of a regular meeting."),
+    "series.meeting-started": _l("This meeting has already started. Please choose a coming meeting."),
     # mutual help
     "help.bad-category": _l("Please choose a kind of help from the list."),
     "help.needed-by-past": _l("This date has passed. Please choose today or a later date."),

@@ -33,6 +33,7 @@ SCHEDULE = (
     Every("health.snapshot", 24 * 3600, "store last month's community-health snapshot of every group"),
     Every("notifications.digest", 3600, "email the daily and weekly digests due, once per person and period"),
     Every("claims.sweep_receipts", 24 * 3600, "delete receipt files no cost claim refers to any more"),
+    Every("series.generate", 6 * 3600, "create the meetings of regular series for the next three months"),
 )
 
 

@@ -40,6 +40,7 @@ from community.models import utcnow
 from community.mutual_help.models import CLOSED, HelpMessage, HelpRequest, HelpResponse, HelpSubscription
 from community.notifications.models import SENDING, Notification, OutboxMessage
 from community.orgs.models import Organisation, Specialist, SpecialistInvitation, SupportOffer
+from community.series.models import EventSeries
 
 DELETE, ERASE_TEXT, UNLINK = "delete", "erase text", "unlink"
 
@@ -88,6 +89,7 @@ HOLDINGS = (
     Holding("support_offer", "specialist_id", ERASE_TEXT, "support_offers"),
     Holding("support_offer", "decided_by_id", UNLINK, "your_actions"),
     Holding("health_break", "created_by_id", UNLINK, "your_actions"),
+    Holding("event_series", "created_by_id", UNLINK, "your_actions"),
     Holding("health_activity", "user_id", DELETE, "memberships"),
     # Involvement (community/involve/personal_data.py).
     Holding("opportunity", "created_by_id", UNLINK, "your_actions"),
@@ -358,6 +360,7 @@ _ACTIONS = (
     ("invited a specialist", SpecialistInvitation.invited_by_id, SpecialistInvitation.created_at),
     ("answered an offer of support", SupportOffer.decided_by_id, SupportOffer.decided_at),
     ("declared a break of a group", HealthBreak.created_by_id, HealthBreak.created_at),
+    ("planned a regular meeting", EventSeries.created_by_id, EventSeries.created_at),
     *involvement.ACTIONS,
 )
 

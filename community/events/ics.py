@@ -1,4 +1,5 @@
-"""Calendar files (RFC 5545) for one event and for a person's private feed."""
+"""Calendar files (RFC 5545) for one event, a series of regular meetings, and a person's
+private feed."""
 
 from zoneinfo import ZoneInfo
 
@@ -50,5 +51,29 @@ def feed_calendar(name, events, url_for_event):
     calendar = _calendar(name)
     for event in events:
         calendar.add_component(_component(event, url_for_event(event), show_link=True))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def series_calendar(series, meetings, url_for_event):
+    """The calendar file of a regular meeting: each of its meetings as its own VEVENT, not one
+    VEVENT with an RRULE.
+
+    Why: every meeting is a real event that can differ from the rule (moved, cancelled,
+    another place) and has its own page and registrations. As an RRULE those differences
+    must travel as EXDATEs and RECURRENCE-ID overrides, which calendar apps handle unevenly
+    (overrides dropped on import, EXDATEs matched against the wrong zone, a split series'
+    UNTIL misread across a daylight-saving change), while plain events are shown the same
+    everywhere. The meetings carry the same UIDs as each meeting's own .ics and the
+    private feed, so adding both never shows a meeting twice; a cancelled meeting is sent
+    with STATUS:CANCELLED, so a calendar that had it removes it. The file holds the meetings
+    already created (the next three months, and the last fifty held): downloading it again, or
+    subscribing to the private feed, brings the later ones.
+    """
+    calendar = _calendar(series.title)
+    for event in meetings:
+        item = _component(event, url_for_event(event), show_link=False)
+        item.add("categories", [series.title])
+        calendar.add_component(item)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -47,6 +47,8 @@ class Event(TimestampMixin, db.Model):
         CheckConstraint("going_count >= 0", name="going_count_positive"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         one_of("status", EventStatus),
+        # A series creates each of its meetings once, however often its job runs.
+        UniqueConstraint("series_id", "occurrence_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,8 +71,12 @@ class Event(TimestampMixin, db.Model):
     cancelled_at: Mapped[datetime | None]
     # Organisers may record an event that happened offline (for the health indicators).
     offline: Mapped[bool] = mapped_column(default=False)
+    # A meeting of a regular series (community/series), and the start its rule gave it.
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("event_series.id", ondelete="SET NULL"), index=True)
+    occurrence_at: Mapped[datetime | None]
 
     group: Mapped[Group] = relationship()
+    series: Mapped["EventSeries | None"] = relationship()  # noqa: F821 (community/series/models.py)
     organisers: Mapped[list["EventOrganiser"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", passive_deletes=True, order_by="EventOrganiser.id"
     )
