@@ -160,4 +160,17 @@ MESSAGES = {
     "health.too-old": _l("Please record meetings of the last twelve months."),
     "health.not-found": _l("This break no longer exists."),
     "health.not-member-then": _l("Please tick only people who were members of the group on that day."),
+    # you said — we did
+    "voice.not-allowed": _l("Only the group's leaders, or the organisation's specialists, can do this."),
+    "voice.no-title": _l("Please write your suggestion in one line."),
+    "voice.cannot-support": _l("Parents of the group can support suggestions that are still open, except their own."),
+    "voice.already-supported": _l("You already support this suggestion."),
+    "voice.not-supported": _l("You do not support this suggestion."),
+    "voice.already-answered": _l("Someone has already answered it, so it stays."),
+    "voice.bad-step": _l("Please choose one of the answers offered."),
+    "voice.reason-needed": _l("Please give a reason: the author and the supporters will read it."),
+    "voice.change-needed": _l("Please say what changed: this is what “done” tells everyone."),
+    "voice.level-needed": _l("Please choose the level at which it changed."),
+    "voice.bad-decision": _l("Please choose a decision of this group from the list."),
+    "voice.answered-meanwhile": _l("Someone else answered it a moment ago. Please read the latest answer first."),
 }
