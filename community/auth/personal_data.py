@@ -40,6 +40,7 @@ from community.models import utcnow
 from community.mutual_help.models import CLOSED, HelpMessage, HelpRequest, HelpResponse, HelpSubscription
 from community.notifications.models import SENDING, Notification, OutboxMessage
 from community.orgs.models import Organisation, Specialist, SpecialistInvitation, SupportOffer
+from community.voice import personal_data as voice
 
 DELETE, ERASE_TEXT, UNLINK = "delete", "erase text", "unlink"
 
@@ -99,6 +100,10 @@ HOLDINGS = (
     Holding("cost_claim", "user_id", DELETE, "cost_claims"),
     Holding("cost_claim", "decided_by_id", UNLINK, "your_actions"),
     Holding("cost_claim", "paid_by_id", UNLINK, "your_actions"),
+    # You said — we did (community/voice/personal_data.py).
+    Holding("suggestion", "author_id", DELETE, "suggestions"),
+    Holding("suggestion_support", "user_id", DELETE, "suggestions_supported"),
+    Holding("suggestion_answer", "answered_by_id", UNLINK, "your_actions"),
 )
 # Details in audit rows that are someone's personal data (addresses, a leader's reasons).
 AUDIT_PERSONAL_KEYS = ("email", "old", "new", "reason")
@@ -134,6 +139,7 @@ def export(user):
     sections.update(_messages_part(user))
     sections.update(_organisations_part(user))
     sections.update(involvement.export_part(user))
+    sections.update(voice.export_part(user))
     sections["your_actions"] = _actions(uid)
     sections["security_record"] = [
         {"at": _iso(e.at), "action": e.action, "by_you": e.actor_id == uid}
@@ -357,6 +363,7 @@ _ACTIONS = (
     ("answered an offer of support", SupportOffer.decided_by_id, SupportOffer.decided_at),
     ("declared a break of a group", HealthBreak.created_by_id, HealthBreak.created_at),
     *involvement.ACTIONS,
+    *voice.ACTIONS,
 )
 
 
@@ -430,7 +437,8 @@ def erase(user):
         recount(event)
 
     involvement.erase_part(user)
-    forget_actor(user, _pages_of(uid))
+    forget_actor(user, _pages_of(uid) + voice.pages_of(uid))
+    voice.erase_part(user)
     _erase_groups_part(uid)
     _erase_help_part(uid)
     db.session.execute(

@@ -108,7 +108,8 @@ def _compute(user, group, organisation):
 
 def access_for(user, group=None, organisation=None):
     """The viewer's access to the suggestions of a group or an organisation, once per request."""
-    key = ("g", group.id) if group is not None else ("o", organisation.id)
+    place = ("g", group.id) if group is not None else ("o", organisation.id)
+    key = (getattr(user, "id", None), *place)
     cache = g.setdefault("_voice_access", {})
     if key not in cache:
         cache[key] = _compute(user, group, organisation)
