@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from community.forms import id_from, no_markup, stripped
@@ -80,15 +81,19 @@ class AnswerForm(FlaskForm):
     )
     done_level = SelectField(
         _l("At which level it changed (for “done”)"),
-        choices=[("", _l("Choose a level"))] + list(LEVEL_LABELS.items()),
+        choices=[SelectChoice("", _l("Choose a level"))] + [SelectChoice(k, v) for k, v in LEVEL_LABELS.items()],
         validators=[Optional()],
     )
     decision = SelectField(_l("The decision that answers it (optional)"), choices=[], validators=[Optional()])
+    # The status the answerer saw when the form opened: an answer given meanwhile is not overwritten.
+    seen = HiddenField()
 
     def offer(self, statuses, decisions):
         """The answers this suggestion may take next, and the group's decisions to cite."""
-        self.status.choices = [(s, STATUS_HINTS[s]) for s in statuses]
-        self.decision.choices = [("", _l("No decision"))] + [(str(d.id), d.title) for d in decisions]
+        self.status.choices = [SelectChoice(s, STATUS_HINTS[s]) for s in statuses]
+        self.decision.choices = [SelectChoice("", _l("No decision"))] + [
+            SelectChoice(str(d.id), d.title) for d in decisions
+        ]
         if not decisions:
             del self.decision
 

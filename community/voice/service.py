@@ -249,11 +249,17 @@ def withdraw_suggestion(user, suggestion):
 # --- the answer -----------------------------------------------------------------------------------------
 
 
-def answer(actor, access, suggestion, status, reason, done_change="", done_level=None, decision_id=None):
-    """Move the suggestion forward with a reason the author and supporters will read. Two
-    answers at once cannot both move it: the status changes only from the one it was read in."""
+def answer(
+    actor, access, suggestion, status, reason, done_change="", done_level=None, decision_id=None, seen_status=None
+):
+    """Move the suggestion forward with a reason the author and supporters will read. The
+    status changes only from the one the answerer saw (`seen_status`, the form's), so two
+    answers given to the same state never both count: the second is told to read the first."""
     if not access.can_answer:
         raise RuleError("voice.not-allowed")
+    seen = seen_status or suggestion.status
+    if seen != suggestion.status:
+        raise RuleError("voice.answered-meanwhile")
     if status not in ANSWER_STATUSES or status not in suggestion.next_statuses():
         raise RuleError("voice.bad-step", field="status")
     reason = (reason or "").strip()
@@ -273,7 +279,7 @@ def answer(actor, access, suggestion, status, reason, done_change="", done_level
         values["decision_id"] = decision_id
     moved = db.session.execute(
         update(Suggestion)
-        .where(Suggestion.id == suggestion.id, Suggestion.status == suggestion.status)
+        .where(Suggestion.id == suggestion.id, Suggestion.status == seen)
         .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount

@@ -13,6 +13,7 @@ from community.groups.access import note_admin_read
 from community.security import account_key, succeeded
 from community.voice import forms, service
 from community.voice.access import get_group_place, get_organisation_place, get_suggestion_for
+from community.voice.models import SuggestionStatus
 
 bp = Blueprint("voice", __name__)
 
@@ -125,6 +126,8 @@ def answer(suggestion_id):
         return redirect(back)
     form = forms.AnswerForm()
     form.offer(suggestion.next_statuses(), service.decisions_to_cite(suggestion))
+    if request.method == "GET":
+        form.seen.data = suggestion.status
     if form.validate_on_submit():
         try:
             service.answer(
@@ -136,8 +139,12 @@ def answer(suggestion_id):
                 form.done_change.data,
                 form.done_level.data or None,
                 form.decision_id,
+                form.seen.data if form.seen.data in tuple(SuggestionStatus) else None,
             )
         except RuleError as error:
+            if error.code == "voice.answered-meanwhile":
+                flash_error(error)
+                return redirect(back)
             show_error(form, error)
         else:
             flash(_("Your answer is saved. The author and the supporters will get it by email."), "success")
