@@ -3,8 +3,6 @@ answer step by step with a reason, *done* says what changed and at which level, 
 and supporters are emailed each answer, anonymous suggestions never show who wrote them, the
 decisions log cites the suggestions it answers, and late ones show on the answerers' pages."""
 
-from datetime import timedelta
-
 from sqlalchemy import func, select
 
 from community.extensions import db
@@ -75,7 +73,12 @@ def test_the_leader_answers_step_by_step_and_author_and_supporters_are_emailed(a
     assert response.status_code == 200
     response = leader.submit(
         f"/voice/{sid}/answer",
-        {"status": "done", "reason": "Попробовали месяц", "done_change": "Встречи теперь по субботам в 11", "done_level": "community"},
+        {
+            "status": "done",
+            "reason": "Попробовали месяц",
+            "done_change": "Встречи теперь по субботам в 11",
+            "done_level": "community",
+        },
     )
     assert response.status_code == 302
     with app.app_context():
@@ -126,7 +129,12 @@ def test_an_anonymous_suggestion_never_shows_who_wrote_it(app, make_user, mailbo
     name = "Родитель 1"
     for email in (LEADER, SPECIALIST_EMAIL, ADMIN, parent(2)):
         browser = signed_in(app, email)
-        for url in (f"/voice/{sid}", f"/groups/{world['slug']}/voice/", f"/groups/{world['slug']}/voice/?show=all", "/"):
+        for url in (
+            f"/voice/{sid}",
+            f"/groups/{world['slug']}/voice/",
+            f"/groups/{world['slug']}/voice/?show=all",
+            "/",
+        ):
             assert name not in browser.get(url).get_data(as_text=True), (email, url)
     for message in mailbox.messages:
         if parent(1) not in message["To"]:
@@ -226,7 +234,3 @@ def test_empty_states_say_what_to_do(app, make_user):
     assert "No suggestions yet" in page and f"/groups/{world['slug']}/voice/new" in page
     page = signed_in(app, SPECIALIST_EMAIL).get("/orgs/fond/voice/?lang=en").get_data(as_text=True)
     assert "No suggestions yet" in page and "/orgs/fond/voice/new" not in page
-
-
-def _unused():
-    return timedelta

@@ -6,7 +6,16 @@
 import pytest
 
 from tests.authz_helpers import assert_every_route_listed, run_matrix
-from tests.involve_helpers import ADMIN, ELSEWHERE, LEADER, OTHER_SPECIALIST, OUTSIDER, SPECIALIST_EMAIL, build_world, parent
+from tests.involve_helpers import (
+    ADMIN,
+    ELSEWHERE,
+    LEADER,
+    OTHER_SPECIALIST,
+    OUTSIDER,
+    SPECIALIST_EMAIL,
+    build_world,
+    parent,
+)
 from tests.voice_helpers import suggest
 
 ROLES = ["anonymous", "non-member", "member", "elsewhere", "leader", "specialist", "other-specialist", "admin"]

@@ -51,7 +51,9 @@ def test_two_answers_at_once_move_the_suggestion_once(app, make_user):
         suggestion = db.session.get(Suggestion, sid)
         who = user(email)
         with app.test_request_context():
-            service.answer(who, access_for(who, group=suggestion.group), suggestion, status, "Причина", seen_status="new")
+            service.answer(
+                who, access_for(who, group=suggestion.group), suggestion, status, "Причина", seen_status="new"
+            )
 
     people = [(LEADER, "heard"), (SPECIALIST_EMAIL, "not_possible")] * 5
     errors = run_together(app, answer, people)

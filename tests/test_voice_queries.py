@@ -1,4 +1,4 @@
-""""You said — we did" pages keep the same number of SQL queries as suggestions, supports,
+""" "You said — we did" pages keep the same number of SQL queries as suggestions, supports,
 answers and late ones grow."""
 
 from community.extensions import db

@@ -317,9 +317,7 @@ def answerers_of(suggestion):
             )
         )
     if organisation_id is not None:
-        conditions.append(
-            User.id.in_(select(Specialist.user_id).where(Specialist.organisation_id == organisation_id))
-        )
+        conditions.append(User.id.in_(select(Specialist.user_id).where(Specialist.organisation_id == organisation_id)))
     return db.session.scalars(select(User).where(or_(*conditions)).order_by(User.id)).all()
 
 
@@ -371,5 +369,3 @@ def tell_answer(answer_id):
             is_author=person.id == suggestion.author_id,
         )
     return len(people)
-
-
