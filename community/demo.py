@@ -302,6 +302,7 @@ def seed_demo(config):
         _help(rng, group, leader, members, started, now, index, joined)
     db.session.flush()
     _involvement(known)
+    _voice(known)
     return [email for email, *_ in KNOWN_ACCOUNTS]
 
 
@@ -310,6 +311,13 @@ def _involvement(known):
     from community.involve.demo import seed_involvement
 
     seed_involvement(known)
+
+
+def _voice(known):
+    """You said — we did (community/voice/demo.py)."""
+    from community.voice.demo import seed_voice
+
+    seed_voice(known)
 
 
 def _slug(index):

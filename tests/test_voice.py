@@ -220,7 +220,7 @@ def test_the_author_deletes_a_suggestion_nobody_answered_after_confirming(app, m
     other = suggest(app, parent(1), "Другое", group_slug=world["slug"])
     answer(app, other, LEADER, "heard")
     browser = signed_in(app, parent(1))
-    assert "Yes, delete it" in browser.get(f"/voice/{sid}/withdraw?lang=en").get_data(as_text=True)
+    assert "Да, удалить" in browser.get(f"/voice/{sid}/withdraw").get_data(as_text=True)
     assert browser.submit(f"/voice/{sid}/withdraw").status_code == 302
     assert browser.get(f"/voice/{other}/withdraw").status_code == 302
     with app.app_context():
@@ -230,7 +230,7 @@ def test_the_author_deletes_a_suggestion_nobody_answered_after_confirming(app, m
 
 def test_empty_states_say_what_to_do(app, make_user):
     world = build_world(app, make_user)
-    page = signed_in(app, parent(1)).get(f"/groups/{world['slug']}/voice/?lang=en").get_data(as_text=True)
-    assert "No suggestions yet" in page and f"/groups/{world['slug']}/voice/new" in page
-    page = signed_in(app, SPECIALIST_EMAIL).get("/orgs/fond/voice/?lang=en").get_data(as_text=True)
-    assert "No suggestions yet" in page and "/orgs/fond/voice/new" not in page
+    page = signed_in(app, parent(1)).get(f"/groups/{world['slug']}/voice/").get_data(as_text=True)
+    assert "Предложений пока нет" in page and f"/groups/{world['slug']}/voice/new" in page
+    page = signed_in(app, SPECIALIST_EMAIL).get("/orgs/fond/voice/").get_data(as_text=True)
+    assert "Предложений пока нет" in page and "/orgs/fond/voice/new" not in page
