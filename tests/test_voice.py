@@ -11,6 +11,7 @@ from community.groups.access import access_for as group_access
 from community.groups.models import Group
 from community.notifications.models import Notification
 from community.voice.models import Suggestion, SuggestionAnswer, SuggestionSupport
+from tests.conftest import csrf_from
 from tests.involve_helpers import ADMIN, ELSEWHERE, LEADER, SPECIALIST_EMAIL, build_world, parent, user
 from tests.voice_helpers import answer, signed_in, suggest, support
 
@@ -234,3 +235,20 @@ def test_empty_states_say_what_to_do(app, make_user):
     assert "Предложений пока нет" in page and f"/groups/{world['slug']}/voice/new" in page
     page = signed_in(app, SPECIALIST_EMAIL).get("/orgs/fond/voice/").get_data(as_text=True)
     assert "Предложений пока нет" in page and "/orgs/fond/voice/new" not in page
+
+
+def test_an_answer_given_meanwhile_is_not_overwritten(app, make_user):
+    world = build_world(app, make_user)
+    sid = suggest(app, parent(1), group_slug=world["slug"])
+    leader = signed_in(app, LEADER)
+    form_page = leader.get(f"/voice/{sid}/answer").get_data(as_text=True)
+    assert 'name="seen" type="hidden" value="new"' in form_page
+    answer(app, sid, SPECIALIST_EMAIL, "not_possible", "Нет бюджета")
+    response = leader.client.post(
+        f"/voice/{sid}/answer",
+        data={"csrf_token": csrf_from(form_page), "status": "heard", "reason": "Услышали", "seen": "new"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Suggestion, sid).status == "not_possible"
+        assert db.session.scalar(select(func.count(SuggestionAnswer.id))) == 1
