@@ -63,6 +63,7 @@ def register_extensions(app):
     import community.mutual_help.models  # noqa: F401
     import community.notifications.models  # noqa: F401
     import community.orgs.models  # noqa: F401
+    import community.surveys.models  # noqa: F401
     import community.voice.models  # noqa: F401
     from community import i18n
     from community.auth.models import AnonymousUser
@@ -117,6 +118,7 @@ def register_blueprints(app):
     from community.mutual_help.views import bp as help_bp
     from community.notifications.views import bp as notifications_bp
     from community.orgs.views import bp as orgs_bp
+    from community.surveys.views import bp as surveys_bp
     from community.voice.views import bp as voice_bp
 
     app.register_blueprint(main_bp)
@@ -129,6 +131,7 @@ def register_blueprints(app):
     app.register_blueprint(involve_bp)
     app.register_blueprint(claims_bp)
     app.register_blueprint(voice_bp)
+    app.register_blueprint(surveys_bp)
     app.register_blueprint(messages_bp, url_prefix="/messages")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(orgs_bp, url_prefix="/orgs")
@@ -180,6 +183,7 @@ def register_jobs(app):
     import community.involve.service  # noqa: F401
     import community.mutual_help.nudges  # noqa: F401
     import community.mutual_help.service  # noqa: F401
+    import community.surveys.service  # noqa: F401
     import community.voice.service  # noqa: F401
 
 
@@ -187,12 +191,14 @@ def register_template_helpers(app):
     from community.involve.views import register_template_helpers as register_involve
     from community.main.filters import register
     from community.orgs.views import register_template_globals
+    from community.surveys.views import register_template_helpers as register_surveys
     from community.voice.views import register_template_helpers as register_voice
 
     register(app)
     register_template_globals(app)
     register_involve(app)
     register_voice(app)
+    register_surveys(app)
 
 
 @event.listens_for(Engine, "connect")

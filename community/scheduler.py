@@ -32,6 +32,8 @@ SCHEDULE = (
     Every("help.nudge", 3600, "flag unanswered needs, ask about old requests, close very old ones"),
     Every("health.snapshot", 24 * 3600, "store last month's community-health snapshot of every group"),
     Every("claims.sweep_receipts", 24 * 3600, "delete receipt files no cost claim refers to any more"),
+    Every("surveys.repeat", 24 * 3600, "send the next round of each quarterly survey a quarter after the last"),
+    Every("surveys.taking_part", 24 * 3600, "send “How did taking part feel?” to the people of ended opportunities"),
 )
 
 

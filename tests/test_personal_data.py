@@ -207,6 +207,20 @@ def zebra(app, make_user):
             voice.support(z, place, theirs)
             voice.support(m1, voice_access.access_for(m1, group=group), suggested)
             voice.answer(z, place, theirs, "heard", "Услышали, обсудим")
+        # Pulse surveys: the foundation asks the Kazan group; Zebra answers (anonymously).
+        from community.surveys import service as surveys
+
+        pulse = surveys.send_survey(
+            user("specialist@example.org"),
+            fond,
+            "Как дела?",
+            "",
+            [("text", "Что добавить?", "")],
+            [group_id],
+            "once",
+            7,
+        )
+        surveys.answer_survey(z, pulse, {pulse.questions[0].id: "Больше встреч"})
         # An audit row about Zebra with a reason.
         groups.remove_member(
             leader,

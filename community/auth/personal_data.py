@@ -40,6 +40,7 @@ from community.models import utcnow
 from community.mutual_help.models import CLOSED, HelpMessage, HelpRequest, HelpResponse, HelpSubscription
 from community.notifications.models import SENDING, Notification, OutboxMessage
 from community.orgs.models import Organisation, Specialist, SpecialistInvitation, SupportOffer
+from community.surveys import personal_data as surveys
 from community.voice import personal_data as voice
 
 DELETE, ERASE_TEXT, UNLINK = "delete", "erase text", "unlink"
@@ -104,6 +105,9 @@ HOLDINGS = (
     Holding("suggestion", "author_id", DELETE, "suggestions"),
     Holding("suggestion_support", "user_id", DELETE, "suggestions_supported"),
     Holding("suggestion_answer", "answered_by_id", UNLINK, "your_actions"),
+    # Pulse surveys (community/surveys/personal_data.py): who answered, never what.
+    Holding("survey", "created_by_id", UNLINK, "your_actions"),
+    Holding("survey_ballot", "user_id", DELETE, "surveys_answered"),
 )
 # Details in audit rows that are someone's personal data (addresses, a leader's reasons).
 AUDIT_PERSONAL_KEYS = ("email", "old", "new", "reason")
@@ -140,6 +144,7 @@ def export(user):
     sections.update(_organisations_part(user))
     sections.update(involvement.export_part(user))
     sections.update(voice.export_part(user))
+    sections.update(surveys.export_part(user))
     sections["your_actions"] = _actions(uid)
     sections["security_record"] = [
         {"at": _iso(e.at), "action": e.action, "by_you": e.actor_id == uid}
@@ -364,6 +369,7 @@ _ACTIONS = (
     ("declared a break of a group", HealthBreak.created_by_id, HealthBreak.created_at),
     *involvement.ACTIONS,
     *voice.ACTIONS,
+    *surveys.ACTIONS,
 )
 
 

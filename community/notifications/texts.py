@@ -45,6 +45,7 @@ TEXTS = {
     "claims.approved": lambda d: _("Your cost claim for “%(title)s” is approved.", **d),
     "claims.declined": lambda d: _("Your cost claim for “%(title)s” is declined. See why.", **d),
     "claims.paid": lambda d: _("Your cost claim for “%(title)s” is paid.", **d),
+    "surveys.new": lambda d: _("%(org)s asks a few short questions: “%(title)s”.", **d),
     "voice.new": lambda d: _("A new suggestion to %(group)s: “%(title)s”.", **d),
     "voice.heard": lambda d: _("Your suggestion “%(title)s” is heard.", **d),
     "voice.considering": lambda d: _("Your suggestion “%(title)s” is being considered.", **d),
