@@ -303,6 +303,7 @@ def seed_demo(config):
     db.session.flush()
     _involvement(known)
     _voice(known)
+    _surveys(known)
     return [email for email, *_ in KNOWN_ACCOUNTS]
 
 
@@ -318,6 +319,13 @@ def _voice(known):
     from community.voice.demo import seed_voice
 
     seed_voice(known)
+
+
+def _surveys(known):
+    """Pulse surveys (community/surveys/demo.py)."""
+    from community.surveys.demo import seed_surveys
+
+    seed_surveys(known)
 
 
 def _slug(index):
