@@ -5,7 +5,7 @@ opportunity that ended. Answered through the service, then moved back in time; n
 emailed about this made-up history."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
