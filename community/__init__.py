@@ -52,6 +52,7 @@ def _ensure_instance_dir(app):
 
 
 def register_extensions(app):
+    import community.assessment.models  # noqa: F401
     import community.audit  # noqa: F401  (register the models with the metadata)
     import community.auth.models  # noqa: F401
     import community.events.models  # noqa: F401
@@ -106,6 +107,7 @@ def register_url_converters(app):
 
 def register_blueprints(app):
     from community.admin.views import bp as admin_bp
+    from community.assessment.views import bp as assessment_bp
     from community.auth.views import bp as auth_bp
     from community.events.views import bp as events_bp
     from community.groups.feed_views import bp as posts_bp
@@ -132,6 +134,7 @@ def register_blueprints(app):
     app.register_blueprint(claims_bp)
     app.register_blueprint(voice_bp)
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(assessment_bp)
     app.register_blueprint(messages_bp, url_prefix="/messages")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(orgs_bp, url_prefix="/orgs")
@@ -188,6 +191,7 @@ def register_jobs(app):
 
 
 def register_template_helpers(app):
+    from community.assessment.views import register_template_helpers as register_assessment
     from community.involve.views import register_template_helpers as register_involve
     from community.main.filters import register
     from community.orgs.views import register_template_globals
@@ -199,6 +203,7 @@ def register_template_helpers(app):
     register_involve(app)
     register_voice(app)
     register_surveys(app)
+    register_assessment(app)
 
 
 @event.listens_for(Engine, "connect")

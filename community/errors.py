@@ -186,5 +186,9 @@ MESSAGES = {
     "surveys.bad-answer": _l("Please choose one of the answers offered."),
     "surveys.empty": _l("Please answer at least one question."),
     "surveys.already-answered": _l("You have already answered this survey. Thank you!"),
+    "assessment.round-exists": _l("This year's self-assessment is already open."),
+    "assessment.bad-level": _l("Please choose one of the levels offered."),
+    "assessment.empty": _l("Please rate at least one statement."),
+    "assessment.already-rated": _l("You have already rated this year. Thank you!"),
     "voice.answered-meanwhile": _l("Someone else answered it a moment ago. Please read the latest answer first."),
 }

@@ -108,6 +108,10 @@ HOLDINGS = (
     # Pulse surveys (community/surveys/personal_data.py): who answered, never what.
     Holding("survey", "created_by_id", UNLINK, "your_actions"),
     Holding("survey_ballot", "user_id", DELETE, "surveys_answered"),
+    # Self-assessment (community/assessment/): the organisation's ratings are its record.
+    Holding("assessment_round", "opened_by_id", UNLINK, "your_actions"),
+    Holding("assessment_rating", "rated_by_id", UNLINK, "your_actions"),
+    Holding("assessment_ballot", "user_id", DELETE, "surveys_answered"),
 )
 # Details in audit rows that are someone's personal data (addresses, a leader's reasons).
 AUDIT_PERSONAL_KEYS = ("email", "old", "new", "reason")
