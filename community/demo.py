@@ -304,6 +304,7 @@ def seed_demo(config):
     _involvement(known)
     _voice(known)
     _surveys(known)
+    _assessment(known)
     return [email for email, *_ in KNOWN_ACCOUNTS]
 
 
@@ -326,6 +327,13 @@ def _surveys(known):
     from community.surveys.demo import seed_surveys
 
     seed_surveys(known)
+
+
+def _assessment(known):
+    """Self-assessment (community/assessment/demo.py)."""
+    from community.assessment.demo import seed_assessment
+
+    seed_assessment(known)
 
 
 def _slug(index):
