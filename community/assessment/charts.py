@@ -7,7 +7,7 @@ from markupsafe import Markup, escape
 
 from community.assessment.statements import LEVEL_LABELS
 
-WIDTH, ROW, LABEL, RIGHT = 340, 44, 110, 36
+WIDTH, ROW, LABEL, RIGHT = 360, 44, 132, 30
 ORG, PARENTS, INK, GRID = "#00695c", "#b4531b", "#3d4744", "#c9d1cd"
 
 
@@ -25,7 +25,7 @@ def principle_bars(rows):
     for n, (label, ours, theirs) in enumerate(rows):
         top = 6 + n * ROW
         parts.append(
-            f'<text x="{LABEL - 6}" y="{top + 18}" text-anchor="end" font-size="11" fill="{INK}">{escape(label)}</text>'
+            f'<text x="{LABEL - 6}" y="{top + 18}" text-anchor="end" font-size="10" fill="{INK}">{escape(label)}</text>'
         )
         for offset, value, colour in ((0, ours, ORG), (16, theirs, PARENTS)):
             y = top + offset

@@ -114,6 +114,8 @@ def rate(slug):
 @bp.route("/orgs/<slug>/self-assessment/parents", methods=["GET", "POST"])
 def parents(slug):
     organisation, access = get_organisation_place(current_user, slug, need="suggest")
+    if access.can_answer:
+        abort(403)  # the organisation's own people rate as the organisation
     assessment = _this_year_or_back(organisation, slug)
     if assessment is None:
         return redirect(url_for("assessment.overview", slug=slug))
