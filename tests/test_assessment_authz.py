@@ -9,7 +9,7 @@ from community.orgs.models import Organisation
 from tests.authz_helpers import assert_every_route_listed, run_matrix
 from tests.conftest import work
 from tests.involve_helpers import SPECIALIST_EMAIL, build_world, user
-from tests.test_voice_authz import LOGINS, ROLES, insiders
+from tests.test_involve_authz import LOGINS, ROLES, insiders
 
 MATRIX = [
     ("GET", "/orgs/{org}/self-assessment", insiders(200)),

@@ -10,7 +10,7 @@ from community.surveys import service
 from tests.authz_helpers import assert_every_route_listed, run_matrix
 from tests.conftest import work
 from tests.involve_helpers import SPECIALIST_EMAIL, build_world, user
-from tests.test_voice_authz import LOGINS, ROLES, insiders
+from tests.test_involve_authz import LOGINS, ROLES, insiders
 
 SPECIALISTS = insiders(403, specialist=200)
 

@@ -7,40 +7,11 @@ import pytest
 
 from tests.authz_helpers import assert_every_route_listed, run_matrix
 from tests.involve_helpers import (
-    ADMIN,
-    ELSEWHERE,
-    LEADER,
-    OTHER_SPECIALIST,
-    OUTSIDER,
-    SPECIALIST_EMAIL,
     build_world,
     parent,
 )
+from tests.test_involve_authz import LOGINS, ROLES, insiders
 from tests.voice_helpers import suggest
-
-ROLES = ["anonymous", "non-member", "member", "elsewhere", "leader", "specialist", "other-specialist", "admin"]
-LOGINS = {
-    "non-member": OUTSIDER,
-    "member": parent(1),
-    "elsewhere": ELSEWHERE,
-    "leader": LEADER,
-    "specialist": SPECIALIST_EMAIL,
-    "other-specialist": OTHER_SPECIALIST,
-    "admin": ADMIN,
-}
-
-
-def table(default=404, **per_role):
-    expected = {role: default for role in ROLES}
-    expected["anonymous"] = 302
-    expected.update({k.replace("_", "-"): v for k, v in per_role.items()})
-    return expected
-
-
-def insiders(status, **per_role):
-    """For the people who see the place (its parents, answerers, admins); 404 for others."""
-    return table(404, **{"member": status, "leader": status, "specialist": status, "admin": status, **per_role})
-
 
 MATRIX = [
     ("GET", "/groups/{slug}/voice/", insiders(200)),

@@ -48,3 +48,32 @@ def assert_accessible(page):
         for v in violations
     )
     assert not violations, f"axe violations on {page.url}:\n{report}"
+
+
+def screens(live_server, page, contexts, locale, width):
+    """For flows where several people act: every account now reads `locale`, and
+    `open_screen(email)` gives a logged-in window of `width` px (closed with `contexts`).
+    Returns `(t, open_screen)`, `t` translating as the app shows text in `locale`."""
+    from community.auth.models import User
+    from community.extensions import db
+
+    app, base = live_server.app, live_server.url
+
+    def t(text, **values):
+        return translate(app, text, locale, **values)
+
+    with work(app):
+        for person in db.session.scalars(db.select(User)):
+            person.locale = locale
+
+    def open_screen(email):
+        context = contexts.enter_context(
+            page.context.browser.new_context(
+                viewport={"width": width, "height": 900}, locale=f"{locale}-RU", base_url=base
+            )
+        )
+        screen = context.new_page()
+        log_in(screen, t, email, base)
+        return screen
+
+    return t, open_screen

@@ -7,7 +7,7 @@ from contextlib import ExitStack
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import assert_accessible, log_in, translate
+from tests.e2e.helpers import assert_accessible, screens
 from tests.involve_helpers import SPECIALIST_EMAIL, build_world, parent
 
 TITLE = "Как проходят встречи группы?"
@@ -15,31 +15,10 @@ TITLE = "Как проходят встречи группы?"
 
 @pytest.mark.parametrize("locale, width", [("ru", 360), ("en", 1280)])
 def test_a_survey_from_sending_to_results(live_server, page, make_user, mailbox, locale, width):
-    app, base = live_server.app, live_server.url
-
-    def t(text, **values):
-        return translate(app, text, locale, **values)
-
+    app = live_server.app
     build_world(app, make_user, parents=5)
-    from community.auth.models import User
-    from community.extensions import db
-    from tests.conftest import work
-
-    with work(app):
-        for person in db.session.scalars(db.select(User)):
-            person.locale = locale
-
     with ExitStack() as contexts:
-
-        def open_screen(email):
-            context = contexts.enter_context(
-                page.context.browser.new_context(
-                    viewport={"width": width, "height": 900}, locale=f"{locale}-RU", base_url=base
-                )
-            )
-            screen = context.new_page()
-            log_in(screen, t, email, base)
-            return screen
+        t, open_screen = screens(live_server, page, contexts, locale, width)
 
         specialist = open_screen(SPECIALIST_EMAIL)
         specialist.goto("/orgs/fond/surveys/")

@@ -8,7 +8,7 @@ from contextlib import ExitStack
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import assert_accessible, log_in, translate, wait_for_mail
+from tests.e2e.helpers import assert_accessible, screens, wait_for_mail
 from tests.involve_helpers import LEADER, build_world, parent
 
 TITLE = "Встречаться в субботу утром"
@@ -17,31 +17,10 @@ CHANGE = "Встречи теперь по субботам в 11:00"
 
 @pytest.mark.parametrize("locale, width", [("ru", 360), ("en", 1280)])
 def test_from_a_suggestion_to_done(live_server, page, make_user, mailbox, locale, width):
-    app, base = live_server.app, live_server.url
-
-    def t(text, **values):
-        return translate(app, text, locale, **values)
-
+    app = live_server.app
     world = build_world(app, make_user, parents=2)
-    from community.auth.models import User
-    from community.extensions import db
-    from tests.conftest import work
-
-    with work(app):
-        for person in db.session.scalars(db.select(User)):
-            person.locale = locale
-
     with ExitStack() as contexts:
-
-        def open_screen(email):
-            context = contexts.enter_context(
-                page.context.browser.new_context(
-                    viewport={"width": width, "height": 900}, locale=f"{locale}-RU", base_url=base
-                )
-            )
-            screen = context.new_page()
-            log_in(screen, t, email, base)
-            return screen
+        t, open_screen = screens(live_server, page, contexts, locale, width)
 
         # A member opens the group's suggestions (empty: it says what to do) and suggests.
         author = open_screen(parent(1))
