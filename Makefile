@@ -39,8 +39,14 @@ serve: $(VENV)/.runtime compile-translations
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):8000 --access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' wsgi:app
 
+# The Nu HTML Checker for the browser tests, from the npm registry (optional: needs npm and Java;
+# without them the browser tests run and say the HTML check is off)
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else echo "HTML check off: npm is not installed (apt-get install npm default-jre-headless)"; fi
+
 ## test: the whole suite; on PostgreSQL too when TEST_DATABASE_URL is set
-test: $(VENV)/.dev compile-translations
+test: $(VENV)/.dev compile-translations node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev

@@ -2,7 +2,7 @@
 
 A service refuses an action by raising `RuleError("<feature>.<code>", field=...)`; the view
 shows `message_for(error)` next to the field (or above the form). Every code a service can
-raise has its message here: an unknown code is a bug, caught by `tests/test_errors.py`.
+raise has its message here: an unknown code is a bug, caught by `tests/test_jobs.py` (test_every_rule_error_in_the_code_has_a_message_in_both_languages).
 """
 
 from flask_babel import lazy_gettext as _l
@@ -140,6 +140,9 @@ MESSAGES = {
     "involve.session-too-long": _l("A session can last at most three days."),
     "involve.session-too-old": _l("Please record sessions of the last twelve months."),
     "involve.session-not-started": _l("Who took part can be recorded once the session has started."),
+    "involve.session-took-place": _l(
+        "People are recorded as having taken part in this session, so it stays as it was. Change who took part first."
+    ),
     # costs covered
     "claims.not-taken-part": _l("You can claim costs for sessions and events you took part in."),
     "claims.not-covered": _l("This kind of cost is not covered here. Please choose from the list."),
@@ -152,6 +155,7 @@ MESSAGES = {
     "claims.receipt-empty": _l("The file is empty. Please choose the photo or PDF again."),
     "claims.receipt-type": _l("Please send a photo (JPEG, PNG, WebP, HEIC) or a PDF. Other files are not accepted."),
     "claims.already-decided": _l("Someone has already decided on this claim."),
+    "claims.not-yours": _l("Only the person who claimed can send the claim again."),
     "claims.reason-needed": _l("Please give a reason: the parent will read it."),
     # community health
     "health.break-order": _l("The end must be on or after the start."),

@@ -1,8 +1,11 @@
 """Form pieces shared by every feature."""
 
-from flask import flash
+from flask import flash, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.fields.choices import Choice
+from wtforms.meta import DefaultMeta
 from wtforms.validators import ValidationError
 
 from community.errors import message_for
@@ -16,6 +19,46 @@ def id_from(value):
     if isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
         return int(value)
     return None
+
+
+def page_number():
+    """The page a list was asked for (`?page=3`); 1 for anything that is not a sensible page."""
+    page = request.args.get("page", "1")
+    return int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 10_000 else 1
+
+
+def _render_field(meta, field, render_kw):
+    """Hidden inputs are rendered without an `id`: a page with two forms would otherwise carry
+    two `id="csrf_token"` (invalid HTML), and nothing labels or looks up a hidden input."""
+    if getattr(field.widget, "input_type", None) == "hidden":
+        render_kw = {"id": False} | render_kw
+    return DefaultMeta.render_field(meta, field, render_kw)
+
+
+FlaskForm.Meta.render_field = _render_field
+
+
+class ChoiceField(SelectField):
+    """A required choice from a list (a person, a successor) that starts on a prompt, “Choose…”,
+    rather than on the first real choice, so nobody picks someone by not looking. The prompt
+    chosen reads as no answer: the field's InputRequired message says what to do."""
+
+    def __init__(self, label=None, validators=None, prompt=_l("Choose…"), **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.prompt = prompt
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0] == "":
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+    def iter_choices(self):
+        return [Choice("", self.prompt, self.data is None, {}), *super().iter_choices()]
+
+    def pre_validate(self, form):
+        if self.data is not None:
+            super().pre_validate(form)
 
 
 class EmptyForm(FlaskForm):

@@ -1,10 +1,14 @@
 """Language and timezone choice: the user's setting, else `?lang=` (remembered in the
 session), else the browser's Accept-Language, else Russian."""
 
-from zoneinfo import available_timezones
+from datetime import datetime
+from zoneinfo import ZoneInfo, available_timezones
 
+from babel.dates import get_timezone_location
 from flask import current_app, has_request_context, request, session
+from flask_babel import LazyString, get_locale
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 COMMON_TIMEZONES = (
     "Europe/Kaliningrad",
@@ -25,6 +29,24 @@ COMMON_TIMEZONES = (
     "Europe/Berlin",
     "UTC",
 )
+
+
+def timezone_name(name, locale=None):
+    """A time zone as people know it, in the reader's language: “Москва (UTC+3)”, never
+    `Europe/Moscow`."""
+    locale = str(locale or get_locale() or "ru")
+    offset = datetime.now(ZoneInfo(name)).utcoffset()
+    minutes = int(offset.total_seconds() // 60)
+    hours, rest = divmod(abs(minutes), 60)
+    utc = f"UTC{'-' if minutes < 0 else '+'}{hours}" + (f":{rest:02d}" if rest else "")
+    if name == "UTC":
+        return "UTC"
+    return f"{get_timezone_location(name, locale, return_city=True)} ({utc})"
+
+
+def timezone_choices():
+    """The common time zones for a select, each named in the language of the page it is on."""
+    return [SelectChoice(name, LazyString(timezone_name, name)) for name in COMMON_TIMEZONES]
 
 
 def is_valid_timezone(name):

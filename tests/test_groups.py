@@ -199,6 +199,20 @@ def test_unverified_parent_cannot_create_a_group_and_is_told_why(app, make_user)
         assert db.session.scalar(select(func.count(Group.id))) == 0
 
 
+def test_an_unverified_parent_is_asked_to_confirm_once_per_page(app, make_user):
+    make_user("new@example.org", verified=False)
+    page = signed_in(app, "new@example.org").get("/groups/new").get_data(as_text=True)
+    assert (
+        page.count(
+            shown(
+                app, "Please confirm your email address: open the link we sent to %(email)s.", email="new@example.org"
+            )
+        )
+        == 1
+    )
+    assert shown(app, "Please confirm your email address first: open the link we sent you.") not in page
+
+
 def test_same_name_in_the_same_city_is_refused_and_the_input_kept(app, make_user):
     new_group(app, make_user("first@example.org"))
     make_user("leader@example.org")
@@ -1018,3 +1032,16 @@ def test_join_message_survives_hostile_input(app, approval_group, make_user, mai
 def test_join_message_with_a_nul_character_never_fails(app, approval_group, request, database_url):
     response = signed_in(app, "applicant@example.org").submit(f"/groups/{approval_group.slug}/join", {"message": NUL})
     assert response.status_code in (200, 302)
+
+
+def test_hand_over_starts_on_a_prompt_and_asks_for_a_choice(app, circle):
+    browser = signed_in(app, "leader@example.org")
+    page = browser.get(f"/groups/{circle.slug}/hand-over").get_data(as_text=True)
+    # The first option is the prompt, chosen: nobody is picked by not looking.
+    assert '<option selected value="">' in page
+    response = browser.submit(f"/groups/{circle.slug}/hand-over", {"successor": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert shown(app, "Please choose who will lead the group.") in html
+    assert shown(app, "Not a valid choice.") not in html
+    assert get_membership(app, circle.slug, circle.leader_id).role == LEADER

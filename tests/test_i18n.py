@@ -120,3 +120,13 @@ def test_compiled_catalogues_match_the_sources():
         write_mo(compiled, catalog(lang))
         mo = ROOT / f"community/translations/{lang}/LC_MESSAGES/messages.mo"
         assert mo.read_bytes() == compiled.getvalue(), f"run `make compile-translations` ({lang})"
+
+
+def test_time_zones_are_named_as_people_know_them(browser, make_user):
+    make_user(locale="ru")
+    browser.login()
+    page = browser.get("/auth/account").get_data(as_text=True)
+    assert ">Москва (UTC+3)</option>" in page and ">Екатеринбург (UTC+5)</option>" in page
+    assert ">Europe/Moscow<" not in page and "Europe Moscow" not in page
+    browser.submit("/auth/language", {"lang": "en", "next": "/auth/account"}, page="/auth/account")
+    assert ">Moscow (UTC+3)</option>" in browser.get("/auth/account").get_data(as_text=True)

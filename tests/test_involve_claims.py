@@ -152,6 +152,52 @@ def test_a_declined_claim_tells_the_reason(app, make_user, mailbox):
         assert db.session.get(CostClaim, claim_id).status == "declined"
 
 
+def test_a_declined_claim_is_corrected_and_sent_again(app, make_user, mailbox):
+    opportunity_id, session_id = took_part(app, make_user)
+    parent1 = signed_in(app, parent(1))
+    claim(parent1, session_id)
+    with app.app_context():
+        claim_id = db.session.scalar(select(CostClaim.id))
+    specialist = signed_in(app, SPECIALIST_EMAIL)
+    # Only a declined claim can be sent again.
+    assert parent1.get(f"/claims/{claim_id}/again").status_code == 302
+    reason = "Нужен чек: пришлите, пожалуйста, фото билета."
+    specialist.submit(f"/claims/{claim_id}/decide", {"decision": "decline", "reason": reason})
+    page = parent1.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert f"/claims/{claim_id}/again" in page
+    # Someone else's claim cannot be sent again, not even by the organisation.
+    assert specialist.get(f"/claims/{claim_id}/again").status_code == 403
+    form = parent1.get(f"/claims/{claim_id}/again").get_data(as_text=True)
+    assert 'value="350,50"' in form and reason in form
+    # A bad amount is answered, and nothing changes.
+    response = post_multipart(
+        parent1, f"/claims/{claim_id}/again", {"amount": "-5", "spent_on": date.today().isoformat()}
+    )
+    assert response.status_code == 200 and 'id="amount-error"' in response.get_data(as_text=True)
+    response = post_multipart(
+        parent1,
+        f"/claims/{claim_id}/again",
+        {
+            "amount": "320",
+            "spent_on": date.today().isoformat(),
+            "note": "Вот билет",
+            "receipt": (io.BytesIO(PNG), "билет.png"),
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        saved = db.session.get(CostClaim, claim_id)
+        assert (saved.status, saved.amount, saved.note, saved.reason) == ("submitted", 32000, "Вот билет", "")
+        assert saved.receipt_key and saved.decided_at is None
+        assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "claims.resubmit"))
+    # The specialists are told twice: the claim, then the corrected claim.
+    assert sum(f"/claims/{claim_id}" in mailbox.text(m) for m in mailbox.to(SPECIALIST_EMAIL)) == 2
+    # The organisation decides again.
+    specialist.submit(f"/claims/{claim_id}/decide", {"decision": "approve", "reason": ""})
+    with app.app_context():
+        assert db.session.get(CostClaim, claim_id).status == "approved"
+
+
 def test_one_claim_per_session_and_kind_of_cost(app, make_user):
     opportunity_id, session_id = took_part(app, make_user)
     parent1 = signed_in(app, parent(1))

@@ -3,12 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from community.auth.forms import ConfirmPasswordForm, email_field, password_again_field
 from community.forms import no_markup, stripped
-from community.i18n import COMMON_TIMEZONES
+from community.i18n import timezone_choices
 from community.orgs.service import SLUG_RE
 
 
@@ -44,7 +43,7 @@ class OrganisationForm(FlaskForm):
     )
     timezone = SelectField(
         _l("Time zone"),
-        choices=[SelectChoice(tz, tz.replace("_", " ")) for tz in COMMON_TIMEZONES],
+        choices=timezone_choices(),
         default="Europe/Moscow",
         validate_choice=True,
     )

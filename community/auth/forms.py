@@ -20,7 +20,7 @@ from wtforms.validators import (
 
 from community.auth.models import FAMILY_FORMS
 from community.forms import no_markup, stripped
-from community.i18n import COMMON_TIMEZONES
+from community.i18n import timezone_choices
 
 MIN_PASSWORD, MAX_PASSWORD = 8, 128
 
@@ -163,7 +163,7 @@ class ProfileForm(FlaskForm):
         render_kw={"autocomplete": "address-level2"},
     )
     locale = SelectField(_l("Language"), choices=[SelectChoice("ru", "Русский"), SelectChoice("en", "English")])
-    timezone = SelectField(_l("Time zone"), choices=[SelectChoice(tz, tz.replace("_", " ")) for tz in COMMON_TIMEZONES])
+    timezone = SelectField(_l("Time zone"), choices=timezone_choices())
     email_notifications = BooleanField(_l("Send me emails about my groups, events and help requests"))
     opportunity_emails = BooleanField(_l("Email me when an organisation or my group invites parents to take part"))
     family_form = SelectField(_l("Family form (optional)"), choices=FAMILY_FORM_CHOICES)

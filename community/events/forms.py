@@ -7,7 +7,6 @@ from wtforms import (
     DateField,
     IntegerField,
     RadioField,
-    SelectField,
     StringField,
     TextAreaField,
     TimeField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from community.forms import no_markup, stripped
+from community.forms import ChoiceField, no_markup, stripped
 from community.groups.forms import CHILD_DATA_WARNING
 
 
@@ -109,7 +108,7 @@ class CancelEventForm(FlaskForm):
 
 
 class InviteOrganiserForm(FlaskForm):
-    user_id = SelectField(
+    user_id = ChoiceField(
         _l("Who will organise with you"),
         coerce=int,
         choices=[],

@@ -4,11 +4,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from community.forms import no_markup, stripped
+from community.forms import ChoiceField, no_markup, stripped
 from community.groups.models import APPROVAL, ENGAGEMENT_ROLES, OPEN
-from community.i18n import COMMON_TIMEZONES
+from community.i18n import timezone_choices
 
 CHILD_DATA_WARNING = _l(
     "Please do not write children's names, diagnoses, addresses or other details that could identify a child."
@@ -74,7 +74,7 @@ class GroupForm(FlaskForm):
     )
     timezone = SelectField(
         _l("Time zone of the group"),
-        choices=[SelectChoice(tz, tz.replace("_", " ")) for tz in COMMON_TIMEZONES],
+        choices=timezone_choices(),
         default="Europe/Moscow",
         description=_l("Event times are entered and shown in this time zone."),
     )
@@ -128,7 +128,12 @@ class EngagementRoleForm(FlaskForm):
 
 
 class HandOverForm(FlaskForm):
-    successor = SelectField(_l("Who will lead the group"), coerce=int, choices=[])
+    successor = ChoiceField(
+        _l("Who will lead the group"),
+        coerce=int,
+        choices=[],
+        validators=[InputRequired(_l("Please choose who will lead the group."))],
+    )
 
 
 class PostForm(FlaskForm):

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from community.errors import RuleError, message_for
 from community.extensions import db, limiter
-from community.forms import EmptyForm, flash_error, show_error
+from community.forms import EmptyForm, flash_error, page_number, show_error
 from community.groups import forms, service
 from community.groups.access import get_group_for, note_admin_read
 from community.groups.models import APPROVAL, EngagementRole
@@ -15,16 +15,11 @@ from community.security import account_key, public, succeeded
 bp = Blueprint("groups", __name__)
 
 
-def _page_number():
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
-
-
 @bp.route("/")
 @public
 def directory():
     query = request.args.get("q", "").replace("\x00", "").strip()[:100]
-    groups, parent_led = service.directory(query, _page_number())
+    groups, parent_led = service.directory(query, page_number())
     if groups.page > max(groups.pages, 1):
         return redirect(url_for("groups.directory", q=query or None, page=groups.pages))
     return render_template("groups/directory.html", groups=groups, query=query, parent_led=parent_led)
@@ -176,7 +171,7 @@ def leave(slug):
 def members(slug):
     group, access = get_group_for(current_user, slug, need="see_members")
     name = request.args.get("q", "").replace("\x00", "").strip()[:80]
-    members = service.members_page(group, _page_number(), name)
+    members = service.members_page(group, page_number(), name)
     if members.page > max(members.pages, 1):
         return redirect(url_for("groups.members", slug=slug, q=name or None, page=members.pages))
     return render_template("groups/members.html", group=group, access=access, members=members, query=name)

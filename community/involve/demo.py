@@ -236,6 +236,10 @@ def seed_involvement(known):
     _claim(member, second, "travel", 42000, receipt, "Метро и автобус")  # waits for a decision
     approved = _claim(member, second, "childcare", 90000, None, "Няня на три часа")
     claims.approve(specialist, approved, "Оплатим до конца месяца.")
+    unproven = _claim(member, first, "childcare", 60000, None, "Няня на время встречи")
+    claims.decline(
+        specialist, unproven, "Нужна расписка няни или чек. Исправьте заявку и отправьте её снова — оплатим."
+    )
     declined = _claim(people[1], first, "travel", 95000, None, "Такси")
     claims.decline(
         specialist, declined, "Без чека не можем оплатить такси. Пришлите, пожалуйста, фото чека — и подайте заново."

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
+from community.events.service import local
 from community.forms import no_markup, stripped
 from community.groups.forms import CHILD_DATA_WARNING, ENGAGEMENT_ROLE_LABELS
 from community.groups.models import ENGAGEMENT_ROLES
@@ -237,6 +238,18 @@ class DecisionForm(FlaskForm):
         description=_l("The applicant reads this. A reason is needed to decline."),
         render_kw={"rows": 4},
     )
+
+
+def session_data(session, timezone):
+    """What the session form shows for an existing session: its local date and times."""
+    starts, ends = local(session.starts_at, timezone), local(session.ends_at, timezone)
+    return {
+        "title": session.title,
+        "starts_date": starts.date(),
+        "starts_time": starts.time().replace(second=0, microsecond=0),
+        "ends_time": ends.time().replace(second=0, microsecond=0),
+        "place": session.place,
+    }
 
 
 class SessionForm(FlaskForm):

@@ -6,7 +6,7 @@ took part in `sessions.py`."""
 
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from community.audit import audit
@@ -171,16 +171,26 @@ def waiting_counts(opportunity_ids):
     )
 
 
-def applications_of(opportunity):
-    """Every application with its person, the ones waiting for a decision first."""
-    order = {APPLIED: 0, "waitlisted": 1, "accepted": 2, "declined": 3, "withdrawn": 4}
-    rows = db.session.scalars(
+APPLICANTS_PAGE_SIZE = 30
+APPLICANT_ORDER = {APPLIED: 0, "waitlisted": 1, "accepted": 2, "declined": 3, "withdrawn": 4}
+
+
+def applications_of(opportunity, page=1):
+    """One page of the applications with their people, the ones waiting for a decision first
+    (a `db.paginate` result)."""
+    return db.paginate(
         select(Application)
         .where(Application.opportunity_id == opportunity.id)
         .options(joinedload(Application.user))
-        .order_by(Application.created_at, Application.id)
-    ).all()
-    return sorted(rows, key=lambda a: (order[a.status], a.queued_at or a.created_at))
+        .order_by(
+            case(APPLICANT_ORDER, value=Application.status, else_=9),
+            func.coalesce(Application.queued_at, Application.created_at),
+            Application.id,
+        ),
+        page=page,
+        per_page=APPLICANTS_PAGE_SIZE,
+        error_out=False,
+    )
 
 
 def get_application(opportunity, application_id):

@@ -60,14 +60,18 @@ def took_part_ids(session):
     return set(db.session.scalars(select(SessionAttendance.user_id).where(SessionAttendance.session_id == session.id)))
 
 
-def add_session(actor, opportunity, title, starts_at, ends_at, place):
-    """Plan a session, or record one that already took place (up to a year back)."""
+def _check_times(starts_at, ends_at, changed=True):
     if ends_at <= starts_at:
         raise RuleError("involve.session-ends-before-start", field="ends_time")
     if ends_at - starts_at > MAX_LENGTH:
         raise RuleError("involve.session-too-long", field="ends_time")
-    if starts_at < utcnow() - OLDEST:
+    if changed and starts_at < utcnow() - OLDEST:
         raise RuleError("involve.session-too-old", field="starts_date")
+
+
+def add_session(actor, opportunity, title, starts_at, ends_at, place):
+    """Plan a session, or record one that already took place (up to a year back)."""
+    _check_times(starts_at, ends_at)
     session = OpportunitySession(
         opportunity_id=opportunity.id,
         title=title.strip(),
@@ -80,6 +84,44 @@ def add_session(actor, opportunity, title, starts_at, ends_at, place):
     db.session.flush()
     audit(actor, "involve.add_session", session, opportunity_id=opportunity.id)
     return session
+
+
+def has_taken_place(session):
+    """Someone is recorded as having taken part (or claimed costs): the session happened."""
+    return bool(took_part_ids(session) or claimed_ids(session))
+
+
+def edit_session(actor, session, title, starts_at, ends_at, place):
+    """Correct a session's title, time or place. A session people are recorded as having
+    taken part in cannot move into the future (their attendance and claims rest on it)."""
+    _check_times(starts_at, ends_at, changed=starts_at != session.starts_at)
+    if starts_at > utcnow() and has_taken_place(session):
+        raise RuleError("involve.session-took-place", field="starts_date")
+    changed = [
+        name
+        for name, value in (
+            ("title", title.strip()),
+            ("starts_at", starts_at),
+            ("ends_at", ends_at),
+            ("place", (place or "").strip()),
+        )
+        if getattr(session, name) != value
+    ]
+    session.title = title.strip()
+    session.starts_at, session.ends_at = starts_at, ends_at
+    session.place = (place or "").strip()
+    db.session.flush()
+    audit(actor, "involve.edit_session", session, opportunity_id=session.opportunity_id, changed=changed)
+    return changed
+
+
+def remove_session(actor, session):
+    """Take a session off the plan. One that took place (attendance or claims recorded) stays."""
+    if has_taken_place(session):
+        raise RuleError("involve.session-took-place")
+    audit(actor, "involve.remove_session", session, opportunity_id=session.opportunity_id, title=session.title)
+    db.session.delete(session)
+    db.session.flush()
 
 
 def participants(opportunity):

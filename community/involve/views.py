@@ -8,7 +8,7 @@ from flask_login import current_user
 from community.errors import RuleError, message_for
 from community.events.service import to_utc
 from community.extensions import limiter
-from community.forms import EmptyForm, flash_error, show_error
+from community.forms import EmptyForm, flash_error, page_number, show_error
 from community.groups.access import get_group_for
 from community.involve import choosing, forms, service, sessions
 from community.involve.access import forget_access, get_opportunity_for, is_specialist_of
@@ -242,7 +242,7 @@ def applicants(opportunity_id):
         "involve/applicants.html",
         opportunity=opportunity,
         access=access,
-        applications=service.applications_of(opportunity),
+        applications=service.applications_of(opportunity, page_number()),
     )
 
 
@@ -277,6 +277,22 @@ def decide(opportunity_id, application_id):
     return render_template("involve/decide.html", opportunity=opportunity, application=application, form=form)
 
 
+def _session_times(form, opportunity):
+    """The form's date and times as UTC moments in the opportunity's time zone."""
+    zone = opportunity.timezone
+    return (
+        to_utc(form.starts_date.data, form.starts_time.data, zone),
+        to_utc(form.starts_date.data, form.ends_time.data, zone),
+    )
+
+
+def _session_or_404(opportunity, session_id):
+    session = sessions.get_session(opportunity, session_id)
+    if session is None:
+        abort(404)
+    return session
+
+
 @bp.route("/involve/<int:opportunity_id>/sessions/new", methods=["GET", "POST"])
 def add_session(opportunity_id):
     opportunity, access = get_opportunity_for(current_user, opportunity_id, need="manage")
@@ -286,29 +302,71 @@ def add_session(opportunity_id):
     form = forms.SessionForm()
     if form.validate_on_submit():
         try:
-            zone = opportunity.timezone
             sessions.add_session(
-                current_user,
-                opportunity,
-                form.title.data,
-                to_utc(form.starts_date.data, form.starts_time.data, zone),
-                to_utc(form.starts_date.data, form.ends_time.data, zone),
-                form.place.data,
+                current_user, opportunity, form.title.data, *_session_times(form, opportunity), form.place.data
             )
         except RuleError as error:
             show_error(form, error, field="starts_time" if error.code == "events.time-gap" else None)
         else:
             flash(_("The session is added."), "success")
-            return redirect(url_for("involve.detail", opportunity_id=opportunity.id))
-    return render_template("involve/session_form.html", opportunity=opportunity, form=form)
+            return redirect(url_for("involve.detail", opportunity_id=opportunity.id, _anchor="sessions"))
+    return render_template("involve/session_form.html", opportunity=opportunity, form=form, session=None)
+
+
+@bp.route("/involve/<int:opportunity_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+def edit_session(opportunity_id, session_id):
+    opportunity, access = get_opportunity_for(current_user, opportunity_id, need="manage")
+    session = _session_or_404(opportunity, session_id)
+    form = forms.SessionForm(
+        data=None if request.method == "POST" else forms.session_data(session, opportunity.timezone)
+    )
+    if form.validate_on_submit():
+        try:
+            sessions.edit_session(
+                current_user, session, form.title.data, *_session_times(form, opportunity), form.place.data
+            )
+        except RuleError as error:
+            show_error(form, error, field="starts_time" if error.code == "events.time-gap" else None)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("involve.detail", opportunity_id=opportunity.id, _anchor="sessions"))
+    return render_template(
+        "involve/session_form.html",
+        opportunity=opportunity,
+        form=form,
+        session=session,
+        can_remove=not sessions.has_taken_place(session),
+    )
+
+
+@bp.route("/involve/<int:opportunity_id>/sessions/<int:session_id>/remove", methods=["GET", "POST"])
+def remove_session(opportunity_id, session_id):
+    opportunity, access = get_opportunity_for(current_user, opportunity_id, need="manage")
+    session = _session_or_404(opportunity, session_id)
+    back = url_for("involve.detail", opportunity_id=opportunity.id, _anchor="sessions")
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            sessions.remove_session(current_user, session)
+        except RuleError as error:
+            flash_error(error)
+        else:
+            flash(_("The session is removed."), "success")
+        return redirect(back)
+    return render_template(
+        "groups/confirm.html",
+        back_url=back,
+        form=form,
+        title=_("Remove the session “%(title)s”?", title=session.title),
+        text=_("It disappears from the opportunity's page. Nobody is told: if people expected it, let them know."),
+        button=_("Remove the session"),
+    )
 
 
 @bp.route("/involve/<int:opportunity_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
 def attendance(opportunity_id, session_id):
     opportunity, access = get_opportunity_for(current_user, opportunity_id, need="manage")
-    session = sessions.get_session(opportunity, session_id)
-    if session is None:
-        abort(404)
+    session = _session_or_404(opportunity, session_id)
     back = url_for("involve.detail", opportunity_id=opportunity.id)
     form = EmptyForm()
     if form.validate_on_submit():

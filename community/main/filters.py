@@ -7,6 +7,7 @@ from flask import g, has_request_context, request
 from flask_babel import format_decimal, get_locale, get_timezone, get_translations
 
 from community.forms import EmptyForm
+from community.i18n import timezone_name
 
 
 def register(app):
@@ -23,12 +24,15 @@ def register(app):
     )
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
     app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["iso"] = machine_time
+    app.jinja_env.filters["tz_name"] = timezone_name
 
     from community.groups.forms import ENGAGEMENT_ROLE_HINTS, ENGAGEMENT_ROLE_LABELS, KIND_LABELS
     from community.mutual_help.forms import CATEGORY_LABELS, URGENCY_LABELS
     from community.mutual_help.forms import KIND_LABELS as HELP_KIND_LABELS
     from community.urls import external_url
 
+    app.jinja_env.globals.update(_states())
     app.jinja_env.globals.update(
         external_url=external_url,
         role_labels=ENGAGEMENT_ROLE_LABELS,
@@ -49,6 +53,40 @@ def register(app):
             "current_path": request.full_path.rstrip("?"),
             "unread_count": _unread_count,
         }
+
+
+def machine_time(value):
+    """A moment for `<time datetime>`: ISO 8601 to the second (HTML allows at most three
+    digits of a fraction)."""
+    return value.replace(microsecond=0).isoformat()
+
+
+def _states():
+    """The state enums, so templates compare `c.status == ClaimStatus.PAID`, never a bare string."""
+    from community.events.models import EventStatus, OrganiserStatus, RegistrationStatus
+    from community.groups.models import EngagementStatus, JoinPolicy, MembershipStatus, PostKind, Role
+    from community.involve.claims.models import ClaimStatus
+    from community.involve.models import ApplicationStatus, OpportunityStatus
+    from community.mutual_help.models import HelpKind, HelpStatus
+    from community.orgs.models import SupportStatus
+
+    states = (
+        EventStatus,
+        OrganiserStatus,
+        RegistrationStatus,
+        EngagementStatus,
+        JoinPolicy,
+        MembershipStatus,
+        PostKind,
+        Role,
+        ClaimStatus,
+        ApplicationStatus,
+        OpportunityStatus,
+        HelpKind,
+        HelpStatus,
+        SupportStatus,
+    )
+    return {state.__name__: state for state in states}
 
 
 def translations():

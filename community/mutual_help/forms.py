@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from community.forms import stripped
+from community.forms import ChoiceField, stripped
 from community.mutual_help.models import CATEGORIES, URGENCIES
 
 CATEGORY_LABELS = {
@@ -109,8 +109,8 @@ class CloseForm(FlaskForm):
 
 
 class OfflineHelpForm(FlaskForm):
-    helper_id = SelectField(_l("Who helped"), coerce=int, choices=[], validators=[InputRequired(_l("Please choose."))])
-    helped_id = SelectField(
+    helper_id = ChoiceField(_l("Who helped"), coerce=int, choices=[], validators=[InputRequired(_l("Please choose."))])
+    helped_id = ChoiceField(
         _l("Whom they helped"), coerce=int, choices=[], validators=[InputRequired(_l("Please choose."))]
     )
     category = SelectField(_l("Kind of help"), choices=[SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES])

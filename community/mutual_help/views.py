@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from community.errors import RuleError
 from community.extensions import db, limiter
-from community.forms import EmptyForm, flash_error, show_error
+from community.forms import EmptyForm, flash_error, page_number, show_error
 from community.groups.access import access_for, get_group_for, note_admin_read
 from community.groups.service import active_members
 from community.models import utcnow
@@ -44,17 +44,12 @@ def _request_fields(form):
     return {name: getattr(form, name).data for name in fields} | {"details": form.details.data or ""}
 
 
-def _page():
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
-
-
 @bp.route("/groups/<slug>/help/")
 def board(slug):
     group, access = get_group_for(current_user, slug)
     category = request.args.get("category") if request.args.get("category") in CATEGORIES else None
     kind = request.args.get("kind") if request.args.get("kind") in ("need", "offer") else None
-    page = _page()
+    page = page_number()
     return render_template(
         "help/board.html",
         group=group,

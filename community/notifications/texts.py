@@ -42,6 +42,7 @@ TEXTS = {
     "involve.promoted": lambda d: _("A place freed up: you are accepted to “%(title)s”.", **d),
     "involve.took_part": lambda d: _("Thank you for taking part in “%(title)s”. You can claim your costs.", **d),
     "claims.submitted": lambda d: _("%(name)s claims costs for “%(title)s”.", **d),
+    "claims.resubmitted": lambda d: _("%(name)s sent the claim for “%(title)s” again, corrected.", **d),
     "claims.approved": lambda d: _("Your cost claim for “%(title)s” is approved.", **d),
     "claims.declined": lambda d: _("Your cost claim for “%(title)s” is declined. See why.", **d),
     "claims.paid": lambda d: _("Your cost claim for “%(title)s” is paid.", **d),

@@ -1,9 +1,9 @@
 """My notifications: what happened in my groups, newest first."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from community.forms import EmptyForm
+from community.forms import EmptyForm, page_number
 from community.notifications import service
 from community.notifications.texts import render
 
@@ -12,8 +12,7 @@ bp = Blueprint("notifications", __name__)
 
 @bp.route("/")
 def index():
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    page = page_number()
     notifications, has_more = service.list_for(current_user, page)
     return render_template(
         "notifications/index.html", notifications=notifications, has_more=has_more, page=page, render=render

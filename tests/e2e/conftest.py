@@ -43,6 +43,24 @@ def chromium():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def html_checker():
+    """The Nu HTML Checker, once for the whole run (None when this machine cannot run it)."""
+    from tests.conftest import free_port
+    from tests.e2e.html_checker import HtmlChecker, required, unavailable
+
+    reason = unavailable()
+    if reason:
+        if required():
+            pytest.fail(f"the HTML checker cannot run: {reason}, and KRUG_REQUIRE_HTML_CHECK=1")
+        print(f"HTML check off: {reason}")
+        yield None
+        return
+    checker = HtmlChecker(free_port())
+    yield checker
+    checker.stop()
+
+
 @dataclass
 class LiveServer:
     url: str
@@ -65,9 +83,27 @@ def live_server(make_app):
 
 
 @pytest.fixture
-def page(chromium, live_server):
+def page(chromium, live_server, html_checker):
     """A fresh browser context per test: a phone-sized Russian-speaking visitor."""
     context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", base_url=live_server.url)
     page = context.new_page()
+    documents = []
+
+    def keep_html(response):
+        if (
+            response.request.resource_type == "document"
+            and not 300 <= response.status < 400
+            and "text/html" in response.headers.get("content-type", "")
+        ):
+            documents.append((response.url, response.status, response.text()))
+
+    if html_checker is not None:
+        page.on("response", keep_html)
     yield page
     context.close()
+    report = [
+        f"{url} ({status}):\n  " + "\n  ".join(errors)
+        for url, status, html in documents
+        if (errors := html_checker.errors(html))
+    ]
+    assert not report, "HTML errors (Nu HTML Checker):\n" + "\n".join(report)

@@ -49,6 +49,12 @@ class ClaimForm(FlaskForm):
         self.category.choices = [(c, COST_LABELS[c]) for c in categories]
 
 
+class ResubmitForm(ClaimForm):
+    """A declined claim corrected: the kind of cost stays; the rest can change."""
+
+    category = None
+
+
 class ClaimDecisionForm(FlaskForm):
     reason = TextAreaField(
         _l("Your words to the parent"),

@@ -10,7 +10,7 @@ decide, so twenty presses of the button at once leave one claim."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -181,6 +181,18 @@ def _with_claimed(user, item):
 # --- the claimant's side --------------------------------------------------------------------------------
 
 
+def _check_cost(amount, limit, spent_on):
+    if not 0 < amount <= MAX_AMOUNT:
+        raise RuleError("claims.bad-amount", field="amount")
+    if limit is not None and amount > limit:
+        raise RuleError("claims.over-limit", field="amount")
+    today = utcnow().date()
+    if spent_on > today + timedelta(days=1):
+        raise RuleError("claims.spent-in-future", field="spent_on")
+    if spent_on < today - OLDEST:
+        raise RuleError("claims.spent-too-old", field="spent_on")
+
+
 def submit_claim(user, item, category, amount, spent_on, note, receipt=None):
     """Claim one kind of cost for something taken part in (`item` from `claimable_*`). The
     receipt file is written only once the claim's row is in."""
@@ -188,15 +200,7 @@ def submit_claim(user, item, category, amount, spent_on, note, receipt=None):
         raise RuleError("claims.not-taken-part")
     if category not in item.categories:
         raise RuleError("claims.not-covered", field="category")
-    if not 0 < amount <= MAX_AMOUNT:
-        raise RuleError("claims.bad-amount", field="amount")
-    if item.limit is not None and amount > item.limit:
-        raise RuleError("claims.over-limit", field="amount")
-    today = utcnow().date()
-    if spent_on > today + timedelta(days=1):
-        raise RuleError("claims.spent-in-future", field="spent_on")
-    if spent_on < today - OLDEST:
-        raise RuleError("claims.spent-too-old", field="spent_on")
+    _check_cost(amount, item.limit, spent_on)
     claim = CostClaim(
         user_id=user.id,
         organisation_id=item.organisation_id,
@@ -218,17 +222,54 @@ def submit_claim(user, item, category, amount, spent_on, note, receipt=None):
         claim.receipt_type, claim.receipt_size = receipt.type, len(receipt.data)
     db.session.flush()
     audit(user, "claims.submit", claim, amount=amount, category=category)
+    _tell_specialists(claim, user, item.title)
+    return claim
+
+
+def claim_limit(claim):
+    """The most that can be claimed for one kind of cost here (None: no limit)."""
+    return claim.session.opportunity.cost_limit if claim.session is not None else None
+
+
+def resubmit_claim(user, claim, amount, spent_on, note, receipt=None):
+    """Send a declined claim again, corrected as the organisation asked (a new amount, date,
+    note or receipt). It waits for a decision as a new claim does; the earlier answer stays
+    in the audit trail."""
+    if claim.user_id != user.id:
+        raise RuleError("claims.not-yours")
+    _check_cost(amount, claim_limit(claim), spent_on)
+    _change(
+        claim,
+        DECLINED,
+        status=SUBMITTED,
+        amount=amount,
+        spent_on=spent_on,
+        note=(note or "").strip(),
+        reason="",
+        decided_by_id=None,
+        decided_at=None,
+    )
+    if receipt is not None:
+        claim.receipt_key = receipts.store(receipt)
+        claim.receipt_type, claim.receipt_size = receipt.type, len(receipt.data)
+    db.session.flush()
+    audit(user, "claims.resubmit", claim, amount=amount, new_receipt=receipt is not None)
+    _tell_specialists(claim, user, claim_title(claim), again=True)
+    return claim
+
+
+def _tell_specialists(claim, user, title, again=False):
     for specialist in _specialists(claim.organisation_id):
         notify(
             specialist,
-            "claims.submitted",
+            "claims.resubmitted" if again else "claims.submitted",
             path_for("claims.detail", claim_id=claim.id),
             email_template="claims/submitted",
             actor=user,
             name=user.display_name,
-            title=item.title,
+            title=title,
+            again=again,
         )
-    return claim
 
 
 # --- the organisation's side ------------------------------------------------------------------------------
@@ -324,15 +365,32 @@ def my_claims(user):
 
 
 STATUS_ORDER = {SUBMITTED: 0, APPROVED: 1, DECLINED: 2, PAID: 3}
+CLAIMS_PAGE_SIZE = 30
 
 
-def claims_of(organisation, status=None):
-    """The organisation's claims (one status, or all), those to act on first."""
+def claims_of(organisation, status=None, page=1):
+    """One page of the organisation's claims (one status, or all), those to act on first
+    (a `db.paginate` result)."""
     query = _with_subject(select(CostClaim).where(CostClaim.organisation_id == organisation.id))
     if status:
         query = query.where(CostClaim.status == status)
-    rows = db.session.scalars(query.order_by(CostClaim.created_at.desc(), CostClaim.id.desc())).all()
-    return sorted(rows, key=lambda c: STATUS_ORDER[c.status])
+    return db.paginate(
+        query.order_by(
+            case(STATUS_ORDER, value=CostClaim.status, else_=9), CostClaim.created_at.desc(), CostClaim.id.desc()
+        ),
+        page=page,
+        per_page=CLAIMS_PAGE_SIZE,
+        error_out=False,
+    )
+
+
+def every_claim_of(organisation):
+    """All the organisation's claims in the order they were spent (for the accountant's CSV)."""
+    return db.session.scalars(
+        _with_subject(select(CostClaim).where(CostClaim.organisation_id == organisation.id)).order_by(
+            CostClaim.spent_on, CostClaim.id
+        )
+    ).all()
 
 
 def status_counts(organisation):

@@ -8,16 +8,16 @@ from flask_login import current_user
 from community.audit import audit
 from community.errors import RuleError
 from community.extensions import limiter
-from community.forms import EmptyForm, flash_error, show_error
+from community.forms import EmptyForm, flash_error, page_number, show_error
 from community.involve.access import is_specialist_of
 from community.involve.claims import accountant, forms, receipts, service
-from community.involve.claims.models import APPROVED, SUBMITTED, ClaimStatus
+from community.involve.claims.models import APPROVED, DECLINED, SUBMITTED, ClaimStatus
 from community.models import utcnow
 from community.orgs.service import get_organisation
 from community.security import account_key, succeeded
 
 bp = Blueprint("claims", __name__)
-RECEIPT_FORMS = {"claims.new_for_session", "claims.new_for_event"}
+RECEIPT_FORMS = {"claims.new_for_session", "claims.new_for_event", "claims.resubmit"}
 
 
 @bp.url_value_preprocessor
@@ -102,6 +102,38 @@ def detail(claim_id):
     return render_template("claims/detail.html", claim=claim, decides=decides, title=service.claim_title(claim))
 
 
+@bp.route("/claims/<int:claim_id>/again", methods=["GET", "POST"])
+@limiter.limit("30 per day", key_func=account_key, methods=["POST"], deduct_when=succeeded)
+def resubmit(claim_id):
+    claim, decides = get_claim_for(current_user, claim_id)
+    if claim.user_id != current_user.id:
+        abort(403)
+    if claim.status != DECLINED:
+        flash(_("Only a declined claim can be corrected and sent again."), "error")
+        return redirect(url_for("claims.detail", claim_id=claim.id))
+    form = forms.ResubmitForm(obj=None if request.method == "POST" else claim)
+    if form.validate_on_submit():
+        try:
+            receipt = receipts.read_upload(form.receipt.data)
+            service.resubmit_claim(
+                current_user, claim, form.amount.kopecks, form.spent_on.data, form.note.data, receipt
+            )
+        except RuleError as error:
+            show_error(form, error)
+        else:
+            flash(
+                _("Your corrected claim is sent. The organisation will answer; we will tell you by email."), "success"
+            )
+            return redirect(url_for("claims.detail", claim_id=claim.id))
+    return render_template(
+        "claims/resubmit.html",
+        form=form,
+        claim=claim,
+        title=service.claim_title(claim),
+        limit=service.claim_limit(claim),
+    )
+
+
 @bp.route("/claims/<int:claim_id>/receipt")
 def receipt(claim_id):
     claim, decides = get_claim_for(current_user, claim_id)
@@ -183,7 +215,7 @@ def organisation(slug):
     return render_template(
         "claims/organisation.html",
         organisation=organisation,
-        claims=service.claims_of(organisation, status),
+        claims=service.claims_of(organisation, status, page_number()),
         counts=service.status_counts(organisation),
         status=status,
         title_of=service.claim_title,
