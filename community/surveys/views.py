@@ -9,20 +9,15 @@ from wtforms.fields.choices import SelectChoice
 
 from community.errors import RuleError
 from community.extensions import db, limiter
-from community.forms import EmptyForm, flash_error, show_error
+from community.forms import EmptyForm, flash_error, page_number, show_error
 from community.groups.models import Group
 from community.involve.access import is_specialist_of
 from community.security import account_key, succeeded
 from community.surveys import forms, service
-from community.surveys.models import CHOICE, SCALE, TEXT, Survey
+from community.surveys.models import TEXT, Survey
 from community.voice.access import get_organisation_place
 
 bp = Blueprint("surveys", __name__)
-
-
-def _page():
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and len(page) < 6 and int(page) > 0 else 1
 
 
 @bp.route("/orgs/<slug>/surveys/")
@@ -33,7 +28,7 @@ def organisation(slug):
         "surveys/organisation.html",
         organisation=organisation,
         manages=manages,
-        surveys=service.for_organisation(organisation, _page()) if manages or access.is_admin else None,
+        surveys=service.for_organisation(organisation, page_number()) if manages or access.is_admin else None,
         mine=service.for_parent(current_user, organisation) if access.is_parent else [],
     )
 
@@ -130,7 +125,6 @@ def detail(survey_id):
         else None,
         trend=service.trend(survey) if manages or current_user.is_admin else [],
         groups=service.groups_of(survey),
-        kinds={"scale": SCALE, "choice": CHOICE, "text": TEXT},
     )
 
 

@@ -17,7 +17,7 @@ from community.extensions import db
 from community.groups.models import ACTIVE, LEADER, MEMBER, Group, Membership
 from community.involve.access import is_specialist_of
 from community.orgs.models import Organisation
-from community.voice.models import Suggestion
+from community.voice.models import NEW, Suggestion
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class VoiceAccess:
 
     def can_withdraw(self, suggestion):
         """The author takes back a suggestion nobody has answered yet."""
-        return suggestion.author_id == self.user_id and suggestion.status == "new"
+        return suggestion.author_id == self.user_id and suggestion.status == NEW
 
     def is_author(self, suggestion):
         return suggestion.author_id == self.user_id

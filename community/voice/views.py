@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from community.errors import RuleError
 from community.extensions import limiter
-from community.forms import EmptyForm, flash_error, show_error
+from community.forms import EmptyForm, flash_error, page_number, show_error
 from community.groups.access import access_for as group_access_for
 from community.groups.access import note_admin_read
 from community.security import account_key, succeeded
@@ -18,16 +18,11 @@ from community.voice.models import SuggestionStatus
 bp = Blueprint("voice", __name__)
 
 
-def _page():
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and len(page) < 6 and int(page) > 0 else 1
-
-
 def _list(template_args, group=None, organisation=None, access=None):
     show = request.args.get("show", "open")
     if show not in service.SHOWS:
         show = "open"
-    page = service.suggestions_page(group, organisation, show, _page())
+    page = service.suggestions_page(group, organisation, show, page_number())
     return render_template(
         "voice/list.html",
         group=group,
