@@ -97,10 +97,20 @@ def page(chromium, live_server, html_checker):
         ):
             documents.append((response.url, response.status, response.text()))
 
+    overflowing = []
+
+    def check_width(loaded):
+        """Nothing wider than the phone's screen (no sideways scrolling)."""
+        width = loaded.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if width[0] > width[1]:
+            overflowing.append(f"{loaded.url} is {width[0]} px wide on a {width[1]} px screen")
+
     if html_checker is not None:
         page.on("response", keep_html)
+    page.on("load", check_width)
     yield page
     context.close()
+    assert not overflowing, "\n".join(overflowing)
     report = [
         f"{url} ({status}):\n  " + "\n  ".join(errors)
         for url, status, html in documents
