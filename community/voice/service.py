@@ -123,6 +123,17 @@ def cited_by(post_ids):
     return cited
 
 
+def _organisation_ids(user):
+    """The organisations `user` works for: for the person signed in, the ids that come with
+    the session (auth/viewer.py), so a page asks nothing about organisations; else a query."""
+    from community.auth import viewer
+
+    signed_in = viewer.current()
+    if signed_in is not None and signed_in.user.id == user.id:
+        return list(signed_in.organisation_ids)
+    return select(Specialist.organisation_id).where(Specialist.user_id == user.id)
+
+
 def _answerer_places(user):
     """A condition: the suggestion is one `user` answers (a group they lead, a group their
     organisation supports, or their organisation)."""
@@ -136,7 +147,7 @@ def _answerer_places(user):
             Group.archived_at.is_(None),
         )
     )
-    organisations = select(Specialist.organisation_id).where(Specialist.user_id == user.id)
+    organisations = _organisation_ids(user)
     supported = select(Group.id).where(Group.organisation_id.in_(organisations), Group.archived_at.is_(None))
     return or_(
         Suggestion.group_id.in_(led),
