@@ -52,6 +52,7 @@ def _ensure_instance_dir(app):
 
 
 def register_extensions(app):
+    import community.assessment.models  # noqa: F401
     import community.audit  # noqa: F401  (register the models with the metadata)
     import community.auth.models  # noqa: F401
     import community.events.models  # noqa: F401
@@ -64,6 +65,8 @@ def register_extensions(app):
     import community.notifications.models  # noqa: F401
     import community.orgs.models  # noqa: F401
     import community.series.models  # noqa: F401
+    import community.surveys.models  # noqa: F401
+    import community.voice.models  # noqa: F401
     from community import i18n
     from community.auth.models import AnonymousUser
     from community.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
@@ -105,6 +108,7 @@ def register_url_converters(app):
 
 def register_blueprints(app):
     from community.admin.views import bp as admin_bp
+    from community.assessment.views import bp as assessment_bp
     from community.auth.views import bp as auth_bp
     from community.events.views import bp as events_bp
     from community.groups.feed_views import bp as posts_bp
@@ -118,6 +122,8 @@ def register_blueprints(app):
     from community.notifications.views import bp as notifications_bp
     from community.orgs.views import bp as orgs_bp
     from community.series.views import bp as series_bp
+    from community.surveys.views import bp as surveys_bp
+    from community.voice.views import bp as voice_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -128,6 +134,9 @@ def register_blueprints(app):
     app.register_blueprint(health_bp)
     app.register_blueprint(involve_bp)
     app.register_blueprint(claims_bp)
+    app.register_blueprint(voice_bp)
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(assessment_bp)
     app.register_blueprint(messages_bp, url_prefix="/messages")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(orgs_bp, url_prefix="/orgs")
@@ -182,16 +191,24 @@ def register_jobs(app):
     import community.mutual_help.service  # noqa: F401
     import community.notifications.digest  # noqa: F401
     import community.series.service  # noqa: F401
+    import community.surveys.service  # noqa: F401
+    import community.voice.service  # noqa: F401
 
 
 def register_template_helpers(app):
+    from community.assessment.views import register_template_helpers as register_assessment
     from community.involve.views import register_template_helpers as register_involve
     from community.main.filters import register
     from community.orgs.views import register_template_globals
+    from community.surveys.views import register_template_helpers as register_surveys
+    from community.voice.views import register_template_helpers as register_voice
 
     register(app)
     register_template_globals(app)
     register_involve(app)
+    register_voice(app)
+    register_surveys(app)
+    register_assessment(app)
 
 
 @event.listens_for(Engine, "connect")

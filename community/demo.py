@@ -303,6 +303,9 @@ def seed_demo(config):
     db.session.flush()
     _involvement(known)
     _series(known)
+    _voice(known)
+    _surveys(known)
+    _assessment(known)
     return [email for email, *_ in KNOWN_ACCOUNTS]
 
 
@@ -318,6 +321,25 @@ def _series(known):
     from community.series.demo import seed_series
 
     seed_series(known)
+def _voice(known):
+    """You said — we did (community/voice/demo.py)."""
+    from community.voice.demo import seed_voice
+
+    seed_voice(known)
+
+
+def _surveys(known):
+    """Pulse surveys (community/surveys/demo.py)."""
+    from community.surveys.demo import seed_surveys
+
+    seed_surveys(known)
+
+
+def _assessment(known):
+    """Self-assessment (community/assessment/demo.py)."""
+    from community.assessment.demo import seed_assessment
+
+    seed_assessment(known)
 
 
 def _slug(index):

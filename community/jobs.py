@@ -48,6 +48,8 @@ def after_commit(name, *args):
 
 @event.listens_for(Session, "after_commit")
 def _keep_committed(session):
+    if session.in_nested_transaction():  # a savepoint was released: the outer transaction may still roll back
+        return
     pending = session.info.pop(_PENDING, None)
     if pending:
         session.info.setdefault(_COMMITTED, []).extend(pending)
@@ -55,6 +57,8 @@ def _keep_committed(session):
 
 @event.listens_for(Session, "after_rollback")
 def _drop_rolled_back(session):
+    if session.in_nested_transaction():  # a savepoint rolled back: the outer transaction's jobs still stand
+        return
     session.info.pop(_PENDING, None)
 
 

@@ -34,6 +34,8 @@ SCHEDULE = (
     Every("notifications.digest", 3600, "email the daily and weekly digests due, once per person and period"),
     Every("claims.sweep_receipts", 24 * 3600, "delete receipt files no cost claim refers to any more"),
     Every("series.generate", 6 * 3600, "create the meetings of regular series for the next three months"),
+    Every("surveys.repeat", 24 * 3600, "send the next round of each quarterly survey a quarter after the last"),
+    Every("surveys.taking_part", 24 * 3600, "send “How did taking part feel?” to the people of ended opportunities"),
 )
 
 

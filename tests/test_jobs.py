@@ -43,6 +43,29 @@ def test_a_job_runs_after_the_commit_and_never_after_a_rollback(app):
     assert RAN == ["kept"]
 
 
+def test_a_savepoint_neither_releases_nor_drops_the_jobs_of_its_transaction(app):
+    with app.app_context():
+        after_commit("test.remember", "before")
+        with db.session.begin_nested():
+            after_commit("test.remember", "inside")
+        release_committed()
+        assert RAN == []  # the outer transaction has not committed
+        try:
+            with db.session.begin_nested():
+                raise ValueError
+        except ValueError:
+            pass
+        db.session.rollback()
+        release_committed()
+        assert RAN == []  # ...and now it rolled back: nothing runs
+        after_commit("test.remember", "kept")
+        with db.session.begin_nested():
+            pass
+        db.session.commit()
+        release_committed()
+    assert RAN == ["kept"]
+
+
 def test_an_unknown_job_is_refused_at_once(app):
     with app.app_context(), pytest.raises(KeyError):
         after_commit("no.such.job")

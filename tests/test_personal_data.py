@@ -194,6 +194,33 @@ def zebra(app, make_user):
         choosing.accept(z, choosing.apply(user("member1@example.org"), own, "Хочу"))
         own_session = sessions.add_session(z, own, "Встреча группы", yesterday, yesterday + timedelta(hours=1), "")
         sessions.record_attendance(z, own_session, [user("member1@example.org").id])
+        # You said — we did: Zebra suggests (anonymously), supports member1's suggestion, and as
+        # a leader answers it; member1 supports Zebra's.
+        from community.voice import access as voice_access
+        from community.voice import service as voice
+
+        with app.test_request_context():
+            place = voice_access.access_for(z, group=db.session.get(Group, group_id))
+            suggested = voice.make_suggestion(z, place, f"{WORDS} suggestion", f"{WORDS} why", anonymous=True)
+            m1 = user("member1@example.org")
+            theirs = voice.make_suggestion(m1, voice_access.access_for(m1, group=group), "Собираться по субботам", "")
+            voice.support(z, place, theirs)
+            voice.support(m1, voice_access.access_for(m1, group=group), suggested)
+            voice.answer(z, place, theirs, "heard", "Услышали, обсудим")
+        # Pulse surveys: the foundation asks the Kazan group; Zebra answers (anonymously).
+        from community.surveys import service as surveys
+
+        pulse = surveys.send_survey(
+            user("specialist@example.org"),
+            fond,
+            "Как дела?",
+            "",
+            [("text", "Что добавить?", "")],
+            [group_id],
+            "once",
+            7,
+        )
+        surveys.answer_survey(z, pulse, {pulse.questions[0].id: "Больше встреч"})
         # An audit row about Zebra with a reason.
         groups.remove_member(
             leader,

@@ -41,6 +41,8 @@ from community.mutual_help.models import CLOSED, HelpMessage, HelpRequest, HelpR
 from community.notifications.models import SENDING, Notification, OutboxMessage
 from community.orgs.models import Organisation, Specialist, SpecialistInvitation, SupportOffer
 from community.series.models import EventSeries
+from community.surveys import personal_data as surveys
+from community.voice import personal_data as voice
 
 DELETE, ERASE_TEXT, UNLINK = "delete", "erase text", "unlink"
 
@@ -101,6 +103,17 @@ HOLDINGS = (
     Holding("cost_claim", "user_id", DELETE, "cost_claims"),
     Holding("cost_claim", "decided_by_id", UNLINK, "your_actions"),
     Holding("cost_claim", "paid_by_id", UNLINK, "your_actions"),
+    # You said — we did (community/voice/personal_data.py).
+    Holding("suggestion", "author_id", DELETE, "suggestions"),
+    Holding("suggestion_support", "user_id", DELETE, "suggestions_supported"),
+    Holding("suggestion_answer", "answered_by_id", UNLINK, "your_actions"),
+    # Pulse surveys (community/surveys/personal_data.py): who answered, never what.
+    Holding("survey", "created_by_id", UNLINK, "your_actions"),
+    Holding("survey_ballot", "user_id", DELETE, "surveys_answered"),
+    # Self-assessment (community/assessment/): the organisation's ratings are its record.
+    Holding("assessment_round", "opened_by_id", UNLINK, "your_actions"),
+    Holding("assessment_rating", "rated_by_id", UNLINK, "your_actions"),
+    Holding("assessment_ballot", "user_id", DELETE, "surveys_answered"),
 )
 # Details in audit rows that are someone's personal data (addresses, a leader's reasons).
 AUDIT_PERSONAL_KEYS = ("email", "old", "new", "reason")
@@ -136,6 +149,8 @@ def export(user):
     sections.update(_messages_part(user))
     sections.update(_organisations_part(user))
     sections.update(involvement.export_part(user))
+    sections.update(voice.export_part(user))
+    sections.update(surveys.export_part(user))
     sections["your_actions"] = _actions(uid)
     sections["security_record"] = [
         {"at": _iso(e.at), "action": e.action, "by_you": e.actor_id == uid}
@@ -362,6 +377,8 @@ _ACTIONS = (
     ("declared a break of a group", HealthBreak.created_by_id, HealthBreak.created_at),
     ("planned a regular meeting", EventSeries.created_by_id, EventSeries.created_at),
     *involvement.ACTIONS,
+    *voice.ACTIONS,
+    *surveys.ACTIONS,
 )
 
 
@@ -435,7 +452,8 @@ def erase(user):
         recount(event)
 
     involvement.erase_part(user)
-    forget_actor(user, _pages_of(uid))
+    forget_actor(user, _pages_of(uid) + voice.pages_of(uid))
+    voice.erase_part(user)
     _erase_groups_part(uid)
     _erase_help_part(uid)
     db.session.execute(

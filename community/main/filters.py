@@ -70,6 +70,8 @@ def _states():
     from community.involve.models import ApplicationStatus, OpportunityStatus
     from community.mutual_help.models import HelpKind, HelpStatus
     from community.orgs.models import SupportStatus
+    from community.surveys.models import QuestionKind, Repeat, SurveyKind
+    from community.voice.models import SuggestionStatus
 
     states = (
         EventStatus,
@@ -86,6 +88,10 @@ def _states():
         HelpKind,
         HelpStatus,
         SupportStatus,
+        SuggestionStatus,
+        SurveyKind,
+        QuestionKind,
+        Repeat,
     )
     return {state.__name__: state for state in states}
 

@@ -47,6 +47,13 @@ TEXTS = {
     "claims.approved": lambda d: _("Your cost claim for “%(title)s” is approved.", **d),
     "claims.declined": lambda d: _("Your cost claim for “%(title)s” is declined. See why.", **d),
     "claims.paid": lambda d: _("Your cost claim for “%(title)s” is paid.", **d),
+    "surveys.new": lambda d: _("%(org)s asks a few short questions: “%(title)s”.", **d),
+    "voice.new": lambda d: _("A new suggestion to %(group)s: “%(title)s”.", **d),
+    "voice.heard": lambda d: _("Your suggestion “%(title)s” is heard.", **d),
+    "voice.considering": lambda d: _("Your suggestion “%(title)s” is being considered.", **d),
+    "voice.doing": lambda d: _("Your suggestion “%(title)s” is being put into practice.", **d),
+    "voice.done": lambda d: _("Done: “%(title)s”. See what changed.", **d),
+    "voice.not_possible": lambda d: _("“%(title)s” is not possible for now. See why.", **d),
 }
 
 

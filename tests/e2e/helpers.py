@@ -48,3 +48,47 @@ def assert_accessible(page):
         for v in violations
     )
     assert not violations, f"axe violations on {page.url}:\n{report}"
+
+
+def screens(live_server, page, contexts, locale, width):
+    """For flows where several people act: every account now reads `locale`, and
+    `open_screen(email)` gives a logged-in window of `width` px (closed with `contexts`, which
+    then fails if a page it loaded was wider than the screen).
+    Returns `(t, open_screen)`, `t` translating as the app shows text in `locale`."""
+    from community.auth.models import User
+    from community.extensions import db
+
+    app, base = live_server.app, live_server.url
+
+    def t(text, **values):
+        return translate(app, text, locale, **values)
+
+    with work(app):
+        for person in db.session.scalars(db.select(User)):
+            person.locale = locale
+
+    overflowing = []
+
+    def check_width(loaded):
+        """Nothing wider than the screen (no sideways scrolling), as for the `page` fixture."""
+        scroll, inner = loaded.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > inner:
+            overflowing.append(f"{loaded.url} is {scroll} px wide on a {inner} px screen")
+
+    def all_fit():
+        assert not overflowing, "\n".join(overflowing)
+
+    contexts.callback(all_fit)
+
+    def open_screen(email):
+        context = contexts.enter_context(
+            page.context.browser.new_context(
+                viewport={"width": width, "height": 900}, locale=f"{locale}-RU", base_url=base
+            )
+        )
+        screen = context.new_page()
+        screen.on("load", check_width)
+        log_in(screen, t, email, base)
+        return screen
+
+    return t, open_screen

@@ -1,0 +1,1 @@
+"""Self-assessment: the organisation and its parents rate the same statements of the framework."""

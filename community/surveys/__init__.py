@@ -1,0 +1,1 @@
+"""Pulse surveys: short anonymous surveys an organisation sends to its groups, once or every quarter."""

@@ -1,0 +1,1 @@
+"""You said — we did: members' suggestions to their group or organisation, and the answers."""
