@@ -63,6 +63,8 @@ def register_extensions(app):
     import community.mutual_help.models  # noqa: F401
     import community.notifications.models  # noqa: F401
     import community.orgs.models  # noqa: F401
+    import community.safety.models  # noqa: F401
+    import community.thanks.models  # noqa: F401
     from community import i18n
     from community.auth.models import AnonymousUser
     from community.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
@@ -116,6 +118,8 @@ def register_blueprints(app):
     from community.mutual_help.views import bp as help_bp
     from community.notifications.views import bp as notifications_bp
     from community.orgs.views import bp as orgs_bp
+    from community.safety.views import bp as safety_bp
+    from community.thanks.views import bp as thanks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -130,6 +134,8 @@ def register_blueprints(app):
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(orgs_bp, url_prefix="/orgs")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(safety_bp)
+    app.register_blueprint(thanks_bp)
 
 
 def register_hooks(app):
@@ -187,6 +193,11 @@ def register_template_helpers(app):
     register(app)
     register_template_globals(app)
     register_involve(app)
+    from community.safety.views import register_template_helpers as register_safety
+    from community.thanks.views import register_template_helpers as register_thanks
+
+    register_safety(app)
+    register_thanks(app)
 
 
 @event.listens_for(Engine, "connect")

@@ -84,6 +84,8 @@ MATRIX = [
     ("POST", "/groups/{slug}/posts/{member_post}/hide", MODERATORS_302),
     ("POST", "/groups/{slug}/posts/{member_post}/unhide", MODERATORS_302),
     ("POST", "/groups/{slug}/posts/{post}/comments/{member_comment}/hide", MODERATORS_302),
+    ("POST", "/groups/{slug}/posts/{post}/pin", LEADERS_302),
+    ("POST", "/groups/{slug}/posts/{post}/unpin", LEADERS_302),
     ("POST", "/notifications/read", SIGNED_IN_302),
 ]
 

@@ -46,11 +46,22 @@ TEXTS = {
     "claims.approved": lambda d: _("Your cost claim for “%(title)s” is approved.", **d),
     "claims.declined": lambda d: _("Your cost claim for “%(title)s” is declined. See why.", **d),
     "claims.paid": lambda d: _("Your cost claim for “%(title)s” is paid.", **d),
+    "safety.reported": lambda d: _("A member reported something in %(group)s. Please have a look.", **d),
+    "safety.hidden": lambda d: _hidden(d),
 }
 
 
+def _hidden(data):
+    """What of mine was hidden, and why (the labels of the report's kind and reason)."""
+    from community.safety.forms import KIND_LABELS, REASON_LABELS
+
+    what = KIND_LABELS.get(data.get("item"), KIND_LABELS["post"])
+    why = REASON_LABELS.get(data.get("why"), REASON_LABELS["other"])
+    return _("Your %(what)s was hidden by the moderators. Why: %(why)s.", what=what, why=why)
+
+
 # The only values a stored notice keeps (what the sentences above use).
-STORED_KEYS = frozenset({"name", "group", "title", "role", "org"})
+STORED_KEYS = frozenset({"name", "group", "title", "role", "org", "item", "why"})
 
 
 def render(notification):
