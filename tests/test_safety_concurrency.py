@@ -76,7 +76,6 @@ def test_two_leaders_hiding_at_once_tell_the_author_once(app, make_user, mailbox
         from community.groups import service as groups
         from community.groups.models import Membership
 
-        group = db.session.get(Group, ids["group_id"])
         helper = db.session.scalar(select(Membership).where(Membership.user_id == user("member3@example.org").id))
         groups.make_leader(user("leader@example.org"), helper)
     with app.test_request_context(), work(app):
