@@ -302,7 +302,15 @@ def seed_demo(config):
         _help(rng, group, leader, members, started, now, index, joined)
     db.session.flush()
     _involvement(known)
+    _safety(known)
     return [email for email, *_ in KNOWN_ACCOUNTS]
+
+
+def _safety(known):
+    """Pinned announcements, “спасибо”, reports (community/safety/demo.py)."""
+    from community.safety.demo import seed_safety
+
+    seed_safety(known)
 
 
 def _involvement(known):

@@ -34,7 +34,6 @@ class ReportForm(FlaskForm):
         _l("Anything the leaders should know (optional)"),
         filters=[stripped],
         validators=[Optional(), Length(max=1000, message=_l("At most 1000 characters."))],
-        description=_l("The author is not told who reported."),
         render_kw={"rows": 3},
     )
 
