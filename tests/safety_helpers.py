@@ -9,7 +9,7 @@ from community.groups.models import Group
 from community.messages import service as messages
 from community.mutual_help import service as help_service
 from community.mutual_help.models import HelpResponse
-from tests.conftest import work
+from tests.conftest import Browser, work
 from tests.events_helpers import build_group, user
 
 
@@ -56,3 +56,10 @@ def t(app, text, **values):
 
     with app.test_request_context(), force_locale("ru"):
         return str(escape(gettext(text, **values)))
+
+
+def signed_in(app, email):
+    """A browser logged in as `email`."""
+    browser = Browser(app.test_client())
+    browser.login(email)
+    return browser

@@ -18,18 +18,12 @@ from community.safety.models import Block, Report
 from community.safety.nudge import CHILD_DATA, PHONE, concerns
 from tests.conftest import PASSWORD, Browser
 from tests.events_helpers import user
-from tests.safety_helpers import build_safety_world, t
+from tests.safety_helpers import build_safety_world, signed_in, t
 
 
 @pytest.fixture
 def world(app, make_user, mailbox):
     return build_safety_world(app, make_user)
-
-
-def signed_in(app, email):
-    browser = Browser(app.test_client())
-    browser.login(email)
-    return browser
 
 
 def report(browser, kind, item_id, reason="insult", note=""):

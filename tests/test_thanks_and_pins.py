@@ -9,20 +9,14 @@ from community.groups import feed
 from community.groups.access import access_for
 from community.groups.models import Group, Post
 from community.thanks.models import Thanks
-from tests.conftest import Browser, work
+from tests.conftest import work
 from tests.events_helpers import user
-from tests.safety_helpers import build_safety_world, t
+from tests.safety_helpers import build_safety_world, signed_in, t
 
 
 @pytest.fixture
 def world(app, make_user, mailbox):
     return build_safety_world(app, make_user)
-
-
-def signed_in(app, email):
-    browser = Browser(app.test_client())
-    browser.login(email)
-    return browser
 
 
 def announcements(app, group_id, count):
