@@ -69,6 +69,7 @@ def _states():
     from community.involve.models import ApplicationStatus, OpportunityStatus
     from community.mutual_help.models import HelpKind, HelpStatus
     from community.orgs.models import SupportStatus
+    from community.safety.models import ItemKind, ReportStatus
 
     states = (
         EventStatus,
@@ -85,6 +86,8 @@ def _states():
         HelpKind,
         HelpStatus,
         SupportStatus,
+        ItemKind,
+        ReportStatus,
     )
     return {state.__name__: state for state in states}
 

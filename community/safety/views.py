@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from community.errors import RuleError
 from community.extensions import limiter
-from community.forms import EmptyForm, flash_error, show_error
+from community.forms import EmptyForm, flash_error, page_number, show_error
 from community.groups.access import access_for, get_group_for
 from community.safety import forms, service
 from community.safety.items import can_read, load_item, load_items
@@ -16,11 +16,6 @@ from community.security import account_key, admin_required, safe_next
 
 bp = Blueprint("safety", __name__)
 KINDS = "any(" + ", ".join(ItemKind) + ")"
-
-
-def _page():
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
 
 
 def _status():
@@ -60,7 +55,7 @@ def group_reports(slug):
     """The group's reports for its leaders: open ones to decide, and what was decided."""
     group, access = get_group_for(current_user, slug, need="moderate")
     status = _status()
-    reports = service.group_reports(group, status, _page())
+    reports = service.group_reports(group, status, page_number())
     return render_template(
         "safety/group_reports.html",
         group=group,
@@ -76,7 +71,7 @@ def group_reports(slug):
 def group_log(slug):
     """Every moderation step in the group, for its leaders (from the audit trail)."""
     group, access = get_group_for(current_user, slug, need="moderate")
-    page = _page()
+    page = page_number()
     rows, has_more = service.moderation_log(group, page)
     return render_template(
         "safety/log.html", group=group, access=access, rows=rows, page=page, has_more=has_more, **_labels()
@@ -145,7 +140,7 @@ def dismiss(report_id):
 def admin_reports():
     """Every report of the installation, and the suspended accounts."""
     status = _status()
-    reports = service.all_reports(status, _page())
+    reports = service.all_reports(status, page_number())
     return render_template(
         "safety/admin_reports.html",
         reports=reports,
