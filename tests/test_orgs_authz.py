@@ -112,10 +112,10 @@ def test_every_orgs_and_admin_route_is_in_the_matrix(app):
         for method, template, _data, _expected in MATRIX
     }
     for rule in app.url_map.iter_rules():
-        # The organisation's health dashboard, opportunities and claims have their own matrices
-        # (test_health_authz.py, test_involve_authz.py).
+        # The organisation's health dashboard, opportunities and claims, and the admins' reports
+        # have their own matrices (test_health_authz.py, test_involve_authz.py, test_safety_authz.py).
         if rule.rule.startswith(("/orgs/", "/admin/")) and not rule.endpoint.startswith(
-            ("health.", "involve.", "claims.")
+            ("health.", "involve.", "claims.", "safety.")
         ):
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (rule.endpoint, method) in covered, f"{method} {rule.rule} is missing from the matrix"

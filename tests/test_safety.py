@@ -145,6 +145,8 @@ def test_private_messages_are_reported_to_admins_only(app, world, make_user, mai
         assert db.session.get(Message, world["message"]).hidden_at is not None
     thread = signed_in(app, "member1@example.org").get(f"/messages/with/{world['author']}").get_data(as_text=True)
     assert "Купите" not in thread and t(app, "Hidden by the moderators.") in thread
+    inbox = signed_in(app, "member1@example.org").get("/messages/").get_data(as_text=True)
+    assert "Купите" not in inbox and t(app, "Hidden by the moderators.") in inbox
     [mail] = [
         m
         for m in mailbox.to("member2@example.org")
