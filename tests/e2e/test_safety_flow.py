@@ -26,7 +26,7 @@ PHONE_POST = "Отдам коляску, звоните +7 912 345-67-89"
 
 
 @pytest.mark.parametrize("locale, width", [("ru", 360), ("en", 1280)])
-def test_report_hide_pin_thank_and_suspend(live_server, page, make_user, mailbox, locale, width):
+def test_report_hide_pin_thank_and_suspend(live_server, page, html_checker, make_user, mailbox, locale, width):
     app, base = live_server.app, live_server.url
 
     def t(text, **values):
@@ -47,6 +47,18 @@ def test_report_hide_pin_thank_and_suspend(live_server, page, make_user, mailbox
         for person in db.session.scalars(db.select(User)):
             person.locale = locale
 
+    documents, overflowing = [], []
+
+    def keep_html(response):
+        html = "text/html" in response.headers.get("content-type", "")
+        if response.request.resource_type == "document" and html and not 300 <= response.status < 400:
+            documents.append((response.url, response.text()))
+
+    def check_width(loaded):
+        scroll, screen = loaded.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > screen:
+            overflowing.append(f"{loaded.url} is {scroll} px wide on a {screen} px screen")
+
     with ExitStack() as contexts:
 
         def open_screen(email):
@@ -56,6 +68,10 @@ def test_report_hide_pin_thank_and_suspend(live_server, page, make_user, mailbox
                 )
             )
             screen = context.new_page()
+            # Every page each person sees is valid HTML and fits the screen, as the `page` fixture checks.
+            if html_checker is not None:
+                screen.on("response", keep_html)
+            screen.on("load", check_width)
             log_in(screen, t, email, base)
             return screen
 
@@ -143,3 +159,10 @@ def test_report_hide_pin_thank_and_suspend(live_server, page, make_user, mailbox
             )
         )
         assert_accessible(author)
+
+    assert not overflowing, "\n".join(overflowing)
+    if html_checker is not None:
+        report = [
+            f"{url}:\n  " + "\n  ".join(errors) for url, html in documents if (errors := html_checker.errors(html))
+        ]
+        assert not report, "HTML errors (Nu HTML Checker):\n" + "\n".join(report)
