@@ -64,8 +64,10 @@ def register_extensions(app):
     import community.mutual_help.models  # noqa: F401
     import community.notifications.models  # noqa: F401
     import community.orgs.models  # noqa: F401
+    import community.safety.models  # noqa: F401
     import community.series.models  # noqa: F401
     import community.surveys.models  # noqa: F401
+    import community.thanks.models  # noqa: F401
     import community.voice.models  # noqa: F401
     from community import i18n
     from community.auth.models import AnonymousUser
@@ -121,8 +123,10 @@ def register_blueprints(app):
     from community.mutual_help.views import bp as help_bp
     from community.notifications.views import bp as notifications_bp
     from community.orgs.views import bp as orgs_bp
+    from community.safety.views import bp as safety_bp
     from community.series.views import bp as series_bp
     from community.surveys.views import bp as surveys_bp
+    from community.thanks.views import bp as thanks_bp
     from community.voice.views import bp as voice_bp
 
     app.register_blueprint(main_bp)
@@ -142,6 +146,8 @@ def register_blueprints(app):
     app.register_blueprint(orgs_bp, url_prefix="/orgs")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(series_bp)
+    app.register_blueprint(safety_bp)
+    app.register_blueprint(thanks_bp)
 
 
 def register_hooks(app):
@@ -209,6 +215,11 @@ def register_template_helpers(app):
     register_voice(app)
     register_surveys(app)
     register_assessment(app)
+    from community.safety.views import register_template_helpers as register_safety
+    from community.thanks.views import register_template_helpers as register_thanks
+
+    register_safety(app)
+    register_thanks(app)
 
 
 @event.listens_for(Engine, "connect")

@@ -306,7 +306,15 @@ def seed_demo(config):
     _voice(known)
     _surveys(known)
     _assessment(known)
+    _safety(known)
     return [email for email, *_ in KNOWN_ACCOUNTS]
+
+
+def _safety(known):
+    """Pinned announcements, “спасибо”, reports (community/safety/demo.py)."""
+    from community.safety.demo import seed_safety
+
+    seed_safety(known)
 
 
 def _involvement(known):
@@ -321,6 +329,8 @@ def _series(known):
     from community.series.demo import seed_series
 
     seed_series(known)
+
+
 def _voice(known):
     """You said — we did (community/voice/demo.py)."""
     from community.voice.demo import seed_voice

@@ -34,6 +34,9 @@ MESSAGES = {
     "auth.new-email-taken": _l("This email address is already used by another account."),
     "auth.wrong-password": _l("The password is not right."),
     "auth.same-email": _l("This is already your email address."),
+    "auth.suspended": _l(
+        "This account is suspended by the Krug admins. If you think this is a mistake, please answer the email we sent you."
+    ),
     "auth.last-leader": _l(
         "You are the only leader of a group. Please make another member a leader, or archive the group, first."
     ),
@@ -60,6 +63,21 @@ MESSAGES = {
     "posts.leaders-only": _l("Only leaders can post announcements and decisions."),
     "posts.not-yours": _l("Only the author can change this."),
     "posts.hidden": _l("This post is hidden by the leaders; replies are closed."),
+    "posts.pin-limit": _l("Three posts are pinned already. Unpin one first."),
+    # keeping the group safe
+    "safety.cannot-report": _l("You can report what you can read in your groups and messages."),
+    "safety.own-item": _l("This is yours: you can edit or delete it instead."),
+    "safety.bad-reason": _l("Please choose a reason from the list."),
+    "safety.already-reported": _l("You have already reported this. The leaders will look at it."),
+    "safety.already-decided": _l("Someone has already dealt with this report."),
+    "safety.item-gone": _l("This was deleted in the meantime. You can dismiss the report."),
+    "safety.block-self": _l("You cannot block yourself."),
+    "safety.suspend-self": _l("You cannot suspend your own account."),
+    "safety.already-suspended": _l("This account is already suspended."),
+    "safety.not-suspended": _l("This account is not suspended."),
+    "messages.blocked": _l("You cannot write to this person."),
+    "thanks.own": _l("This is yours: others can say thank you for it."),
+    "thanks.cannot": _l("Only members of the group can say thank you here."),
     # organisations
     "orgs.slug-invalid": _l("Use lowercase latin letters, digits and hyphens, for example rodnik-kazan."),
     "orgs.slug-taken": _l("This address is already used by another organisation. Please choose another."),

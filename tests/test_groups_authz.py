@@ -85,6 +85,8 @@ MATRIX = [
     ("POST", "/groups/{slug}/posts/{member_post}/unhide", MODERATORS_302),
     ("POST", "/groups/{slug}/posts/{post}/comments/{member_comment}/hide", MODERATORS_302),
     ("POST", "/groups/{slug}/mute", expect(302, 404, 404, 302, 302, 302, 404, 403)),
+    ("POST", "/groups/{slug}/posts/{post}/pin", LEADERS_302),
+    ("POST", "/groups/{slug}/posts/{post}/unpin", LEADERS_302),
     ("POST", "/notifications/read", SIGNED_IN_302),
 ]
 

@@ -221,6 +221,28 @@ def zebra(app, make_user):
             7,
         )
         surveys.answer_survey(z, pulse, {pulse.questions[0].id: "Больше встреч"})
+        # Keeping the group safe: Zebra reports a post and is reported; as a leader dismisses a
+        # report; blocks someone and is blocked; says спасибо; as an admin hides a help answer
+        # and a private message, and suspends an account.
+        from community.safety import service as safety
+        from community.safety.items import load_item
+        from community.thanks import service as thanks
+
+        with app.test_request_context():
+            news = feed.create_post(leader, group, access_for(leader, group), "discussion", "Новости", "Текст")
+        with app.test_request_context():
+            safety.report_item(z, load_item("post", news.id), "other", f"{WORDS} report")
+            thanks.thank_post(z, news)
+            safety.block(z, user("member1@example.org"))
+        with app.test_request_context():
+            about_zebra = safety.report_item(leader, load_item("post", answered.id), "insult")
+            safety.block(user("member2@example.org"), z)
+        with app.test_request_context():
+            safety.dismiss(z, about_zebra)
+            safety.hide_item(z, load_item("help_answer", answer.id), "other")
+            note = messages.send_message(leader, z, "Реклама")
+            safety.hide_item(z, load_item("message", note.id), "advertising")
+            safety.suspend(z, user("applicant@example.org"), "спам")
         # An audit row about Zebra with a reason.
         groups.remove_member(
             leader,

@@ -61,6 +61,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     experience_years: Mapped[int | None]
     # Secret for the private calendar feed of my events; reset by the user.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    # Suspended by an admin: cannot sign in (community/safety); the reason is in the audit.
+    suspended_at: Mapped[datetime | None]
+    suspended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     sessions: Mapped[list["UserSession"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -70,6 +73,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     def email_verified(self):
         return self.email_verified_at is not None
 
+    @property
+    def is_suspended(self):
+        return self.suspended_at is not None
+
     def __repr__(self):
         return f"<User {self.id} {self.email}>"
 
@@ -78,6 +85,7 @@ class AnonymousUser(AnonymousUserMixin):
     """A visitor: answers every permission question with no."""
 
     is_admin = False
+    is_suspended = False
     email_verified = False
     display_name = ""
 

@@ -40,6 +40,7 @@ from community.models import utcnow
 from community.mutual_help.models import CLOSED, HelpMessage, HelpRequest, HelpResponse, HelpSubscription
 from community.notifications.models import SENDING, Notification, OutboxMessage
 from community.orgs.models import Organisation, Specialist, SpecialistInvitation, SupportOffer
+from community.safety import personal_data as safety
 from community.series.models import EventSeries
 from community.surveys import personal_data as surveys
 from community.voice import personal_data as voice
@@ -114,6 +115,17 @@ HOLDINGS = (
     Holding("assessment_round", "opened_by_id", UNLINK, "your_actions"),
     Holding("assessment_rating", "rated_by_id", UNLINK, "your_actions"),
     Holding("assessment_ballot", "user_id", DELETE, "surveys_answered"),
+    # Keeping groups safe, and “спасибо” (community/safety/personal_data.py).
+    Holding("user", "suspended_by_id", UNLINK, "your_actions"),
+    Holding("report", "reporter_id", DELETE, "reports"),
+    Holding("report", "author_id", UNLINK, "reports_about_you"),
+    Holding("report", "decided_by_id", UNLINK, "your_actions"),
+    Holding("help_response", "hidden_by_id", UNLINK, "your_actions"),
+    Holding("help_message", "hidden_by_id", UNLINK, "your_actions"),
+    Holding("message", "hidden_by_id", UNLINK, "your_actions"),
+    Holding("block", "blocker_id", DELETE, "blocked"),
+    Holding("block", "blocked_id", DELETE, "blocked"),
+    Holding("thanks", "user_id", DELETE, "thanks_given"),
 )
 # Details in audit rows that are someone's personal data (addresses, a leader's reasons).
 AUDIT_PERSONAL_KEYS = ("email", "old", "new", "reason")
@@ -151,6 +163,7 @@ def export(user):
     sections.update(involvement.export_part(user))
     sections.update(voice.export_part(user))
     sections.update(surveys.export_part(user))
+    sections.update(safety.export_part(user))
     sections["your_actions"] = _actions(uid)
     sections["security_record"] = [
         {"at": _iso(e.at), "action": e.action, "by_you": e.actor_id == uid}
@@ -180,6 +193,7 @@ def _account(user):
         "experience_years": user.experience_years,
         "has_calendar_feed": user.calendar_token is not None,
         "is_admin": user.is_admin,
+        "suspended_at": _iso(user.suspended_at),
         "consent": {"given_at": _iso(user.consent_at), "text_version": user.consent_version},
     }
 
@@ -379,6 +393,7 @@ _ACTIONS = (
     *involvement.ACTIONS,
     *voice.ACTIONS,
     *surveys.ACTIONS,
+    *safety.ACTIONS,
 )
 
 

@@ -157,6 +157,9 @@ def authenticate(email_address, password):
     if not check_password_hash(user.password_hash, password):
         audit(None, "auth.login_failed", user, known_account=True)
         return None
+    if user.suspended_at is not None:
+        audit(None, "auth.login_suspended", user)
+        raise RuleError("auth.suspended")
     if not user.password_hash.startswith(current_app.config["PASSWORD_HASH_METHOD"] + "$"):
         user.password_hash = hash_password(password)
     audit(user, "auth.login", user)
@@ -196,6 +199,11 @@ def end_all_sessions(user):
     count = _end_sessions(UserSession.user_id == user.id)
     audit(user, "sessions.end_all", user, count=count)
     return count
+
+
+def end_sessions_of(user):
+    """Sign out every browser of `user` at once (an admin suspended the account)."""
+    return _end_sessions(UserSession.user_id == user.id)
 
 
 def end_device(user, session_id):

@@ -47,5 +47,7 @@ def load_user(user_id):
     if not token or not str(user_id).isdigit():
         return None
     found = viewer.find_viewer(int(user_id), token)
+    if found is not None and found.user.suspended_at is not None:
+        found = None  # suspended by an admin: its sessions end, and none is honoured meanwhile
     g.viewer = found
     return found.user if found else None

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.auth import devices, forms, service, sessions, viewer
-from community.errors import RuleError
+from community.errors import RuleError, message_for
 from community.extensions import limiter
 from community.forms import EmptyForm, flash_error, show_error
 from community.security import public, safe_next
@@ -49,7 +49,7 @@ def verify_email(token):
     except RuleError as error:
         flash_error(error)
         return redirect(url_for("auth.account") if current_user.is_authenticated else url_for("auth.login"))
-    if first_time and not current_user.is_authenticated:
+    if first_time and not current_user.is_authenticated and not user.is_suspended:
         sessions.sign_in(user, request.user_agent.string)
         flash(_("Thank you! Your email %(email)s is confirmed. Welcome to Krug!", email=user.email), "success")
         return redirect(url_for("main.index"))
@@ -76,10 +76,14 @@ def login():
         return redirect(next_url)
     form = forms.LoginForm()
     if form.validate_on_submit():
-        user = service.authenticate(form.email.data, form.password.data)
+        try:
+            user = service.authenticate(form.email.data, form.password.data)
+        except RuleError as error:  # suspended by an admin
+            user = False
+            form.password.errors.append(message_for(error))
         if user is None:
             form.password.errors.append(_("The email or the password is not right."))
-        else:
+        elif user:
             sessions.sign_in(user, request.user_agent.string)
             return redirect(next_url)
     return render_template("auth/login.html", form=form, next=next_url)
@@ -117,6 +121,9 @@ def reset_password(token):
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
         user = service.reset_password(token, form.password.data)
+        if user.is_suspended:
+            flash(message_for("auth.suspended"), "error")
+            return redirect(url_for("auth.login"))
         sessions.sign_in(user, request.user_agent.string)
         flash(_("Your new password is saved. You are logged in."), "success")
         return redirect(url_for("main.index"))

@@ -17,15 +17,60 @@ PAGE_SIZE = 20
 KINDS = (DISCUSSION, ANNOUNCEMENT, DECISION)
 
 
+PIN_LIMIT = 3
+
+
 def latest_posts(group, page=1, include_hidden=False):
-    """One page of the feed, newest first, authors loaded in the same query."""
-    query = select(Post).where(Post.group_id == group.id).options(joinedload(Post.author))
+    """One page of the feed, newest first, authors loaded in the same query (pinned posts
+    stand above the feed instead, see `pinned_posts`)."""
+    query = select(Post).where(Post.group_id == group.id, Post.pinned_at.is_(None)).options(joinedload(Post.author))
     if not include_hidden:
         query = query.where(Post.hidden_at.is_(None))
     rows = db.session.scalars(
         query.order_by(Post.created_at.desc(), Post.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
     ).all()
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def pinned_posts(group):
+    """What the leaders keep on top of the feed (at most `PIN_LIMIT`), last pinned first."""
+    return db.session.scalars(
+        select(Post)
+        .where(Post.group_id == group.id, Post.pinned_at.is_not(None), Post.hidden_at.is_(None))
+        .options(joinedload(Post.author))
+        .order_by(Post.pinned_at.desc(), Post.id.desc())
+    ).all()
+
+
+def pin_post(actor, post):
+    """A leader keeps a post on top. The limit holds under concurrent pins: the count and the
+    change happen under the group's row lock (SQLite: its single writer)."""
+    from community.groups.service import lock_group
+
+    lock_group(post.group)
+    db.session.refresh(post)
+    if post.hidden_at is not None:
+        raise RuleError("posts.hidden")
+    if post.pinned_at is not None:
+        return
+    pinned = db.session.scalar(
+        select(func.count(Post.id)).where(
+            Post.group_id == post.group_id, Post.pinned_at.is_not(None), Post.hidden_at.is_(None)
+        )
+    )
+    if pinned >= PIN_LIMIT:
+        raise RuleError("posts.pin-limit")
+    post.pinned_at = utcnow()
+    audit(actor, "moderation.pin", post.group, post_id=post.id)
+    db.session.flush()
+
+
+def unpin_post(actor, post):
+    if post.pinned_at is None:
+        return
+    post.pinned_at = None
+    audit(actor, "moderation.unpin", post.group, post_id=post.id)
+    db.session.flush()
 
 
 def decisions(group):
@@ -126,6 +171,7 @@ def hide_post(actor, post):
     """A leader (or an admin) hides a post from the feed; audited."""
     post.hidden_at = utcnow()
     post.hidden_by_id = actor.id
+    post.pinned_at = None
     audit(actor, "post.hide", post, group_id=post.group_id)
     db.session.flush()
 

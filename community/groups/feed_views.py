@@ -117,6 +117,27 @@ def moderate(slug, post_id, action):
     return redirect(url_for("posts.detail", slug=slug, post_id=post.id))
 
 
+@bp.post("/<slug>/posts/<int:post_id>/<any(pin, unpin):action>")
+def pin(slug, post_id, action):
+    """Leaders keep up to three posts on top of the feed."""
+    group, access = get_group_for(current_user, slug, need="manage")
+    post = _post_or_404(group, post_id, access)
+    if EmptyForm().validate_on_submit():
+        try:
+            if action == "pin":
+                feed.pin_post(current_user, post)
+            else:
+                feed.unpin_post(current_user, post)
+        except RuleError as error:
+            flash_error(error)
+        else:
+            flash(
+                _("The post is pinned on top of the feed.") if action == "pin" else _("The post is unpinned."),
+                "success",
+            )
+    return redirect(url_for("posts.detail", slug=slug, post_id=post.id))
+
+
 def _comment_or_404(group, post_id, comment_id, access):
     post = _post_or_404(group, post_id, access)
     comment = feed.get_comment(post, comment_id)

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from community.forms import ChoiceField, no_markup, stripped
 from community.groups.models import APPROVAL, ENGAGEMENT_ROLES, OPEN
 from community.i18n import timezone_choices
+from community.safety.nudge import PrivacyNudge
 
 CHILD_DATA_WARNING = _l(
     "Please do not write children's names, diagnoses, addresses or other details that could identify a child."
@@ -136,7 +137,8 @@ class HandOverForm(FlaskForm):
     )
 
 
-class PostForm(FlaskForm):
+class PostForm(PrivacyNudge, FlaskForm):
+    NUDGE_FIELDS = ("title", "body", "members_said")
     kind = RadioField(
         _l("What kind of post"),
         choices=[
@@ -173,7 +175,8 @@ class PostForm(FlaskForm):
     )
 
 
-class CommentForm(FlaskForm):
+class CommentForm(PrivacyNudge, FlaskForm):
+    NUDGE_FIELDS = ("body",)
     body = TextAreaField(
         _l("Your reply"),
         filters=[stripped],

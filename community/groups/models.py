@@ -206,6 +206,8 @@ class Post(TimestampMixin, db.Model):
     hidden_at: Mapped[datetime | None]
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     comment_count: Mapped[int] = mapped_column(default=0)
+    # Pinned by a leader: shown above the feed (at most three per group, see feed.pin_post).
+    pinned_at: Mapped[datetime | None]
 
     group: Mapped[Group] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])

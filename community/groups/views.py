@@ -72,6 +72,7 @@ def detail(slug):
         group=group,
         access=access,
         posts=posts,
+        pinned=feed.pinned_posts(group),
         upcoming=upcoming,
         past=past,
         parent_led=service.is_parent_led(group),

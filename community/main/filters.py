@@ -70,6 +70,7 @@ def _states():
     from community.involve.models import ApplicationStatus, OpportunityStatus
     from community.mutual_help.models import HelpKind, HelpStatus
     from community.orgs.models import SupportStatus
+    from community.safety.models import ItemKind, ReportStatus
     from community.surveys.models import QuestionKind, Repeat, SurveyKind
     from community.voice.models import SuggestionStatus
 
@@ -92,6 +93,8 @@ def _states():
         SurveyKind,
         QuestionKind,
         Repeat,
+        ItemKind,
+        ReportStatus,
     )
     return {state.__name__: state for state in states}
 

@@ -7,9 +7,12 @@ from wtforms.validators import DataRequired, Length
 
 from community.forms import stripped
 from community.groups.forms import CHILD_DATA_WARNING
+from community.safety.nudge import PrivacyNudge
 
 
-class MessageForm(FlaskForm):
+class MessageForm(PrivacyNudge, FlaskForm):
+    NUDGE_FIELDS = ("body",)
+    NUDGE_PHONES = False
     body = TextAreaField(
         _l("Your message"),
         filters=[stripped],

@@ -23,6 +23,9 @@ class Message(db.Model):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # Hidden by an admin after a report (community/safety): the text is no longer shown.
+    hidden_at: Mapped[datetime | None]
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     group: Mapped[Group | None] = relationship()
     sender: Mapped[User | None] = relationship(foreign_keys=[sender_id])

@@ -6,6 +6,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from community.auth import viewer
 from community.auth.models import User
+from community.errors import RuleError
 from community.extensions import db
 from community.groups.models import ACTIVE, Group, Membership
 from community.messages.models import Message
@@ -46,6 +47,10 @@ def send_message(sender, recipient, body):
     group = shared_group(sender, recipient)
     if group is None:
         raise PermissionError("no shared group")
+    from community.safety.service import has_blocked
+
+    if has_blocked(recipient, sender):
+        raise RuleError("messages.blocked")
     message = Message(group_id=group.id, sender_id=sender.id, recipient_id=recipient.id, body=body.strip())
     db.session.add(message)
     db.session.flush()

@@ -4,9 +4,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from community.errors import RuleError
 from community.extensions import limiter
+from community.forms import flash_error
 from community.messages import service
 from community.messages.forms import MessageForm
+from community.safety.service import has_blocked
 from community.security import account_key
 
 bp = Blueprint("messages", __name__)
@@ -27,10 +30,24 @@ def thread(user_id):
     if group is None and not service.has_conversation(current_user, other):
         abort(404)
     form = MessageForm()
-    if group is not None and form.validate_on_submit():
-        service.send_message(current_user, other, form.body.data)
-        flash(_("Your message is sent. %(name)s will get it in Krug and by email.", name=other.display_name), "success")
-        return redirect(url_for("messages.thread", user_id=other.id, _anchor="write"))
+    blocked_by_them, blocked_by_me = has_blocked(other, current_user), has_blocked(current_user, other)
+    if group is not None and not blocked_by_them and form.validate_on_submit():
+        try:
+            service.send_message(current_user, other, form.body.data)
+        except RuleError as error:
+            flash_error(error)
+        else:
+            flash(
+                _("Your message is sent. %(name)s will get it in Krug and by email.", name=other.display_name),
+                "success",
+            )
+            return redirect(url_for("messages.thread", user_id=other.id, _anchor="write"))
     return render_template(
-        "messages/thread.html", other=other, group=group, form=form, messages=service.thread(current_user, other)
+        "messages/thread.html",
+        other=other,
+        group=group,
+        form=form,
+        messages=service.thread(current_user, other),
+        blocked_by_them=blocked_by_them,
+        blocked_by_me=blocked_by_me,
     )

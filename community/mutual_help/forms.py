@@ -9,6 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.forms import ChoiceField, stripped
 from community.mutual_help.models import CATEGORIES, URGENCIES
+from community.safety.nudge import PrivacyNudge
 
 CATEGORY_LABELS = {
     "childcare": _l("Childcare"),
@@ -28,7 +29,8 @@ NO_CHILD_DATA = _l(
 )
 
 
-class HelpRequestForm(FlaskForm):
+class HelpRequestForm(PrivacyNudge, FlaskForm):
+    NUDGE_FIELDS = ("title", "details")
     kind = RadioField(
         _l("What is it?"),
         choices=[SelectChoice("need", _l("I need help")), SelectChoice("offer", _l("I can give or offer something"))],
@@ -62,7 +64,8 @@ class HelpRequestForm(FlaskForm):
     )
 
 
-class RespondForm(FlaskForm):
+class RespondForm(PrivacyNudge, FlaskForm):
+    NUDGE_FIELDS = ("message",)
     message = TextAreaField(
         _l("Your message"),
         filters=[stripped],
@@ -75,7 +78,9 @@ class RespondForm(FlaskForm):
     )
 
 
-class ThreadForm(FlaskForm):
+class ThreadForm(PrivacyNudge, FlaskForm):
+    NUDGE_FIELDS = ("body",)
+    NUDGE_PHONES = False
     body = TextAreaField(
         _l("Message"),
         filters=[stripped],

@@ -114,9 +114,12 @@ class HelpResponse(db.Model):
     accepted_at: Mapped[datetime | None]
     # Confirmed by the author when resolving: this person really helped.
     helped: Mapped[bool] = mapped_column(default=False)
+    # Hidden after a report (community/safety): the text is no longer shown.
+    hidden_at: Mapped[datetime | None]
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     request: Mapped[HelpRequest] = relationship(back_populates="responses")
-    helper: Mapped[User | None] = relationship()
+    helper: Mapped[User | None] = relationship(foreign_keys=[helper_id])
 
 
 class HelpMessage(db.Model):
@@ -129,8 +132,11 @@ class HelpMessage(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Hidden after a report (community/safety): the text is no longer shown.
+    hidden_at: Mapped[datetime | None]
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
 
 class HelpSubscription(db.Model):

@@ -88,7 +88,7 @@ def detail(request_id):
     return _render_detail(help_request, access, forms.RespondForm(formdata=None))
 
 
-def _render_detail(help_request, access, respond_form):
+def _render_detail(help_request, access, respond_form, thread_form=None):
     """The request page: answers for the author, my answer or the answer form, the thread."""
     rows = service.responses(help_request)
     can_thread = service.can_use_thread(current_user, help_request, rows)
@@ -103,7 +103,7 @@ def _render_detail(help_request, access, respond_form):
         can_thread=can_thread,
         messages=service.thread(help_request) if can_thread else [],
         respond_form=respond_form,
-        thread_form=forms.ThreadForm(formdata=None),
+        thread_form=thread_form or forms.ThreadForm(formdata=None),
     )
 
 
@@ -218,6 +218,8 @@ def post_message(request_id):
             service.post_to_thread(current_user, help_request, form.body.data)
         except RuleError as error:
             flash_error(error)
+    elif form.privacy_nudge:  # looks like a child's data: asked once, the text kept
+        return _render_detail(help_request, access, forms.RespondForm(formdata=None), thread_form=form)
     else:
         flash(_("Please write something."), "error")
     return redirect(url_for("help.detail", request_id=help_request.id, _anchor="thread"))

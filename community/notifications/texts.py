@@ -54,11 +54,22 @@ TEXTS = {
     "voice.doing": lambda d: _("Your suggestion “%(title)s” is being put into practice.", **d),
     "voice.done": lambda d: _("Done: “%(title)s”. See what changed.", **d),
     "voice.not_possible": lambda d: _("“%(title)s” is not possible for now. See why.", **d),
+    "safety.reported": lambda d: _("A member reported something in %(group)s. Please have a look.", **d),
+    "safety.hidden": lambda d: _hidden(d),
 }
 
 
+def _hidden(data):
+    """What of mine was hidden, and why (the labels of the report's kind and reason)."""
+    from community.safety.forms import KIND_LABELS, REASON_LABELS
+
+    what = KIND_LABELS.get(data.get("item"), KIND_LABELS["post"])
+    why = REASON_LABELS.get(data.get("why"), REASON_LABELS["other"])
+    return _("Your %(what)s was hidden by the moderators. Why: %(why)s.", what=what, why=why)
+
+
 # The only values a stored notice keeps (what the sentences above use).
-STORED_KEYS = frozenset({"name", "group", "title", "role", "org"})
+STORED_KEYS = frozenset({"name", "group", "title", "role", "org", "item", "why"})
 
 
 def render(notification):
