@@ -37,6 +37,10 @@ def downgrade():
     # Dropped in place (the CHECK goes with its column), never by copying the tables.
     with op.batch_alter_table("membership", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("muted")
-    with op.batch_alter_table("user", schema=None, recreate="never") as batch_op:
+    # Not in place: once another downgrade has copied "user" (k01 does), SQLite holds the CHECK
+    # as a table constraint and refuses to drop its column in place. Copying is safe: env.py
+    # turns foreign keys off while migrating.
+    with op.batch_alter_table("user", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_user_email_frequency_valid"), type_="check")
         batch_op.drop_column("digest_sent_at")
         batch_op.drop_column("email_frequency")
