@@ -21,7 +21,6 @@ NOT_YET_CONVERTED = {
     "events/mine.html",
     "events/organisers.html",
     "groups/_feed.html",
-    "groups/detail.html",
     "groups/member.html",
     "groups/members.html",
     "groups/my_roles.html",
