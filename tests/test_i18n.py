@@ -1,5 +1,6 @@
 """Language choice, and catalogues that are complete in both languages."""
 
+import re
 import subprocess
 import sys
 from io import BytesIO
@@ -130,3 +131,10 @@ def test_time_zones_are_named_as_people_know_them(browser, make_user):
     assert ">Europe/Moscow<" not in page and "Europe Moscow" not in page
     browser.submit("/auth/language", {"lang": "en", "next": "/auth/account"}, page="/auth/account")
     assert ">Moscow (UTC+3)</option>" in browser.get("/auth/account").get_data(as_text=True)
+
+
+def test_the_language_button_is_named_by_its_visible_word(client):
+    page = client.get("/").get_data(as_text=True)
+    button = re.search(r'<button[^>]*name="lang"[^>]*>([^<]*)</button>', page)
+    assert button and button.group(1) == "English" and "aria-label" not in button.group(0)
+    assert 'lang="en"' in button.group(0)
