@@ -18,10 +18,10 @@ from tests.report_helpers import in_period, seed
 
 QUESTIONS_EN = (
     "What results did we expect from involving families?",
-    "What actually changed in our services and organisation thanks to families' involvement?",
-    "How did families feel about taking part?",
-    "What social results did families' involvement lead to?",
-    "What results did involvement bring that nobody planned for?",
+    "What actually changed in the project, the service or the organisation as a whole thanks to involvement?",
+    "How did families feel while taking part?",
+    "What changes (social results) did families' involvement bring to the project or service?",
+    "What unplanned results, beyond the aims of the project or service, did involvement bring?",
 )
 
 
@@ -84,9 +84,7 @@ def test_counts_of_fewer_than_five_people_are_hidden(app, make_user):
     assert "fewer than 5" in text
     rows = list(
         csv.reader(
-            io.StringIO(
-                browser.get(f"/orgs/fond/report.csv?{in_period()}").get_data(as_text=True).lstrip("\ufeff")
-            )
+            io.StringIO(browser.get(f"/orgs/fond/report.csv?{in_period()}").get_data(as_text=True).lstrip("\ufeff"))
         )
     )
     people = [
@@ -164,14 +162,14 @@ def test_the_pdf_holds_the_five_questions_and_their_figures_in_russian(app, make
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     flat = " ".join(text.split())
     for question in (
-        "Каких результатов мы ждали от вовлечения семей?",
-        "Что на самом деле изменилось",
-        "Как семьи ощущали себя, участвуя?",
-        "К каким социальным результатам привело вовлечение семей?",
-        "К каким незапланированным результатам привело вовлечение?",
+        "Каковы ожидаемые результаты вовлечения?",
+        "Каковы фактические изменения, которые произошли в проекте, услуге или организации в целом благодаря вовлечению?",
+        "Как благополучатели ощущали себя в процессе вовлечения?",
+        "К каким изменениям (социальным результатам) проекта или услуги привело вовлечение благополучателей?",
+        "К каким незапланированным результатам, выходящим за пределы целей проекта или услуги, привело вовлечение?",
     ):
         assert question in flat, question
     assert "Родительский совет 0" in flat
     assert "детская комната" in flat
     assert "Школа попросила родителей" in flat
-    assert "Помогали другой семье" in flat
+    assert "Родители, которые помогли другой семье все уровни 6" in flat

@@ -30,10 +30,10 @@ ALL = ""  # the level of a figure that is not split by level
 LEVELS = tuple(Level)
 QUESTIONS = {
     1: _l("What results did we expect from involving families?"),
-    2: _l("What actually changed in our services and organisation thanks to families' involvement?"),
-    3: _l("How did families feel about taking part?"),
-    4: _l("What social results did families' involvement lead to?"),
-    5: _l("What results did involvement bring that nobody planned for?"),
+    2: _l("What actually changed in the project, the service or the organisation as a whole thanks to involvement?"),
+    3: _l("How did families feel while taking part?"),
+    4: _l("What changes (social results) did families' involvement bring to the project or service?"),
+    5: _l("What unplanned results, beyond the aims of the project or service, did involvement bring?"),
 }
 FEEDS = {
     1: _l("The purposes of the opportunities to take part, and who took part, by level of involvement."),
