@@ -172,4 +172,4 @@ def test_the_pdf_holds_the_five_questions_and_their_figures_in_russian(app, make
     assert "Родительский совет 0" in flat
     assert "детская комната" in flat
     assert "Школа попросила родителей" in flat
-    assert "Родители, которые помогли другой семье все уровни 6" in flat
+    assert "Родители, которые помогли другой семье 6" in flat

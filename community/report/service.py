@@ -127,7 +127,8 @@ class Figure:
     measure: str
     value: int | str | None
     level: str = ALL
-    kind: str = "count"  # count (of people or things: small ones hidden), share (%), money, average
+    kind: str = "count"  # count (of people: small ones hidden), things, share (%), money, average
+    in_table: bool = True  # False: shown by its own chart and table (the stages), still in the CSV
 
     @property
     def hidden(self):
@@ -148,11 +149,22 @@ class Report:
     assessment_year: int | None = None
     unplanned: list = field(default_factory=list)
 
-    def add(self, question, measure, value, level=ALL, kind="count"):
-        self.figures.append(Figure(question, str(measure), value, level, kind))
+    def add(self, question, measure, value, level=ALL, kind="count", in_table=True):
+        self.figures.append(Figure(question, str(measure), value, level, kind, in_table))
 
     def of(self, question):
         return [f for f in self.figures if f.question == question]
+
+    def by_level(self, question):
+        """[(measure, [figure per level])] for the question's figures split by level."""
+        rows = {}
+        for f in self.of(question):
+            if f.level != ALL and f.in_table:
+                rows.setdefault(f.measure, []).append(f)
+        return list(rows.items())
+
+    def overall(self, question):
+        return [f for f in self.of(question) if f.level == ALL and f.in_table]
 
 
 def _groups(organisation):
@@ -386,7 +398,7 @@ def _social(report, organisation, period):
         report.add(
             4, _l("Groups at the start: %(stage)s", stage=STAGE_LABELS[stage]), first.get(stage, 0), kind="things"
         )
-        report.add(4, _l("Groups at the end: %(stage)s", stage=STAGE_LABELS[stage]), last.get(stage, 0), kind="things")
+        report.add(4, _l("Groups at the end: %(stage)s", stage=STAGE_LABELS[stage]), last.get(stage, 0), kind="things", in_table=False)
     if db.engine.dialect.name == "postgresql":
         month_of = func.to_char(func.timezone("UTC", HelpRequest.created_at), "YYYY-MM-01")
     else:
