@@ -398,7 +398,13 @@ def _social(report, organisation, period):
         report.add(
             4, _l("Groups at the start: %(stage)s", stage=STAGE_LABELS[stage]), first.get(stage, 0), kind="things"
         )
-        report.add(4, _l("Groups at the end: %(stage)s", stage=STAGE_LABELS[stage]), last.get(stage, 0), kind="things", in_table=False)
+        report.add(
+            4,
+            _l("Groups at the end: %(stage)s", stage=STAGE_LABELS[stage]),
+            last.get(stage, 0),
+            kind="things",
+            in_table=False,
+        )
     if db.engine.dialect.name == "postgresql":
         month_of = func.to_char(func.timezone("UTC", HelpRequest.created_at), "YYYY-MM-01")
     else:
