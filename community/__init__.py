@@ -64,6 +64,7 @@ def register_extensions(app):
     import community.mutual_help.models  # noqa: F401
     import community.notifications.models  # noqa: F401
     import community.orgs.models  # noqa: F401
+    import community.report.models  # noqa: F401
     import community.safety.models  # noqa: F401
     import community.series.models  # noqa: F401
     import community.surveys.models  # noqa: F401
@@ -123,6 +124,7 @@ def register_blueprints(app):
     from community.mutual_help.views import bp as help_bp
     from community.notifications.views import bp as notifications_bp
     from community.orgs.views import bp as orgs_bp
+    from community.report.views import bp as report_bp
     from community.safety.views import bp as safety_bp
     from community.series.views import bp as series_bp
     from community.surveys.views import bp as surveys_bp
@@ -148,6 +150,7 @@ def register_blueprints(app):
     app.register_blueprint(series_bp)
     app.register_blueprint(safety_bp)
     app.register_blueprint(thanks_bp)
+    app.register_blueprint(report_bp)
 
 
 def register_hooks(app):

@@ -307,6 +307,7 @@ def seed_demo(config):
     _surveys(known)
     _assessment(known)
     _safety(known)
+    _report(known)
     return [email for email, *_ in KNOWN_ACCOUNTS]
 
 
@@ -350,6 +351,13 @@ def _assessment(known):
     from community.assessment.demo import seed_assessment
 
     seed_assessment(known)
+
+
+def _report(known):
+    """Unplanned results for the impact report (community/report/demo.py)."""
+    from community.report.demo import seed_report
+
+    seed_report(known)
 
 
 def _slug(index):

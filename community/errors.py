@@ -222,6 +222,8 @@ MESSAGES = {
     "assessment.round-exists": _l("This year's self-assessment is already open."),
     "assessment.bad-level": _l("Please choose one of the levels offered."),
     "assessment.empty": _l("Please rate at least one statement."),
+    "report.future-day": _l("That date is in the future: note results once they have happened."),
+    "report.old-day": _l("Please choose a date from the year 2000 on."),
     "assessment.already-rated": _l("You have already rated this year. Thank you!"),
     "voice.answered-meanwhile": _l("Someone else answered it a moment ago. Please read the latest answer first."),
 }

@@ -113,10 +113,11 @@ def test_every_orgs_and_admin_route_is_in_the_matrix(app):
     }
     for rule in app.url_map.iter_rules():
         # The organisation's health dashboard, opportunities, claims, suggestions, surveys and
-        # self-assessment have their own matrices (test_health_authz.py, test_involve_authz.py,
-        # test_voice_authz.py, test_surveys_authz.py, test_assessment_authz.py).
+        # self-assessment and impact report have their own matrices (test_health_authz.py,
+        # test_involve_authz.py, test_voice_authz.py, test_surveys_authz.py,
+        # test_assessment_authz.py, test_report_authz.py).
         if rule.rule.startswith(("/orgs/", "/admin/")) and not rule.endpoint.startswith(
-            ("health.", "involve.", "claims.", "voice.", "surveys.", "assessment.", "safety.")
+            ("health.", "involve.", "claims.", "voice.", "surveys.", "assessment.", "safety.", "report.")
         ):
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (rule.endpoint, method) in covered, f"{method} {rule.rule} is missing from the matrix"

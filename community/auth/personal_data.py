@@ -40,6 +40,7 @@ from community.models import utcnow
 from community.mutual_help.models import CLOSED, HelpMessage, HelpRequest, HelpResponse, HelpSubscription
 from community.notifications.models import SENDING, Notification, OutboxMessage
 from community.orgs.models import Organisation, Specialist, SpecialistInvitation, SupportOffer
+from community.report.models import UnplannedResult
 from community.safety import personal_data as safety
 from community.series.models import EventSeries
 from community.surveys import personal_data as surveys
@@ -126,6 +127,7 @@ HOLDINGS = (
     Holding("block", "blocker_id", DELETE, "blocked"),
     Holding("block", "blocked_id", DELETE, "blocked"),
     Holding("thanks", "user_id", DELETE, "thanks_given"),
+    Holding("unplanned_result", "created_by_id", UNLINK, "your_actions"),
 )
 # Details in audit rows that are someone's personal data (addresses, a leader's reasons).
 AUDIT_PERSONAL_KEYS = ("email", "old", "new", "reason")
@@ -390,6 +392,7 @@ _ACTIONS = (
     ("answered an offer of support", SupportOffer.decided_by_id, SupportOffer.decided_at),
     ("declared a break of a group", HealthBreak.created_by_id, HealthBreak.created_at),
     ("planned a regular meeting", EventSeries.created_by_id, EventSeries.created_at),
+    ("noted an unplanned result in an impact report", UnplannedResult.created_by_id, UnplannedResult.created_at),
     *involvement.ACTIONS,
     *voice.ACTIONS,
     *surveys.ACTIONS,

@@ -1,0 +1,1 @@
+"""The impact report: the five monitoring questions answered with Krug's own data (SPEC §3a)."""
