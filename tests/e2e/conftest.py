@@ -19,6 +19,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 HERE = Path(__file__).parent
+# Assertions wait up to 15 s for the page (Playwright's default is 5 s): on a loaded 2-core
+# machine a full page with its database work can take longer, and a slow page is not a wrong one.
+EXPECT_TIMEOUT_MS = 15_000
 
 
 def pytest_collection_modifyitems(items):
@@ -35,8 +38,9 @@ def chromium():
         if os.environ.get("KRUG_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{CHROMIUM} is missing and KRUG_REQUIRE_BROWSER=1")
         pytest.skip("Debian's chromium is not installed: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -18,7 +18,7 @@ def translate(app, text, locale="ru", **values):
         return gettext(text, **values)
 
 
-def wait_for_mail(mailbox, address, subject=None, timeout=10):
+def wait_for_mail(mailbox, address, subject=None, timeout=20):
     """The emails to `address` (only those with `subject`, if given), waiting for one."""
 
     def matching():
