@@ -68,6 +68,7 @@ def register_extensions(app):
     import community.series.models  # noqa: F401
     import community.surveys.models  # noqa: F401
     import community.thanks.models  # noqa: F401
+    import community.offline.models  # noqa: F401
     import community.voice.models  # noqa: F401
     from community import i18n
     from community.auth.models import AnonymousUser
@@ -127,6 +128,7 @@ def register_blueprints(app):
     from community.series.views import bp as series_bp
     from community.surveys.views import bp as surveys_bp
     from community.thanks.views import bp as thanks_bp
+    from community.offline.views import bp as offline_bp
     from community.voice.views import bp as voice_bp
 
     app.register_blueprint(main_bp)
@@ -148,6 +150,7 @@ def register_blueprints(app):
     app.register_blueprint(series_bp)
     app.register_blueprint(safety_bp)
     app.register_blueprint(thanks_bp)
+    app.register_blueprint(offline_bp)
 
 
 def register_hooks(app):
