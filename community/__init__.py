@@ -63,12 +63,12 @@ def register_extensions(app):
     import community.messages.models  # noqa: F401
     import community.mutual_help.models  # noqa: F401
     import community.notifications.models  # noqa: F401
+    import community.offline.models  # noqa: F401
     import community.orgs.models  # noqa: F401
     import community.safety.models  # noqa: F401
     import community.series.models  # noqa: F401
     import community.surveys.models  # noqa: F401
     import community.thanks.models  # noqa: F401
-    import community.offline.models  # noqa: F401
     import community.voice.models  # noqa: F401
     from community import i18n
     from community.auth.models import AnonymousUser
@@ -123,12 +123,12 @@ def register_blueprints(app):
     from community.messages.views import bp as messages_bp
     from community.mutual_help.views import bp as help_bp
     from community.notifications.views import bp as notifications_bp
+    from community.offline.views import bp as offline_bp
     from community.orgs.views import bp as orgs_bp
     from community.safety.views import bp as safety_bp
     from community.series.views import bp as series_bp
     from community.surveys.views import bp as surveys_bp
     from community.thanks.views import bp as thanks_bp
-    from community.offline.views import bp as offline_bp
     from community.voice.views import bp as voice_bp
 
     app.register_blueprint(main_bp)

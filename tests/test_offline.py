@@ -9,13 +9,13 @@ from sqlalchemy import func, select
 
 from community.audit import AuditEvent
 from community.auth.models import User
+from community.errors import RuleError
 from community.events import registration
 from community.events.models import GOING, WAITLISTED, Event, Registration
-from community.errors import RuleError
 from community.extensions import db
 from community.groups.models import ACTIVE, Group, Membership
-from community.mutual_help.models import Category, HelpRequest, HelpResponse
 from community.models import utcnow
+from community.mutual_help.models import Category, HelpRequest, HelpResponse
 from community.notifications.models import Notification, OutboxMessage
 from community.offline import service
 from community.offline.models import OfflineMember
@@ -131,7 +131,12 @@ def test_registered_cancelled_marked_and_helped_like_anyone_and_never_emailed(ap
             ids = {p: p if isinstance(p, int) else user(f"{p}@example.org").id for p in (helper, helped)}
         sent = browser.submit(
             f"/groups/{slug}/help/record",
-            {"helper_id": ids[helper], "helped_id": ids[helped], "category": CATEGORY, "when": utcnow().date().isoformat()},
+            {
+                "helper_id": ids[helper],
+                "helped_id": ids[helped],
+                "category": CATEGORY,
+                "when": utcnow().date().isoformat(),
+            },
         )
         assert sent.status_code == 302, sent.get_data(as_text=True)
     # Attendance, as for anyone.
@@ -161,9 +166,7 @@ def test_the_indicators_count_them_like_everyone_else(app, make_user, mailbox):
         event.ends_at = event.starts_at + timedelta(hours=2)
     with work(app):
         registration.mark_attendance(user("leader@example.org"), db.session.get(Event, event_id), [person_id])
-        came = indicators._attendance(
-            [group_id], utcnow() - timedelta(days=1), utcnow(), indicators.staff_ids()
-        )
+        came = indicators._attendance([group_id], utcnow() - timedelta(days=1), utcnow(), indicators.staff_ids())
         assert set(db.session.scalars(select(came.c.user_id))) == {person_id}
 
 

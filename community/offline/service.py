@@ -75,7 +75,9 @@ def add(actor, group, name, phone, purpose):
     db.session.add(user)
     db.session.flush()
     db.session.add(
-        Membership(group_id=group.id, user_id=user.id, role=MEMBER, status=ACTIVE, joined_at=now, decided_by_id=actor.id)
+        Membership(
+            group_id=group.id, user_id=user.id, role=MEMBER, status=ACTIVE, joined_at=now, decided_by_id=actor.id
+        )
     )
     offline = OfflineMember(
         user_id=user.id,

@@ -119,7 +119,10 @@ def register(slug, offline_id, event_id):
             if result.status == "going":
                 flash(_("%(name)s is registered.", name=offline.user.display_name), "success")
             else:
-                flash(_("The meeting is full: %(name)s is on the waiting list.", name=offline.user.display_name), "success")
+                flash(
+                    _("The meeting is full: %(name)s is on the waiting list.", name=offline.user.display_name),
+                    "success",
+                )
     return redirect(url_for("offline.detail", slug=slug, offline_id=offline_id, _anchor="meetings"))
 
 
