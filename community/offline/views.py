@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.errors import RuleError
-from community.events.models import PUBLISHED, Event
+from community.events.models import GOING, PUBLISHED, Event
 from community.events.service import group_events
 from community.extensions import db
 from community.forms import EmptyForm, flash_error, show_error
@@ -116,7 +116,7 @@ def register(slug, offline_id, event_id):
         except RuleError as error:
             flash_error(error)
         else:
-            if result.status == "going":
+            if result.status == GOING:
                 flash(_("%(name)s is registered.", name=offline.user.display_name), "success")
             else:
                 flash(
