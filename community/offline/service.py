@@ -5,6 +5,7 @@ like every other member: they are a `User` with an active `Membership`."""
 import re
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from community.audit import AuditEvent, audit
 from community.auth.models import EmailFrequency, User
@@ -39,6 +40,7 @@ def offline_members(group):
         select(OfflineMember)
         .join(User, User.id == OfflineMember.user_id)
         .where(OfflineMember.group_id == group.id)
+        .options(contains_eager(OfflineMember.user))
         .order_by(User.display_name, OfflineMember.id)
     ).all()
 
