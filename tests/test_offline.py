@@ -295,3 +295,21 @@ def test_an_archived_group_takes_no_new_members_without_an_account(app, make_use
     with work(app):
         db.session.get(Group, group_id).archived_at = utcnow()
     assert leader(app).get(f"/groups/{slug}/without-account/new").status_code == 403
+
+
+def test_when_a_meeting_is_cancelled_everyone_else_is_emailed_and_she_is_skipped(app, make_user, mailbox):
+    from community.events import service as events
+
+    slug, group_id = build_group(app, make_user)
+    event_id = make_event(app, group_id)
+    offline_id, person_id = add_one(app, group_id)
+    with work(app):
+        event = db.session.get(Event, event_id)
+        service.register(user("leader@example.org"), db.session.get(OfflineMember, offline_id), event)
+        registration.register(user("member1@example.org"), event)
+    with app.test_request_context(), work(app):
+        events.cancel_event(user("leader@example.org"), db.session.get(Event, event_id), "Заболела ведущая")
+    with work(app):
+        recipients = db.session.scalars(select(OutboxMessage.recipient)).all()
+        assert "member1@example.org" in recipients and None not in recipients
+        assert db.session.scalar(select(func.count(Notification.id)).where(Notification.user_id == person_id)) == 0
