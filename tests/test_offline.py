@@ -95,6 +95,13 @@ def test_bad_input_is_answered_next_to_the_field_and_kept(app, make_user, mailbo
             assert data["phone"] in page  # what was typed stays
     with work(app):
         assert db.session.scalar(select(func.count(OfflineMember.id))) == 0
+    # Line breaks in the purpose are fine (kept as one line).
+    response = browser.submit(
+        f"/groups/{slug}/without-account/new", {"name": "Галина", "phone": "", "purpose": "Встречи\r\nи звонки"}
+    )
+    assert response.status_code == 302
+    with work(app):
+        assert db.session.scalar(select(OfflineMember.consent_purpose)) == "Встречи и звонки"
 
 
 def test_registered_cancelled_marked_and_helped_like_anyone_and_never_emailed(app, make_user, mailbox):

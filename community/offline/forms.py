@@ -9,6 +9,11 @@ from community.groups.forms import CHILD_DATA_WARNING
 from community.offline.service import clean_phone
 
 
+def _one_line(value):
+    """The purpose is kept as one line: line breaks typed in the box become spaces."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
 def _phone(form, field):
     try:
         clean_phone(field.data)
@@ -35,7 +40,7 @@ class OfflineMemberForm(FlaskForm):
     )
     purpose = TextAreaField(
         _l("What they agreed to, in their words"),
-        filters=[stripped],
+        filters=[stripped, _one_line],
         default=_l("To be registered for the group's meetings and called about them by the leaders."),
         validators=[
             DataRequired(_l("Please write down what the person agreed to.")),
