@@ -320,3 +320,115 @@ def test_when_a_meeting_is_cancelled_everyone_else_is_emailed_and_she_is_skipped
         recipients = db.session.scalars(select(OutboxMessage.recipient)).all()
         assert "member1@example.org" in recipients and None not in recipients
         assert db.session.scalar(select(func.count(Notification.id)).where(Notification.user_id == person_id)) == 0
+
+
+def _linking_world(app, make_user):
+    """Галина came to a held meeting and is registered for a coming one, and was helped; now
+    she has signed up as galina@example.org and joined the group."""
+    slug, group_id = build_group(app, make_user)
+    held_id, coming_id = make_event(app, group_id), make_event(app, group_id, capacity=1)
+    offline_id, person_id = add_one(app, group_id)
+    make_user("galina@example.org", name="Галина")
+    with work(app):
+        from community.groups import service as groups
+
+        group = db.session.get(Group, group_id)
+        offline = db.session.get(OfflineMember, offline_id)
+        service.register(user("leader@example.org"), offline, db.session.get(Event, held_id))
+        service.register(user("leader@example.org"), offline, db.session.get(Event, coming_id))
+        registration.register(user("member1@example.org"), db.session.get(Event, coming_id))  # waits
+        held = db.session.get(Event, held_id)
+        held.starts_at = utcnow().replace(microsecond=0) - timedelta(days=2)
+        held.ends_at = held.starts_at + timedelta(hours=2)
+        groups.join_group(user("galina@example.org"), group)
+    with work(app):
+        registration.mark_attendance(user("leader@example.org"), db.session.get(Event, held_id), [person_id])
+        help_service_record(app, group_id, helper="member2@example.org", helped_id=person_id)
+    return slug, group_id, offline_id, person_id, held_id, coming_id
+
+
+def help_service_record(app, group_id, helper, helped_id):
+    from community.mutual_help import service as help_service
+
+    help_service.record_offline_help(
+        user("leader@example.org"),
+        db.session.get(Group, group_id),
+        user(helper),
+        db.session.get(User, helped_id),
+        CATEGORY,
+        utcnow(),
+    )
+
+
+def test_linking_moves_the_history_to_the_account_once_the_person_confirms(app, make_user, mailbox):
+    slug, group_id, offline_id, person_id, held_id, coming_id = _linking_world(app, make_user)
+    browser = leader(app)
+    url = f"/groups/{slug}/without-account/{offline_id}/link"
+    assert "Галина" in browser.get(url).get_data(as_text=True)
+    with work(app):
+        account_id = user("galina@example.org").id
+    assert browser.submit(url, {"account_id": account_id}).status_code == 302
+    mail = mailbox.to("galina@example.org")[-1]
+    link = [x for x in mailbox.links(mail) if "/without-account/confirm/" in x][0]
+    path = link.split("://", 1)[1].split("/", 1)[1]
+
+    # Another member cannot use it; Галина confirms.
+    other = Browser(app.test_client())
+    other.login("member1@example.org")
+    assert other.get("/" + path).status_code == 302
+    with work(app):
+        assert db.session.get(OfflineMember, offline_id) is not None
+    galina = Browser(app.test_client())
+    galina.login("galina@example.org")
+    assert "Галина Петровна" in galina.get("/" + path).get_data(as_text=True)
+    assert galina.submit("/" + path).status_code == 302
+    with work(app):
+        assert db.session.get(OfflineMember, offline_id) is None
+        assert db.session.get(User, person_id) is None
+        rows = {
+            r.event_id: r for r in db.session.scalars(select(Registration).where(Registration.user_id == account_id))
+        }
+        assert rows[held_id].attended is True and rows[coming_id].status == GOING
+        assert db.session.scalar(select(func.count(HelpRequest.id)).where(HelpRequest.author_id == account_id)) == 1
+        memberships = db.session.scalars(select(Membership).where(Membership.group_id == group_id)).all()
+        assert account_id in [m.user_id for m in memberships] and person_id not in [m.user_id for m in memberships]
+        assert db.session.get(Group, group_id).member_count == 5  # leader, three members, Галина (once)
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "offline.link")).actor_id == account_id
+    # The link works once.
+    assert galina.get("/" + path).status_code == 302
+
+
+def test_a_place_held_twice_is_given_up_once_and_the_waiting_list_moves(app, make_user, mailbox):
+    slug, group_id, offline_id, person_id, held_id, coming_id = _linking_world(app, make_user)
+    with work(app):
+        account = user("galina@example.org")
+        offline = db.session.get(OfflineMember, offline_id)
+        service.request_link(user("leader@example.org"), offline, account)
+    with work(app):
+        # She also took the waiting list herself for the coming meeting.
+        registration.register(user("galina@example.org"), db.session.get(Event, coming_id))
+    with work(app):
+        service.confirm_link(user("galina@example.org"), db.session.get(OfflineMember, offline_id))
+    with work(app):
+        statuses = dict(
+            db.session.execute(
+                select(Registration.user_id, Registration.status).where(Registration.event_id == coming_id)
+            ).all()
+        )
+        assert statuses[user("member1@example.org").id] == GOING  # promoted from the waiting list
+        assert statuses[user("galina@example.org").id] == WAITLISTED
+        assert db.session.get(Event, coming_id).going_count == 1
+
+
+def test_only_a_member_with_an_account_can_be_chosen(app, make_user, mailbox):
+    slug, group_id, offline_id, *_ = _linking_world(app, make_user)
+    browser = leader(app)
+    url = f"/groups/{slug}/without-account/{offline_id}/link"
+    with work(app):
+        outsider = user("outsider@example.org").id
+    page = browser.submit(url, {"account_id": outsider}).get_data(as_text=True)
+    assert 'aria-invalid="true"' in page
+    page = browser.submit(url, {"account_id": ""}).get_data(as_text=True)
+    assert "Please choose." in page
+    with work(app):
+        assert db.session.get(OfflineMember, offline_id).link_user_id is None

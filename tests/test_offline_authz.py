@@ -25,6 +25,11 @@ MATRIX = [
     ("POST", BASE + "/{offline}/events/{event}/cancel", LEADERS_POST),
     ("POST", BASE + "/new", expect(403, leader=200)),  # empty form: answered on the page
     ("POST", BASE + "/{offline}/edit", expect(403, leader=200)),
+    ("GET", BASE + "/{offline}/link", LEADERS),
+    ("POST", BASE + "/{offline}/link", expect(403, leader=200)),  # nobody chosen: answered on the page
+    # A confirmation link that is not the viewer's: everyone is sent away (anonymous to log in).
+    ("GET", "/without-account/confirm/{token}", {role: 302 for role in ROLES}),
+    ("POST", "/without-account/confirm/{token}", {role: 302 for role in ROLES}),
 ]
 
 
@@ -34,7 +39,7 @@ def build(app, make_user):
     event_id = make_event(app, group_id)
     with work(app):
         offline = service.add(user("leader@example.org"), db.session.get(Group, group_id), "Галина", "", "Встречи")
-        return {"slug": slug, "offline": offline.id, "event": event_id}
+        return {"slug": slug, "offline": offline.id, "event": event_id, "token": "not-a-link"}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -131,6 +131,7 @@ HOLDINGS = (
     Holding("offline_member", "user_id", DELETE, "account"),
     Holding("offline_member", "consent_by_id", UNLINK, "your_actions"),
     Holding("offline_member", "added_by_id", UNLINK, "your_actions"),
+    Holding("offline_member", "link_user_id", UNLINK, "account"),
 )
 # Details in audit rows that are someone's personal data (addresses, a leader's reasons).
 AUDIT_PERSONAL_KEYS = ("email", "old", "new", "reason")
@@ -200,6 +201,12 @@ def _account(user):
         "is_admin": user.is_admin,
         "suspended_at": _iso(user.suspended_at),
         "consent": {"given_at": _iso(user.consent_at), "text_version": user.consent_version},
+        # A leader asked you to confirm the history of a member without an account as yours.
+        "asked_to_take_over_history_in": sorted(
+            _group_names(
+                db.session.scalars(select(OfflineMember.group_id).where(OfflineMember.link_user_id == user.id))
+            ).values()
+        ),
     }
 
 

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from community.errors import RuleError, message_for
-from community.forms import no_markup, stripped
+from community.forms import ChoiceField, no_markup, stripped
 from community.groups.forms import CHILD_DATA_WARNING
 from community.offline.service import clean_phone
 
@@ -49,4 +49,10 @@ class OfflineMemberForm(FlaskForm):
         ],
         description=CHILD_DATA_WARNING,
         render_kw={"rows": 3},
+    )
+
+
+class LinkForm(FlaskForm):
+    account_id = ChoiceField(
+        _l("Their account in the group"), coerce=int, choices=[], validators=[InputRequired(_l("Please choose."))]
     )

@@ -25,7 +25,11 @@ class OfflineMember(db.Model):
     consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Linking: the account a leader says is this person's, asked by email to confirm.
+    link_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    link_requested_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     consent_by: Mapped[User | None] = relationship(foreign_keys=[consent_by_id])
     added_by: Mapped[User | None] = relationship(foreign_keys=[added_by_id])
+    link_user: Mapped[User | None] = relationship(foreign_keys=[link_user_id])

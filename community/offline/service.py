@@ -3,8 +3,10 @@ registers them for meetings. Attendance, help records and the health indicators 
 like every other member: they are a `User` with an active `Membership`."""
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy import update as sa_update
 from sqlalchemy.orm import contains_eager
 
 from community.audit import AuditEvent, audit
@@ -13,13 +15,23 @@ from community.errors import RuleError
 from community.events import registration
 from community.events.models import GOING, WAITLISTED, Registration
 from community.extensions import db
-from community.groups.models import ACTIVE, MEMBER, Membership
+from community.groups.models import ACTIVE, MEMBER, SPECIALIST, Membership
 from community.groups.service import _recount, lock_group
 from community.models import utcnow
+from community.mutual_help.models import HelpRequest, HelpResponse
 from community.offline.models import OfflineMember
 
 CONSENT_VERSION = "offline"  # user.consent_version of a person added by a leader
-ACTIONS = ("offline.add", "offline.edit", "offline.delete", "offline.register", "offline.cancel", "offline.export")
+ACTIONS = (
+    "offline.add",
+    "offline.edit",
+    "offline.delete",
+    "offline.register",
+    "offline.cancel",
+    "offline.export",
+    "offline.link_request",
+    "offline.link",
+)
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-]+$")
 
 
@@ -234,3 +246,144 @@ def record(group, limit=100):
         }
         for r in rows
     ]
+
+
+# --- linking: the person now has an account ---------------------------------------------------
+
+LINK_TOKEN = "offline-link"  # noqa: S105 (the purpose of a signed link, not a secret)
+LINK_VALID = timedelta(days=14)
+
+
+def link_candidates(group):
+    """Members of the group with an account whom a leader may link a person to: parents and
+    leaders (not specialists), by name."""
+    return db.session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.group_id == group.id,
+            Membership.status == ACTIVE,
+            Membership.role != SPECIALIST,
+            User.email.is_not(None),
+        )
+        .order_by(User.display_name, User.id)
+    ).all()
+
+
+def request_link(actor, offline, account):
+    """A leader says `account` is this person's: the account is asked by email to confirm."""
+    from community import email
+    from community.auth.service import make_token
+    from community.urls import external_url
+
+    group = _group_of(offline)
+    lock_group(group)
+    _check_open(group)
+    offline = _still_here(offline)
+    if account is None or account.id not in {u.id for u in link_candidates(group)}:
+        raise RuleError("offline.link-not-member", field="account_id")
+    offline.link_user_id, offline.link_requested_at = account.id, utcnow()
+    audit(actor, "offline.link_request", offline.user, group_id=group.id, account_id=account.id)
+    db.session.flush()
+    link = external_url("offline.confirm", token=make_token(LINK_TOKEN, account, oid=offline.id))
+    email.send(
+        "offline/confirm_link",
+        account,
+        link=link,
+        group=group.name,
+        leader=actor.display_name,
+        name=offline.user.display_name,
+    )
+
+
+def read_link(user, token):
+    """The person behind a confirmation link, if it is `user`'s and still asked for."""
+    from community.auth.service import read_token
+
+    account, payload = read_token(LINK_TOKEN, token, LINK_VALID)
+    if account.id != user.id:
+        raise RuleError("offline.link-not-yours")
+    offline = db.session.get(OfflineMember, payload.get("oid")) if isinstance(payload.get("oid"), int) else None
+    if offline is None or offline.link_user_id != user.id:
+        raise RuleError("offline.link-gone")
+    return offline
+
+
+def confirm_link(user, offline):
+    """The person confirms: their membership, registrations, attendance, help and the monthly
+    summary the health figures use move to their account; the row without an account goes."""
+    group = _group_of(offline)
+    lock_group(group)
+    offline = _still_here(offline)
+    if offline.link_user_id != user.id:
+        raise RuleError("offline.link-gone")
+    mine = db.session.scalar(select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id))
+    if mine is None or mine.status != ACTIVE:
+        raise RuleError("offline.link-not-member")
+    old = _membership(offline)
+    old_id = offline.user_id
+    if old.joined_at and (mine.joined_at is None or old.joined_at < mine.joined_at):
+        mine.joined_at = old.joined_at
+    moved = _move_registrations(old_id, user.id)
+    db.session.execute(sa_update(HelpRequest).where(HelpRequest.author_id == old_id).values(author_id=user.id))
+    answered = select(HelpResponse.request_id).where(HelpResponse.helper_id == user.id).scalar_subquery()
+    db.session.execute(
+        sa_update(HelpResponse)
+        .where(HelpResponse.helper_id == old_id, HelpResponse.request_id.not_in(answered))
+        .values(helper_id=user.id)
+    )
+    _move_health(old_id, user.id)
+    audit(user, "offline.link", group, group_id=group.id, member_id=old_id, meetings=moved)
+    person = offline.user
+    db.session.delete(offline)
+    db.session.delete(old)
+    db.session.flush()
+    db.session.delete(person)  # what is left (an answer to a request they both answered) follows the keys
+    db.session.flush()
+    _recount(group)
+    db.session.flush()
+    return moved
+
+
+def _move_registrations(old_id, new_id):
+    """Each registration moves unless the account has its own for the same meeting: then the
+    account's stands (a place the person held twice is given up, the waiting list moves)."""
+    moved = 0
+    rows = db.session.scalars(
+        select(Registration).where(Registration.user_id == old_id).order_by(Registration.event_id)
+    )
+    for row in rows.all():
+        theirs = db.session.scalar(
+            select(Registration).where(Registration.event_id == row.event_id, Registration.user_id == new_id)
+        )
+        if theirs is None:
+            row.user_id = new_id
+            moved += 1
+            continue
+        event = row.event
+        registration.lock_event(event)
+        db.session.refresh(row)
+        if row.status in (GOING, WAITLISTED):
+            registration.release_place(row, event)
+        if theirs.attended is None and row.attended is not None:
+            theirs.attended = row.attended
+        db.session.delete(row)
+        db.session.flush()
+        registration.recount(event)
+    db.session.flush()
+    return moved
+
+
+def _move_health(old_id, new_id):
+    from community.health.models import HealthActivity
+
+    taken = {
+        (r.group_id, r.period)
+        for r in db.session.scalars(select(HealthActivity).where(HealthActivity.user_id == new_id))
+    }
+    for row in db.session.scalars(select(HealthActivity).where(HealthActivity.user_id == old_id)).all():
+        if (row.group_id, row.period) in taken:
+            db.session.delete(row)
+        else:
+            row.user_id = new_id
+    db.session.flush()

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from community.auth.models import User
 from community.errors import RuleError
 from community.events.models import GOING, PUBLISHED, Event
 from community.events.service import group_events
@@ -14,7 +15,7 @@ from community.extensions import db
 from community.forms import EmptyForm, flash_error, show_error
 from community.groups.access import get_group_for
 from community.offline import service
-from community.offline.forms import OfflineMemberForm
+from community.offline.forms import LinkForm, OfflineMemberForm
 
 bp = Blueprint("offline", __name__)
 
@@ -43,6 +44,8 @@ def index(slug):
             "offline.register": _("registered for a meeting"),
             "offline.cancel": _("cancelled a registration"),
             "offline.export": _("downloaded their data"),
+            "offline.link_request": _("asked an account to confirm it is theirs"),
+            "offline.link": _("confirmed; the history moved to their account"),
         },
     )
 
@@ -180,3 +183,45 @@ def export(slug, offline_id):
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="krug-member-{offline.id}.json"'},
     )
+
+
+@bp.route("/groups/<slug>/without-account/<int:offline_id>/link", methods=["GET", "POST"])
+def link(slug, offline_id):
+    """The person now has an account and is in the group: a leader picks it; they confirm by email."""
+    group, access, offline = _load(slug, offline_id)
+    form = LinkForm()
+    form.account_id.choices = [(u.id, u.display_name) for u in service.link_candidates(group)]
+    if form.validate_on_submit():
+        account = db.session.get(User, form.account_id.data)
+        try:
+            service.request_link(current_user, offline, account)
+        except RuleError as error:
+            show_error(form, error)
+        else:
+            flash(
+                _("We have asked %(account)s by email to confirm.", account=account.display_name),
+                "success",
+            )
+            return redirect(url_for("offline.detail", slug=slug, offline_id=offline_id))
+    return render_template("offline/link.html", group=group, access=access, offline=offline, form=form)
+
+
+@bp.route("/without-account/confirm/<token>", methods=["GET", "POST"])
+def confirm(token):
+    """The person opens the link from the email, signed in to their account, and confirms."""
+    try:
+        offline = service.read_link(current_user, token)
+    except RuleError as error:
+        flash_error(error)
+        return redirect(url_for("main.index"))
+    group = service._group_of(offline)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            service.confirm_link(current_user, offline)
+        except RuleError as error:
+            flash_error(error)
+        else:
+            flash(_("Done: your history in %(group)s is now in your account.", group=group.name), "success")
+        return redirect(url_for("groups.detail", slug=group.slug))
+    return render_template("offline/confirm.html", offline=offline, group=group, form=form)

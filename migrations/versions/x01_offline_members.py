@@ -1,6 +1,7 @@
 """members without an account (issue #15, point 2): user.email may be empty (such a person
 cannot sign in and is never emailed), and offline_member holds who added them, the phone
-number they agreed to give, and the consent (who recorded it, when, what for)
+number they agreed to give, the consent (who recorded it, when, what for), and the account a
+leader asked them to confirm as theirs (linking)
 
 Revision ID: x01
 Revises: k01
@@ -32,8 +33,11 @@ def upgrade():
     sa.Column('consent_by_id', sa.Integer(), nullable=True),
     sa.Column('added_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('added_by_id', sa.Integer(), nullable=True),
+    sa.Column('link_user_id', sa.Integer(), nullable=True),
+    sa.Column('link_requested_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['added_by_id'], ['user.id'], name=op.f('fk_offline_member_added_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['consent_by_id'], ['user.id'], name=op.f('fk_offline_member_consent_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['link_user_id'], ['user.id'], name=op.f('fk_offline_member_link_user_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['group_id'], ['group.id'], name=op.f('fk_offline_member_group_id_group'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_offline_member_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_offline_member')),
