@@ -63,6 +63,7 @@ def register_extensions(app):
     import community.messages.models  # noqa: F401
     import community.mutual_help.models  # noqa: F401
     import community.notifications.models  # noqa: F401
+    import community.offline.models  # noqa: F401
     import community.orgs.models  # noqa: F401
     import community.report.models  # noqa: F401
     import community.safety.models  # noqa: F401
@@ -123,6 +124,7 @@ def register_blueprints(app):
     from community.messages.views import bp as messages_bp
     from community.mutual_help.views import bp as help_bp
     from community.notifications.views import bp as notifications_bp
+    from community.offline.views import bp as offline_bp
     from community.orgs.views import bp as orgs_bp
     from community.report.views import bp as report_bp
     from community.safety.views import bp as safety_bp
@@ -151,6 +153,7 @@ def register_blueprints(app):
     app.register_blueprint(safety_bp)
     app.register_blueprint(thanks_bp)
     app.register_blueprint(report_bp)
+    app.register_blueprint(offline_bp)
 
 
 def register_hooks(app):

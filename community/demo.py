@@ -308,6 +308,7 @@ def seed_demo(config):
     _assessment(known)
     _safety(known)
     _report(known)
+    _offline(known)
     return [email for email, *_ in KNOWN_ACCOUNTS]
 
 
@@ -316,6 +317,13 @@ def _safety(known):
     from community.safety.demo import seed_safety
 
     seed_safety(known)
+
+
+def _offline(known):
+    """A member without an account, registered and attending (community/offline/demo.py)."""
+    from community.offline.demo import seed_offline
+
+    seed_offline(known)
 
 
 def _involvement(known):

@@ -34,8 +34,11 @@ _BATCH = "outbox_batch"
 def send(template, to, **context):
     """Queue `email/<template>.{txt,html}` for `to` (a User) in their language.
 
-    The template's first line of the .txt body, prefixed `Subject:`, is the subject.
+    The template's first line of the .txt body, prefixed `Subject:`, is the subject. A member
+    without an account (no address, community/offline) is never emailed: None.
     """
+    if not getattr(to, "email", None):
+        return None
     with force_locale(getattr(to, "locale", None) or "ru"):
         text = render_template(f"email/{template}.txt", recipient=to, **context)
         html = render_template(f"email/{template}.html", recipient=to, **context)

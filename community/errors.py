@@ -44,6 +44,13 @@ MESSAGES = {
     "groups.unverified": _l("Please confirm your email address first: open the link we sent you."),
     "groups.name-taken": _l("A group with this name already exists in this city. Please choose another name."),
     "groups.archived": _l("This group is archived and does not take new members."),
+    # members without an account (community/offline)
+    "offline.bad-phone": _l("This does not look like a phone number: digits, with + ( ) - and spaces if you like."),
+    "offline.gone": _l("This person is no longer in the group."),
+    "offline.other-group": _l("This meeting belongs to another group."),
+    "offline.link-not-member": _l("Choose someone with an account who is a member of this group."),
+    "offline.link-not-yours": _l("This link was sent to another account. Sign in with the account it was sent to."),
+    "offline.link-gone": _l("This link is no longer valid: ask the group's leader to send it again."),
     "groups.already-active": _l("You are already a member of this group."),
     "groups.already-pending": _l("Your request is already with the leaders."),
     "groups.already-decided": _l("Someone has already answered this request."),

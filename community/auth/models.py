@@ -38,7 +38,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     __table_args__ = (one_of("family_form", FamilyForm), one_of("email_frequency", EmailFrequency))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # None for a member without an account (community/offline): never emailed, cannot sign in.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(80))
     city: Mapped[str] = mapped_column(String(80), default="")
     locale: Mapped[str] = mapped_column(String(5), default="ru")

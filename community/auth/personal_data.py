@@ -39,6 +39,7 @@ from community.messages.models import Message
 from community.models import utcnow
 from community.mutual_help.models import CLOSED, HelpMessage, HelpRequest, HelpResponse, HelpSubscription
 from community.notifications.models import SENDING, Notification, OutboxMessage
+from community.offline.models import OfflineMember
 from community.orgs.models import Organisation, Specialist, SpecialistInvitation, SupportOffer
 from community.report.models import UnplannedResult
 from community.safety import personal_data as safety
@@ -128,6 +129,11 @@ HOLDINGS = (
     Holding("block", "blocked_id", DELETE, "blocked"),
     Holding("thanks", "user_id", DELETE, "thanks_given"),
     Holding("unplanned_result", "created_by_id", UNLINK, "your_actions"),
+    # Members without an account (community/offline): the leader deletes them at their request.
+    Holding("offline_member", "user_id", DELETE, "account"),
+    Holding("offline_member", "consent_by_id", UNLINK, "your_actions"),
+    Holding("offline_member", "added_by_id", UNLINK, "your_actions"),
+    Holding("offline_member", "link_user_id", UNLINK, "account"),
 )
 # Details in audit rows that are someone's personal data (addresses, a leader's reasons).
 AUDIT_PERSONAL_KEYS = ("email", "old", "new", "reason")
@@ -197,6 +203,12 @@ def _account(user):
         "is_admin": user.is_admin,
         "suspended_at": _iso(user.suspended_at),
         "consent": {"given_at": _iso(user.consent_at), "text_version": user.consent_version},
+        # A leader asked you to confirm the history of a member without an account as yours.
+        "asked_to_take_over_history_in": sorted(
+            _group_names(
+                db.session.scalars(select(OfflineMember.group_id).where(OfflineMember.link_user_id == user.id))
+            ).values()
+        ),
     }
 
 
@@ -397,6 +409,8 @@ _ACTIONS = (
     *voice.ACTIONS,
     *surveys.ACTIONS,
     *safety.ACTIONS,
+    ("added a member without an account", OfflineMember.added_by_id, OfflineMember.added_at),
+    ("recorded a member's consent", OfflineMember.consent_by_id, OfflineMember.consent_at),
 )
 
 
@@ -491,12 +505,13 @@ def erase(user):
         .values(specialist_id=None, message="")
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(delete(SpecialistInvitation).where(SpecialistInvitation.email == user.email))
-    db.session.execute(
-        delete(OutboxMessage).where(OutboxMessage.recipient == user.email, OutboxMessage.status != SENDING)
-    )
+    if user.email:  # a member without an account has no address (community/offline)
+        db.session.execute(delete(SpecialistInvitation).where(SpecialistInvitation.email == user.email))
+        db.session.execute(
+            delete(OutboxMessage).where(OutboxMessage.recipient == user.email, OutboxMessage.status != SENDING)
+        )
     _erase_audit_details(uid)
-    audit(None, "account.delete", user, email_hash=hashlib.sha256(user.email.encode()).hexdigest()[:16])
+    audit(None, "account.delete", user, email_hash=hashlib.sha256((user.email or "").encode()).hexdigest()[:16])
     db.session.flush()
     db.session.delete(user)  # the rest follows the foreign keys: DELETE (cascade) or UNLINK (set null)
     db.session.flush()

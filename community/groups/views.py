@@ -211,6 +211,8 @@ def member(slug, membership_id):
     membership = _membership_or_404(group, membership_id)
     if not membership.is_active:
         abort(404)
+    if not membership.user.email:  # a member without an account: their own page (community/offline)
+        return redirect(url_for("offline.index", slug=slug))
     return render_template(
         "groups/member.html", group=group, access=access, m=membership, role_form=forms.EngagementRoleForm()
     )

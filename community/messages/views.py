@@ -24,7 +24,8 @@ def inbox():
 @limiter.limit("60 per hour", key_func=account_key, methods=["POST"])
 def thread(user_id):
     other = service.get_user(user_id)
-    if other is None or other.id == current_user.id:
+    # A member without an account (community/offline) has nobody to read a message.
+    if other is None or other.id == current_user.id or not other.email:
         abort(404)
     group = service.shared_group(current_user, other)
     if group is None and not service.has_conversation(current_user, other):

@@ -16,8 +16,8 @@ def notify(user, kind, /, url="", email_template=None, force_email=False, actor=
     """Add an in-app notice for `user` and, if they allow emails (or `force_email`), queue
     `email_template` with the same data. `actor` is the person whose action it reports (their
     name is in the data). Part of the caller's transaction."""
-    if user is None:
-        return
+    if user is None or not user.email:
+        return  # nobody, or a member without an account (community/offline): no notice, no email
     db.session.add(
         Notification(user_id=user.id, actor_id=getattr(actor, "id", None), kind=kind, url=url, data=_stored(data))
     )
