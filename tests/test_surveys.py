@@ -190,3 +190,22 @@ def test_people_of_an_ended_opportunity_get_the_taking_part_survey(app, make_use
     assert signed_in(app, parent(1)).get(f"/surveys/{sid}").status_code == 200
     assert signed_in(app, parent(2)).get(f"/surveys/{sid}").status_code == 404
     assert signed_in(app, LEADER).get(f"/surveys/{sid}").status_code == 404
+
+
+def test_no_log_line_ties_an_answer_to_its_author(app, make_user, caplog):
+    """Everything the app logs while people answer (every logger, every level) names neither
+    the person nor what they answered."""
+    import logging
+
+    world = build_world(app, make_user, parents=5)
+    sid = send(app, world)
+    caplog.set_level(logging.DEBUG)
+    caplog.clear()
+    for n in range(1, 6):
+        assert answer_as(app, sid, parent(n), text=f"Ответ номер {n}").status_code == 302
+    logged = "\n".join(f"{r.name} {r.getMessage()} {r.args!r}" for r in caplog.records)
+    with app.app_context():
+        ids = {str(user(parent(n)).id) for n in range(1, 6)}
+    for n in range(1, 6):
+        assert parent(n) not in logged and f"Ответ номер {n}" not in logged
+    assert not [line for line in logged.splitlines() if "ballot" in line.lower() and any(i in line for i in ids)]
