@@ -265,6 +265,25 @@ def test_a_blocked_member_cannot_write_and_their_items_fold_away(app, world):
     assert '<details class="blocked-item">' not in member1.get(f"/groups/{world['slug']}/").get_data(as_text=True)
 
 
+def test_a_blocked_members_help_requests_fold_away_on_the_board(app, world):
+    from community.groups.models import Group
+    from community.mutual_help import service as help_service
+
+    with app.test_request_context():
+        group = db.session.get(Group, world["group_id"])
+        help_service.create_request(
+            user("member2@example.org"), group, "offer", "Отдам коляску", "", "things", "week", None, False
+        )
+        db.session.commit()
+    member1 = signed_in(app, "member1@example.org")
+    board = f"/groups/{world['slug']}/help/"
+    assert '<details class="blocked-item">' not in member1.get(board).get_data(as_text=True)
+    member1.submit(f"/people/{world['author']}/block", page="/account/blocked")
+    page = member1.get(board).get_data(as_text=True)
+    assert '<details class="blocked-item">' in page and "Отдам коляску" in page
+    assert t(app, "You blocked %(name)s. Show", name="Участник 2") in page
+
+
 def test_blocking_someone_you_share_nothing_with_is_404(app, world):
     outsider = signed_in(app, "outsider@example.org")
     assert outsider.submit(f"/people/{world['author']}/block", page="/account/blocked").status_code == 404
