@@ -6,13 +6,17 @@ Counts of people under 5 are shown as "fewer than 5" wherever only aggregates ma
 
 import csv
 import io
+import threading
+from collections import OrderedDict
 from datetime import date
 from math import ceil
 
-from flask_babel import format_date
+from flask import render_template
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
-from community.health import charts, service, texts
+from community.health import charts, indicators, service, texts
 from community.health.verdict import STAGES
 
 CHARTS = ("A1", "A3", "P1", "P2", "P4", "L1", "L2", "G1", "G2")
@@ -36,38 +40,72 @@ def group_page(group, access, now=None):
     history = service.history(group)
     latest = history[-1] if history else None
     breaks = service.group_breaks(group)
-    live = service.live_signals(group, [(b.starts_on, b.ends_on) for b in breaks], now=now)
+    staff = indicators.staff_ids()  # one query for both live parts below
+    live = service.live_signals(group, [(b.starts_on, b.ends_on) for b in breaks], now=now, staff=staff)
     if latest is not None:
         # What the monthly check already says is not repeated as news.
         known = {code for code, *_ in latest.explanation.get("facts", []) + latest.explanation.get("warnings", [])}
         live["severe"] = [item for item in live["severe"] if "severe_" + item[0] not in known]
         live["warnings"] = [item for item in live["warnings"] if "warn_" + item[0] not in known]
-    names = texts.NAMES
     return {
         "latest": latest,
         "history": history,
         "hide_small": hide,
         "explained": texts.explained(latest.explanation if latest else None, hide),
-        "described": texts.describe(latest.values, hide) if latest else {},
         "live": texts.live_explained(live, hide),
         "live_severe": bool(live["severe"]),
         "live_days": live["days"],
-        "charts": [_chart(history, key, names[key], hide) for key in CHARTS] if history else [],
-        "table": [
-            (
-                format_date(s.period, "LLLL yyyy"),
-                texts.STAGE_LABELS[s.stage],
-                s.is_break,
-                [texts.cell(s.values, key, hide) for key in texts.TABLE_KEYS],
-            )
-            for s in history
-        ],
-        "table_heads": [(key, names[key]) for key in texts.TABLE_KEYS],
+        "indicators": _indicators(group, history, hide) if history else "",
         "breaks": breaks,
-        "mix": {**service.representation(group, now), "active": (latest.values.get("I1") or {}).get("active", {})}
+        "mix": {
+            **service.representation(group, now, staff),
+            "active": (latest.values.get("I1") or {}).get("active", {}),
+        }
         if latest
         else {},
     }
+
+
+# The charts and monthly table depend only on the snapshots (which change when the monthly job
+# runs), the language and whether small counts are hidden: each process renders them once per
+# such key and keeps the HTML (a few hundred recent groups; about 25 KB each).
+_INDICATORS_KEPT = 256
+_indicators_html = OrderedDict()
+_indicators_lock = threading.Lock()
+
+
+def _indicators(group, history, hide):
+    key = (group.id, hide, str(get_locale()), tuple((s.id, s.computed_at) for s in history))
+    with _indicators_lock:
+        html = _indicators_html.get(key)
+        if html is not None:
+            _indicators_html.move_to_end(key)
+            return html
+    names = texts.NAMES
+    rendered = render_template(
+        "health/_indicators.html",
+        page={
+            "hide_small": hide,
+            "described": texts.describe(history[-1].values, hide),
+            "charts": [_chart(history, key, names[key], hide) for key in CHARTS],
+            "table": [
+                (
+                    format_date(s.period, "LLLL yyyy"),
+                    texts.STAGE_LABELS[s.stage],
+                    s.is_break,
+                    [texts.cell(s.values, key, hide) for key in texts.TABLE_KEYS],
+                )
+                for s in history
+            ],
+            "table_heads": [(key, names[key]) for key in texts.TABLE_KEYS],
+        },
+    )
+    html = Markup(rendered)  # noqa: S704 (render_template's output, escaped by Jinja)
+    with _indicators_lock:
+        _indicators_html[key] = html
+        while len(_indicators_html) > _INDICATORS_KEPT:
+            _indicators_html.popitem(last=False)
+    return html
 
 
 def _trend_points(trend):

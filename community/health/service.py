@@ -306,14 +306,14 @@ def history(group, months=HISTORY_MONTHS):
     return list(reversed(rows))
 
 
-def live_signals(group, breaks, now=None):
+def live_signals(group, breaks, now=None, staff=None):
     """The cheap live part of a group page: what holds now, since the last monthly check.
     A few small queries that start from the group's own events and requests."""
     from community.health.periods import quiet_days
     from community.health.verdict import THRESHOLDS as T
 
     now = now or utcnow()
-    staff = indicators.staff_ids()
+    staff = indicators.staff_ids() if staff is None else staff
     since = max(group.created_at, now - timedelta(days=400))
     last = indicators.last_held_meeting(group.id, since, now, staff)
     unanswered = indicators.unanswered_too_long([group.id], now)[group.id]
@@ -329,10 +329,11 @@ def live_signals(group, breaks, now=None):
     return {"severe": severe, "warnings": warnings, "last_meeting_at": last, "days": days}
 
 
-def representation(group, now=None):
+def representation(group, now=None, staff=None):
     """I1's members and leaders by family form and experience, now (the snapshot holds the
     active side: who took part needs the month's roll-ups)."""
-    return indicators.membership_mix([group.id], now or utcnow(), indicators.staff_ids())[group.id]
+    staff = indicators.staff_ids() if staff is None else staff
+    return indicators.membership_mix([group.id], now or utcnow(), staff)[group.id]
 
 
 def _organisation_groups(organisation):
