@@ -8,6 +8,7 @@ from sqlalchemy import event, select, update
 
 from community.auth.models import User, UserSession
 from community.extensions import db
+from community.groups.models import Post
 from community.jobs import perform
 from community.models import utcnow
 from community.notifications.models import Notification
@@ -269,7 +270,9 @@ def test_a_parents_group_page_asks_nothing_about_organisations(app, make_user):
 
     leader_id = make_user("leader@example.org")
     with work(app):
-        slug = service.create_group(db.session.get(User, leader_id), "Круг", "Казань", "О нас", "Пишите", "open").slug
+        group = service.create_group(db.session.get(User, leader_id), "Круг", "Казань", "О нас", "Пишите", "open")
+        db.session.add(Post(group_id=group.id, author_id=leader_id, kind="discussion", title="Про лето", body="Едем?"))
+        slug = group.slug
     browser = signed_in(app, "leader@example.org")
     browser.get(f"/groups/{slug}/")
     statements = []
@@ -284,3 +287,4 @@ def test_a_parents_group_page_asks_nothing_about_organisations(app, make_user):
     mine = [s for s in statements if "FROM organisation JOIN specialist" in s or "WHERE specialist.user_id" in s]
     assert mine == [], "the organisations I work for come with the session"
     assert not [s for s in statements if "FROM notification" in s]
+    assert not [s for s in statements if "FROM block" in s], "whom I blocked comes with the session"

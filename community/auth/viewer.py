@@ -7,7 +7,8 @@ works for cost four queries on every page. Instead, two entries are cached:
 - the session: its row id, its user, when it started and when it was last seen;
 - the viewer (per user): the user's columns (never the password hash or the calendar
   token, which load from the database when a page needs them), the number of unread
-  notices, the number of unread private messages, and the organisations they work for.
+  notices, the number of unread private messages, the organisations they work for and the
+  people they blocked (whose posts are folded away on every group page).
 
 Where:
 
@@ -55,6 +56,7 @@ class Viewer:
     organisation_ids: list = field(default_factory=list)
     is_staff: bool = False
     unread_messages: int = 0
+    blocked: frozenset | None = None  # None: not in the cached entry (read it from the database)
 
 
 def token_key(token):
@@ -235,14 +237,17 @@ def _unread_messages(user_id):
 
 def _viewer_entry(user, unread, unread_messages=0):
     from community.orgs.models import Specialist
+    from community.safety.models import Block
 
     organisations = db.session.scalars(select(Specialist.organisation_id).where(Specialist.user_id == user.id)).all()
+    blocked = db.session.scalars(select(Block.blocked_id).where(Block.blocker_id == user.id)).all()
     return {
         "user": _dump_user(user),
         "unread": unread,
         "messages": unread_messages,
         "orgs": sorted(organisations),
         "staff": bool(user.is_admin or organisations),
+        "blocked": sorted(blocked),
     }
 
 
@@ -296,7 +301,16 @@ def find_viewer(user_id, token):
         )
         entry["seen"] = now
         _safely(cache.put_session, key, entry)
-    return Viewer(user, entry["id"], viewer["unread"], viewer["orgs"], viewer["staff"], viewer.get("messages", 0))
+    blocked = viewer.get("blocked")
+    return Viewer(
+        user,
+        entry["id"],
+        viewer["unread"],
+        viewer["orgs"],
+        viewer["staff"],
+        viewer.get("messages", 0),
+        None if blocked is None else frozenset(blocked),
+    )
 
 
 def end_expired(session_id, token):
