@@ -12,8 +12,8 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.extensions import db
-from community.models import TimestampMixin, one_of
 from community.groups.models import Group
+from community.models import TimestampMixin, one_of
 from community.orgs.models import Organisation
 
 
