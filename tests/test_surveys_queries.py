@@ -3,10 +3,10 @@
 from sqlalchemy import select
 
 from community.extensions import db
+from community.groups.models import Group
 from community.orgs.models import Organisation
 from community.surveys import service
 from tests.conftest import Browser, work
-from community.groups.models import Group
 from tests.involve_helpers import LEADER, SPECIALIST_EMAIL, build_world, parent, user
 from tests.test_help_queries import count_queries
 
