@@ -213,6 +213,7 @@ MESSAGES = {
     "voice.level-needed": _l("Please choose the level at which it changed."),
     "voice.bad-decision": _l("Please choose a decision of this group from the list."),
     "surveys.not-allowed": _l("Only the organisation's specialists can send surveys."),
+    "surveys.not-leader": _l("Only the group's leaders can send it a survey."),
     "surveys.no-title": _l("Please name the survey."),
     "surveys.bad-kind": _l("Please choose from the list."),
     "surveys.bad-days": _l("Please enter a number from 1 to 60."),

@@ -3,10 +3,11 @@
 from sqlalchemy import select
 
 from community.extensions import db
+from community.groups.models import Group
 from community.orgs.models import Organisation
 from community.surveys import service
 from tests.conftest import Browser, work
-from tests.involve_helpers import SPECIALIST_EMAIL, build_world, parent, user
+from tests.involve_helpers import LEADER, SPECIALIST_EMAIL, build_world, parent, user
 from tests.test_help_queries import count_queries
 
 QUESTIONS = [("scale", "Полезно?", ""), ("choice", "Когда?", "Утром\nВечером"), ("text", "Что добавить?", "")]
@@ -20,6 +21,11 @@ def build(app, make_user, size):
             service.send_survey(
                 user(SPECIALIST_EMAIL), fond, f"Опрос {n}", "", QUESTIONS, [world["group"]], "quarterly", 7
             )
+            for n in range(size // 2)
+        ]
+        group = db.session.get(Group, world["group"])
+        surveys += [
+            service.send_group_survey(user(LEADER), group, f"Опрос группы {n}", "", QUESTIONS, "once", 7)
             for n in range(size // 2)
         ]
         first = surveys[0]
@@ -37,10 +43,11 @@ def queries(make_app, make_user, size):
     app = make_app()
     second = build(app, make_user, size)
     counts = []
-    for email in (SPECIALIST_EMAIL, parent(1)):
+    urls = ("/orgs/fond/surveys/", "/groups/semi-kazani/surveys/", f"/surveys/{second}")
+    for email in (SPECIALIST_EMAIL, parent(1), LEADER):
         browser = Browser(app.test_client())
         browser.login(email)
-        counts += [count_queries(app, browser, url) for url in ("/orgs/fond/surveys/", f"/surveys/{second}")]
+        counts += [count_queries(app, browser, url) for url in urls]
     return counts
 
 

@@ -48,6 +48,7 @@ TEXTS = {
     "claims.declined": lambda d: _("Your cost claim for “%(title)s” is declined. See why.", **d),
     "claims.paid": lambda d: _("Your cost claim for “%(title)s” is paid.", **d),
     "surveys.new": lambda d: _("%(org)s asks a few short questions: “%(title)s”.", **d),
+    "surveys.new_group": lambda d: _("The leaders of %(group)s ask a few short questions: “%(title)s”.", **d),
     "voice.new": lambda d: _("A new suggestion to %(group)s: “%(title)s”.", **d),
     "voice.heard": lambda d: _("Your suggestion “%(title)s” is heard.", **d),
     "voice.considering": lambda d: _("Your suggestion “%(title)s” is being considered.", **d),

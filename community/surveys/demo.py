@@ -1,7 +1,8 @@
 """The demo's pulse surveys: the foundation asks its Moscow and Kazan groups every quarter how
 the meetings go (two rounds, each with more than five answers, so the results and the trend
-show), and the ready-made "How did taking part feel?" survey goes to the people of an
-opportunity that ended. Answered through the service, then moved back in time; nobody is
+show), the Moscow group's leader asks her own group about its meetings (still open, with
+eight answers: the demo member can answer it), and the ready-made "How did taking part
+feel?" survey goes to the people of an opportunity that ended. Answered through the service, then moved back in time; nobody is
 emailed about this made-up history."""
 
 import random
@@ -24,6 +25,18 @@ QUESTIONS = [
     (CHOICE, "Какое время встреч вам удобнее?", "Суббота утром\nБудний вечер\nВоскресенье днём"),
     (TEXT, "Чего вам не хватает?", ""),
 ]
+LEADER_QUESTIONS = [
+    (SCALE, "Удобно ли вам место наших встреч? (1 — совсем нет, 5 — очень)", ""),
+    (CHOICE, "Как часто встречаться?", "Раз в месяц\nДва раза в месяц\nРаз в неделю"),
+    (TEXT, "Какую тему обсудить на следующей встрече?", ""),
+]
+TOPICS = (
+    "Как говорить с ребёнком о кровной семье",
+    "Подростковый возраст",
+    "Школа и домашние задания",
+    "Отдых летом",
+    "",
+)
 WISHES = (
     "Больше встреч с психологом",
     "Няни на время встречи",
@@ -68,6 +81,7 @@ def seed_surveys(known):
     second = service.next_round(first)
     _answer(second, parents[:11], rng, good=0.75)
     _back_in_time(second, days=9)
+    _leader_survey(known, groups, parents, rng)
     service.send_taking_part_surveys()
     # The story is history: no notices or emails about it (the jobs are dropped before the commit).
     pending = db.session.info.get("jobs_pending", [])
@@ -75,7 +89,35 @@ def seed_surveys(known):
     db.session.flush()
 
 
-def _answer(survey, people, rng, good):
+def _leader_survey(known, groups, parents, rng):
+    """The Moscow group's leader asks her group: sent six days ago, open for three weeks."""
+    moscow = next((g for g in groups if g.slug == GROUPS[0]), None)
+    if moscow is None:
+        return
+    mine = set(
+        db.session.scalars(
+            select(Membership.user_id).where(
+                Membership.group_id == moscow.id,
+                Membership.status == ACTIVE,
+                Membership.role.in_([MEMBER, LEADER]),
+            )
+        )
+    )
+    survey = service.send_group_survey(
+        known["leader"],
+        moscow,
+        "Как нам лучше встречаться?",
+        "Три вопроса от ведущей группы. Ответы анонимны: я не узнаю, кто что ответил.",
+        LEADER_QUESTIONS,
+        "once",
+        21,
+    )
+    answering = [p for p in parents if p.id in mine and p.id != known["leader"].id][:8]
+    _answer(survey, answering, rng, good=0.7, texts=TOPICS)
+    _back_in_time(survey, days=6, open_days=21)
+
+
+def _answer(survey, people, rng, good, texts=WISHES):
     db.session.refresh(survey)
     for person in people:
         answers = {}
@@ -85,11 +127,11 @@ def _answer(survey, people, rng, good):
             elif question.kind == CHOICE:
                 answers[question.id] = rng.choice((0, 0, 1, 2))
             else:
-                answers[question.id] = rng.choice(WISHES)
+                answers[question.id] = rng.choice(texts)
         service.answer_survey(person, survey, answers)
 
 
-def _back_in_time(survey, days):
+def _back_in_time(survey, days, open_days=14):
     then = utcnow() - timedelta(days=days)
     survey.created_at = then
-    survey.closes_on = then.date() + timedelta(days=14)
+    survey.closes_on = then.date() + timedelta(days=open_days)

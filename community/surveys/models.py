@@ -12,6 +12,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.extensions import db
+from community.groups.models import Group
 from community.models import TimestampMixin, one_of
 from community.orgs.models import Organisation
 
@@ -42,10 +43,15 @@ MIN_ANSWERS = 5  # results show only from this many answers
 
 
 class Survey(TimestampMixin, db.Model):
-    """One round of a survey. A quarterly survey's rounds share `series_id` (the first round's id)."""
+    """One round of a survey. A quarterly survey's rounds share `series_id` (the first round's id).
+
+    Sent by an organisation's specialists to chosen groups it supports (`group_id` empty), or
+    by a group's leaders to their own group (`group_id`; `organisation_id` is then the group's
+    organisation when it was sent, or empty for a group without one), as opportunities are."""
 
     __tablename__ = "survey"
     __table_args__ = (
+        CheckConstraint("organisation_id IS NOT NULL OR group_id IS NOT NULL", name="has_owner"),
         CheckConstraint("answer_count >= 0", name="answer_count_positive"),
         CheckConstraint("round_no >= 1", name="round_positive"),
         one_of("repeat", Repeat),
@@ -53,7 +59,9 @@ class Survey(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    # The group whose leaders sent it (the audience is then that group only).
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     intro: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[str] = mapped_column(String(12), default=CUSTOM)
@@ -69,10 +77,20 @@ class Survey(TimestampMixin, db.Model):
     answer_count: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
-    organisation: Mapped[Organisation] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    group: Mapped[Group | None] = relationship()
     questions: Mapped[list["SurveyQuestion"]] = relationship(
         order_by="SurveyQuestion.position", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def sent_by_group(self):
+        return self.group_id is not None
+
+    @property
+    def sender_name(self):
+        """Who asks: the group for a leader's survey, else the organisation."""
+        return self.group.name if self.group_id is not None else self.organisation.name
 
     @property
     def is_open(self):

@@ -1,5 +1,6 @@
 """What can happen to a pulse survey: an organisation's specialist sends it (1–5 questions)
-to chosen groups, once or every quarter; the parents of those groups answer once each,
+to chosen groups, or a group's leader to their own group (the organisation's specialists see
+it too), once or every quarter; the parents of those groups answer once each,
 anonymously; the results show from five answers, with the trend across a quarterly
 survey's rounds. After an opportunity to take part ends, the people who took part get the
 ready-made "How did taking part feel?" survey."""
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from community.auth.models import User
 from community.errors import RuleError
@@ -80,6 +82,37 @@ def has_answered(user, survey):
     return db.session.get(SurveyBallot, (survey.id, user.id)) is not None
 
 
+def leads(user, group):
+    """An active leader of a live group."""
+    if not user.is_authenticated or group is None or group.archived_at is not None:
+        return False
+    found = select(Membership.id).where(
+        Membership.group_id == group.id,
+        Membership.user_id == user.id,
+        Membership.status == ACTIVE,
+        Membership.role == LEADER,
+    )
+    return db.session.scalar(found) is not None
+
+
+def manages(user, survey):
+    """Who closes it and stops its repeats: for a group's survey its leaders, else the
+    organisation's specialists."""
+    from community.involve.access import is_specialist_of
+
+    if survey.group_id is not None:
+        return leads(user, survey.group)
+    return is_specialist_of(user, survey.organisation_id)
+
+
+def oversees(user, survey):
+    """Who sees where it went, its results and its trend: its managers, and for a group's
+    survey the specialists of the group's organisation too."""
+    from community.involve.access import is_specialist_of
+
+    return manages(user, survey) or is_specialist_of(user, survey.organisation_id)
+
+
 def groups_of(survey):
     return db.session.scalars(
         select(Group)
@@ -93,10 +126,12 @@ def groups_of(survey):
 
 
 def for_organisation(organisation, page=1):
-    """Every round the organisation sent, newest first (the specialists' list)."""
+    """Every round the organisation sent, and its groups' leaders sent, newest first (the
+    specialists' list)."""
     return db.paginate(
         select(Survey)
         .where(Survey.organisation_id == organisation.id)
+        .options(selectinload(Survey.group))
         .order_by(Survey.created_at.desc(), Survey.id.desc()),
         page=page,
         per_page=PAGE_SIZE,
@@ -104,21 +139,35 @@ def for_organisation(organisation, page=1):
     )
 
 
-def for_parent(user, organisation):
-    """The organisation's surveys for this parent, each with whether they answered (two queries)."""
+def for_group(group, page=1):
+    """Every round the group's leaders sent, newest first."""
+    return db.paginate(
+        select(Survey).where(Survey.group_id == group.id).order_by(Survey.created_at.desc(), Survey.id.desc()),
+        page=page,
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
+
+
+def for_parent(user, organisation=None, group=None):
+    """The organisation's surveys for this parent (or those sent to `group`, by its leaders or
+    its organisation), each with whether they answered (two queries)."""
     groups = select(Membership.group_id).where(
         Membership.user_id == user.id, Membership.status == ACTIVE, Membership.role.in_([MEMBER, LEADER])
     )
-    accepted = select(Application.opportunity_id).where(Application.user_id == user.id, Application.status == ACCEPTED)
-    surveys = db.session.scalars(
-        select(Survey)
-        .where(
-            Survey.organisation_id == organisation.id,
-            Survey.id.in_(select(SurveyGroup.survey_id).where(SurveyGroup.group_id.in_(groups)))
-            | Survey.opportunity_id.in_(accepted),
+    if group is not None:
+        groups = groups.where(Membership.group_id == group.id)
+        where = Survey.id.in_(select(SurveyGroup.survey_id).where(SurveyGroup.group_id.in_(groups)))
+    else:
+        accepted = select(Application.opportunity_id).where(
+            Application.user_id == user.id, Application.status == ACCEPTED
         )
-        .order_by(Survey.created_at.desc(), Survey.id.desc())
-        .limit(50)
+        where = (Survey.organisation_id == organisation.id) & (
+            Survey.id.in_(select(SurveyGroup.survey_id).where(SurveyGroup.group_id.in_(groups)))
+            | Survey.opportunity_id.in_(accepted)
+        )
+    surveys = db.session.scalars(
+        select(Survey).where(where).order_by(Survey.created_at.desc(), Survey.id.desc()).limit(50)
     ).all()
     answered = set(
         db.session.scalars(
@@ -222,13 +271,7 @@ def _clean_questions(questions):
     return cleaned
 
 
-def send_survey(actor, organisation, title, intro, questions, group_ids, repeat, open_days):
-    """A specialist sends a survey to chosen groups the organisation supports; the parents
-    are told after the commit. `questions`: [(kind, text, choices as lines)]."""
-    from community.involve.access import is_specialist_of
-
-    if not is_specialist_of(actor, organisation.id):
-        raise RuleError("surveys.not-allowed")
+def _check_basics(title, repeat, open_days):
     title = (title or "").strip()
     if not title:
         raise RuleError("surveys.no-title", field="title")
@@ -236,6 +279,17 @@ def send_survey(actor, organisation, title, intro, questions, group_ids, repeat,
         raise RuleError("surveys.bad-kind", field="repeat")
     if not 1 <= (open_days or 0) <= MAX_OPEN_DAYS:
         raise RuleError("surveys.bad-days", field="open_days")
+    return title
+
+
+def send_survey(actor, organisation, title, intro, questions, group_ids, repeat, open_days):
+    """A specialist sends a survey to chosen groups the organisation supports; the parents
+    are told after the commit. `questions`: [(kind, text, choices as lines)]."""
+    from community.involve.access import is_specialist_of
+
+    if not is_specialist_of(actor, organisation.id):
+        raise RuleError("surveys.not-allowed")
+    title = _check_basics(title, repeat, open_days)
     supported = set(
         db.session.scalars(
             select(Group.id).where(Group.organisation_id == organisation.id, Group.archived_at.is_(None))
@@ -244,9 +298,23 @@ def send_survey(actor, organisation, title, intro, questions, group_ids, repeat,
     chosen = sorted(set(group_ids or ()) & supported)
     if not chosen:
         raise RuleError("surveys.no-groups", field="groups")
+    return _send(actor, title, intro, _clean_questions(questions), chosen, repeat, open_days, organisation.id, None)
+
+
+def send_group_survey(actor, group, title, intro, questions, repeat, open_days):
+    """A leader sends a survey to the parents of their own group (with or without an
+    organisation); the same rules, and the organisation's specialists see it too."""
+    if not leads(actor, group):
+        raise RuleError("surveys.not-leader")
+    title = _check_basics(title, repeat, open_days)
     cleaned = _clean_questions(questions)
+    return _send(actor, title, intro, cleaned, [group.id], repeat, open_days, group.organisation_id, group.id)
+
+
+def _send(actor, title, intro, cleaned, group_ids, repeat, open_days, organisation_id, group_id):
     survey = Survey(
-        organisation_id=organisation.id,
+        organisation_id=organisation_id,
+        group_id=group_id,
         title=title,
         intro=(intro or "").strip(),
         repeat=repeat,
@@ -258,7 +326,7 @@ def send_survey(actor, organisation, title, intro, questions, group_ids, repeat,
     survey.series_id = survey.id
     for position, (kind, text, options) in enumerate(cleaned):
         db.session.add(SurveyQuestion(survey_id=survey.id, position=position, kind=kind, text=text, choices=options))
-    for group_id in chosen:
+    for group_id in group_ids:
         db.session.add(SurveyGroup(survey_id=survey.id, group_id=group_id))
     db.session.flush()
     db.session.refresh(survey)
@@ -347,15 +415,17 @@ def announce(survey_id):
     if survey is None:
         return 0
     people = db.session.scalars(select(User).where(User.id.in_(audience(survey))).order_by(User.id)).all()
+    # A leader's survey says it comes from the group's leaders; the others from the organisation.
+    sender = {"group": survey.group.name} if survey.group_id is not None else {"org": survey.organisation.name}
     for person in people:
         notify(
             person,
-            "surveys.new",
+            "surveys.new_group" if survey.group_id is not None else "surveys.new",
             path_for("surveys.detail", survey_id=survey.id),
             email_template="surveys/new",
             title=survey.title,
-            org=survey.organisation.name,
             closes_on=survey.closes_on,
+            **sender,
         )
     return len(people)
 
@@ -365,6 +435,7 @@ def next_round(survey):
     span = survey.closes_on - survey.created_at.date()
     following = Survey(
         organisation_id=survey.organisation_id,
+        group_id=survey.group_id,
         title=survey.title,
         intro=survey.intro,
         repeat=QUARTERLY,
