@@ -134,8 +134,8 @@ TODAY = date.today()
 
 
 def seed_items(app, world):
-    """Beside `seed`: items to mark as unexpected results — a meeting, a decision and an anonymous
-    suggestion of the foundation's group in the period, a meeting before the period, a draft
+    """Beside `seed`: items to mark as unexpected results — a meeting, a decision (and a discussion,
+    which is no decision) and an anonymous suggestion of the foundation's group in the period, a meeting before the period, a draft
     meeting, and a meeting of a group the foundation does not support. Returns their ids."""
     from community.events.models import DRAFT, PUBLISHED, Event
     from community.groups.models import DECISION, Post
@@ -159,7 +159,8 @@ def seed_items(app, world):
         }
         decision = Post(group_id=group.id, kind=DECISION, title="Встречаемся по субботам", body="С февраля.")
         decision.created_at = when
-        db.session.add(decision)
+        discussion = Post(group_id=group.id, title="Кто едет на пикник?", body="Пишите.")
+        db.session.add_all([decision, discussion])
         anonymous = Suggestion(
             group_id=group.id,
             author_id=user(parent(2)).id,
@@ -171,6 +172,7 @@ def seed_items(app, world):
         db.session.flush()
         ids.update(
             decision=decision.id,
+            discussion=discussion.id,
             anonymous=anonymous.id,
             suggestion=db.session.scalar(select(Suggestion.id).where(Suggestion.anonymous.is_(False))),
             opportunity=db.session.scalar(select(Opportunity.id).order_by(Opportunity.id)),
