@@ -226,6 +226,9 @@ def register_template_helpers(app):
 
     register_safety(app)
     register_thanks(app)
+    from community.report.views import register_template_helpers as register_report
+
+    register_report(app)
 
 
 @event.listens_for(Engine, "connect")

@@ -232,6 +232,13 @@ MESSAGES = {
     "assessment.empty": _l("Please rate at least one statement."),
     "report.future-day": _l("That date is in the future: note results once they have happened."),
     "report.old-day": _l("Please choose a date from the year 2000 on."),
+    "report.unexpected-unknown": _l("This item was not found: it may have been deleted."),
+    "report.unexpected-elsewhere": _l(
+        "This item belongs to a group your organisation does not support, so it cannot go into your report."
+    ),
+    "report.unexpected-draft": _l("This is still a draft: mark it once it is published."),
+    "report.unexpected-note": _l("Please say in a few words (at most 500 characters) what was unexpected about it."),
+    "report.unexpected-already": _l("This is already marked as an unexpected result."),
     "assessment.already-rated": _l("You have already rated this year. Thank you!"),
     "voice.answered-meanwhile": _l("Someone else answered it a moment ago. Please read the latest answer first."),
 }

@@ -131,3 +131,51 @@ def in_period():
 
 
 TODAY = date.today()
+
+
+def seed_items(app, world):
+    """Beside `seed`: items to mark as unexpected results — a meeting, a decision (and a discussion,
+    which is no decision) and an anonymous suggestion of the foundation's group in the period, a meeting before the period, a draft
+    meeting, and a meeting of a group the foundation does not support. Returns their ids."""
+    from community.events.models import DRAFT, PUBLISHED, Event
+    from community.groups.models import DECISION, Post
+
+    when = moment(months_in=4)
+    with work(app):
+        group = db.session.scalar(select(Group).where(Group.slug == world["slug"]))
+        other = db.session.scalar(select(Group).where(Group.slug == world["other_slug"]))
+
+        def event(title, at, group_id=group.id, status=PUBLISHED):
+            row = Event(group_id=group_id, title=title, starts_at=at, ends_at=at + timedelta(hours=2), status=status)
+            db.session.add(row)
+            db.session.flush()
+            return row.id
+
+        ids = {
+            "event": event("Пикник в парке", when),
+            "old_event": event("Встреча позапрошлого года", when - timedelta(days=800)),
+            "draft_event": event("Черновик встречи", when, status=DRAFT),
+            "other_event": event("Встреча в Самаре", when, group_id=other.id),
+        }
+        decision = Post(group_id=group.id, kind=DECISION, title="Встречаемся по субботам", body="С февраля.")
+        decision.created_at = when
+        discussion = Post(group_id=group.id, title="Кто едет на пикник?", body="Пишите.")
+        db.session.add_all([decision, discussion])
+        anonymous = Suggestion(
+            group_id=group.id,
+            author_id=user(parent(2)).id,
+            anonymous=True,
+            title="Продлить службу передышки на выходные",
+            created_at=when,
+        )
+        db.session.add(anonymous)
+        db.session.flush()
+        ids.update(
+            decision=decision.id,
+            discussion=discussion.id,
+            anonymous=anonymous.id,
+            suggestion=db.session.scalar(select(Suggestion.id).where(Suggestion.anonymous.is_(False))),
+            opportunity=db.session.scalar(select(Opportunity.id).order_by(Opportunity.id)),
+        )
+        db.session.commit()
+        return ids

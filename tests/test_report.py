@@ -7,14 +7,16 @@ import io
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from community.extensions import db
+from community.orgs.models import Organisation
 from community.report import export
-from community.report.models import UnplannedResult
+from community.report.models import UnexpectedMark, UnplannedResult
 from community.report.service import PeriodError, default_period, parse_period
 from tests.conftest import Browser, work
 from tests.involve_helpers import SPECIALIST_EMAIL
-from tests.report_helpers import in_period, seed
+from tests.report_helpers import in_period, seed, seed_items
 
 QUESTIONS_EN = (
     "What results did we expect from involving families?",
@@ -155,7 +157,19 @@ def test_a_specialist_notes_an_unplanned_result_and_removes_it(app, make_user):
 def test_the_pdf_holds_the_five_questions_and_their_figures_in_russian(app, make_user):
     from pypdf import PdfReader
 
-    seed(app, make_user, parents=6)
+    world = seed(app, make_user, parents=6)
+    items = seed_items(app, world)
+    with work(app):
+        organisation_id = db.session.scalar(select(Organisation.id).where(Organisation.slug == "fond"))
+        db.session.add(
+            UnexpectedMark(
+                organisation_id=organisation_id,
+                kind="event",
+                event_id=items["event"],
+                note="На пикник пришли соседи, двое спросили, как стать приёмной семьёй.",
+            )
+        )
+        db.session.commit()
     response = specialist(app, "ru").get(f"/orgs/fond/report.pdf?{in_period()}")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
@@ -173,3 +187,7 @@ def test_the_pdf_holds_the_five_questions_and_their_figures_in_russian(app, make
     assert "детская комната" in flat
     assert "Школа попросила родителей" in flat
     assert "Родители, которые помогли другой семье 6" in flat
+    # Question 5 lists the items marked as unexpected results, with the note.
+    assert "Отмечены как неожиданные результаты" in flat
+    assert "Пикник в парке" in flat
+    assert "На пикник пришли соседи, двое спросили, как стать приёмной семьёй." in flat

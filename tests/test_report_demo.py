@@ -32,5 +32,7 @@ def test_the_demo_report_answers_every_question(app):
         assert figures[(_("Parents who helped another family"), "")] >= 5
         assert figures[(_("Parents who led a meeting or welcomed a newcomer"), "")] >= 5
         assert any(counts for _m, counts in report.stages)
-        # 5 unplanned results.
+        # 5 unplanned results: noted, and items marked as unexpected (one of each kind seeded).
         assert len(report.unplanned) >= 3
+        assert {m.kind for m in report.unexpected} == {"suggestion", "opportunity", "event"}
+        assert all(m.title and m.mark.note for m in report.unexpected)

@@ -41,7 +41,7 @@ from community.mutual_help.models import CLOSED, HelpMessage, HelpRequest, HelpR
 from community.notifications.models import SENDING, Notification, OutboxMessage
 from community.offline.models import OfflineMember
 from community.orgs.models import Organisation, Specialist, SpecialistInvitation, SupportOffer
-from community.report.models import UnplannedResult
+from community.report.models import UnexpectedMark, UnplannedResult
 from community.safety import personal_data as safety
 from community.series.models import EventSeries
 from community.surveys import personal_data as surveys
@@ -129,6 +129,7 @@ HOLDINGS = (
     Holding("block", "blocked_id", DELETE, "blocked"),
     Holding("thanks", "user_id", DELETE, "thanks_given"),
     Holding("unplanned_result", "created_by_id", UNLINK, "your_actions"),
+    Holding("unexpected_mark", "marked_by_id", UNLINK, "your_actions"),
     # Members without an account (community/offline): the leader deletes them at their request.
     Holding("offline_member", "user_id", DELETE, "account"),
     Holding("offline_member", "consent_by_id", UNLINK, "your_actions"),
@@ -405,6 +406,7 @@ _ACTIONS = (
     ("declared a break of a group", HealthBreak.created_by_id, HealthBreak.created_at),
     ("planned a regular meeting", EventSeries.created_by_id, EventSeries.created_at),
     ("noted an unplanned result in an impact report", UnplannedResult.created_by_id, UnplannedResult.created_at),
+    ("marked an item as an unexpected result", UnexpectedMark.marked_by_id, UnexpectedMark.marked_at),
     *involvement.ACTIONS,
     *voice.ACTIONS,
     *surveys.ACTIONS,

@@ -5,6 +5,7 @@ WeasyPrint needs Debian's Pango (libpango-1.0-0, libpangoft2-1.0-0) and a font w
 
 import csv
 import io
+from datetime import datetime
 from functools import cache
 
 from flask_babel import format_date
@@ -12,6 +13,7 @@ from flask_babel import gettext as _
 
 from community.health.texts import STAGE_LABELS
 from community.involve.forms import LEVEL_SHORT
+from community.report.forms import KIND_LABELS
 from community.report.service import ALL, QUESTIONS, SMALL, STAGE_ORDER
 
 
@@ -33,7 +35,8 @@ def level_label(level):
 
 
 def rows(report):
-    """Every figure of the report: (question, level, measure, period, value)."""
+    """Every figure of the report: (question, level, measure, period, value); then each item
+    marked as an unexpected result, with its day as the period and the note as the value."""
     period = report.period.label
     out = []
     for figure in report.figures:
@@ -62,6 +65,13 @@ def rows(report):
     for month, asked, answered in report.help_months:
         out.append((q4, level_label(ALL), _("Requests for help"), f"{month:%Y-%m}", str(asked)))
         out.append((q4, level_label(ALL), _("Requests answered by another parent"), f"{month:%Y-%m}", str(answered)))
+    q5 = str(QUESTIONS[5])
+    for marked in report.unexpected:
+        measure = _(
+            "Unexpected result: %(kind)s “%(title)s”", kind=str(KIND_LABELS[marked.kind]).lower(), title=marked.title
+        )
+        day = marked.day.date() if isinstance(marked.day, datetime) else marked.day
+        out.append((q5, level_label(marked.level or ALL), measure, day.isoformat(), marked.mark.note))
     return out
 
 

@@ -8,20 +8,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from community.assessment import service as assessment
 from community.assessment.models import AssessmentRound
 from community.errors import RuleError
-from community.events.models import Event, EventFeedback
+from community.events.models import DRAFT, Event, EventFeedback
 from community.extensions import db
-from community.groups.models import Group
+from community.groups.models import DECISION, Group, Post
 from community.health.models import HealthActivity, HealthSnapshot
 from community.health.texts import STAGE_LABELS
+from community.involve.access import is_specialist_of
 from community.involve.claims.models import CostClaim
 from community.involve.models import ACCEPTED, Application, Level, Opportunity, OpportunitySession, SessionAttendance
 from community.mutual_help.models import HelpRequest, HelpResponse
-from community.report.models import UnplannedResult
+from community.orgs.models import Organisation
+from community.report.models import ITEM_COLUMNS, NOTE_MAX, UnexpectedKind, UnexpectedMark, UnplannedResult
 from community.surveys.models import MIN_ANSWERS, SCALE, Survey, SurveyAnswer, SurveyQuestion
 from community.voice.models import DONE, Suggestion, SuggestionAnswer
 
@@ -40,7 +44,10 @@ FEEDS = {
     2: _l('Suggestions answered and done ("you said — we did"), by the level at which things changed.'),
     3: _l("Pulse surveys (the share answering 4 or 5 of 5) and feedback after meetings."),
     4: _l("Help given and received, peer answers, leaders grown and the groups' community-health stages."),
-    5: _l("Results the organisation noted as unplanned during the period."),
+    5: _l(
+        "Suggestions, meetings, opportunities and decisions the organisation marked as unexpected results, "
+        "and the results it noted as unplanned during the period."
+    ),
 }
 STAGE_ORDER = ("self_running", "growing", "formed", "forming", "at_risk")
 
@@ -148,6 +155,7 @@ class Report:
     gaps: list = field(default_factory=list)  # (principle label, organisation, parents)
     assessment_year: int | None = None
     unplanned: list = field(default_factory=list)
+    unexpected: list = field(default_factory=list)  # MarkedItem of the period, by date
 
     def add(self, question, measure, value, level=ALL, kind="count", in_table=True):
         self.figures.append(Figure(question, str(measure), value, level, kind, in_table))
@@ -460,6 +468,8 @@ def _unplanned(report, organisation, period):
         .order_by(UnplannedResult.happened_on, UnplannedResult.id)
     ).all()
     report.add(5, _l("Unplanned results noted"), len(report.unplanned), kind="things")
+    report.unexpected = marked_items(organisation, period)
+    report.add(5, _l("Items marked as unexpected results"), len(report.unexpected), kind="things")
 
 
 def build(organisation, period):
@@ -496,3 +506,176 @@ def delete_unplanned(organisation, note_id):
     db.session.delete(note)
     db.session.flush()
     return True
+
+
+# --- items marked as unexpected results ----------------------------------------------------------------
+
+SUGGESTION, EVENT, OPPORTUNITY = UnexpectedKind.SUGGESTION, UnexpectedKind.EVENT, UnexpectedKind.OPPORTUNITY
+
+
+@dataclass
+class MarkedItem:
+    """A marked item as the report shows it: what it is, its title and date, its level of
+    involvement when it has one, and the organisation's note. Never who wrote it."""
+
+    mark: UnexpectedMark
+    title: str
+    day: date
+    level: str | None = None
+    group_slug: str | None = None  # a decision's page is under its group
+
+    @property
+    def kind(self):
+        return self.mark.kind
+
+
+def _load(kind, item_id):
+    """The item of `kind` with its group loaded, or None."""
+    if kind == SUGGESTION:
+        query = select(Suggestion).options(joinedload(Suggestion.group)).where(Suggestion.id == item_id)
+    elif kind == EVENT:
+        query = select(Event).options(joinedload(Event.group)).where(Event.id == item_id)
+    elif kind == OPPORTUNITY:
+        query = select(Opportunity).options(joinedload(Opportunity.group)).where(Opportunity.id == item_id)
+    else:
+        query = select(Post).options(joinedload(Post.group)).where(Post.id == item_id, Post.kind == DECISION)
+    return db.session.scalar(query)
+
+
+def organisation_id_of(kind, item):
+    """The organisation whose report the item belongs in: its own, or its group's."""
+    own = getattr(item, "organisation_id", None) if kind in (SUGGESTION, OPPORTUNITY) else None
+    if own is not None:
+        return own
+    group = item.group
+    return group.organisation_id if group is not None else None
+
+
+def organisation_of(kind, item):
+    organisation_id = organisation_id_of(kind, item)
+    return db.session.get(Organisation, organisation_id) if organisation_id is not None else None
+
+
+def item_day(kind, item):
+    """The date that places the item in a report's period (see `marked_items`)."""
+    if kind == EVENT:
+        return item.starts_at
+    if kind == OPPORTUNITY:
+        return item.starts_on
+    return item.created_at
+
+
+def is_shown(kind, item):
+    """Only what its people can already see can be marked: not a draft event or opportunity."""
+    if kind == EVENT:
+        return item.status != DRAFT
+    if kind == OPPORTUNITY:
+        return item.published_at is not None
+    return True
+
+
+def find_item(organisation, kind, item_id):
+    """The organisation's item of `kind` with this id, ready to be marked. RuleError when there
+    is none, it is another organisation's, or it is not published yet."""
+    try:
+        kind = UnexpectedKind(kind)
+    except ValueError:
+        raise RuleError("report.unexpected-unknown") from None
+    item = _load(kind, item_id)
+    if item is None:
+        raise RuleError("report.unexpected-unknown")
+    if organisation_id_of(kind, item) != organisation.id:
+        raise RuleError("report.unexpected-elsewhere")
+    if not is_shown(kind, item):
+        raise RuleError("report.unexpected-draft")
+    return item
+
+
+def mark_of(kind, item_id):
+    column = getattr(UnexpectedMark, ITEM_COLUMNS[UnexpectedKind(kind)])
+    return db.session.scalar(select(UnexpectedMark).where(column == item_id))
+
+
+def can_mark(user, kind, item):
+    """The specialists of the item's organisation, and admins."""
+    if not user.is_authenticated:
+        return False
+    organisation_id = organisation_id_of(kind, item)
+    if organisation_id is None:
+        return False
+    return bool(getattr(user, "is_admin", False)) or is_specialist_of(user, organisation_id)
+
+
+def mark_unexpected(actor, organisation, kind, item_id, note):
+    """Mark the organisation's item as an unexpected result, with what was unexpected about it.
+    One mark per item: the unique constraint decides between two clicks at once."""
+    item = find_item(organisation, kind, item_id)
+    note = (note or "").strip()
+    if not note or len(note) > NOTE_MAX:
+        raise RuleError("report.unexpected-note", field="note")
+    if mark_of(kind, item.id) is not None:
+        raise RuleError("report.unexpected-already")
+    mark = UnexpectedMark(
+        organisation_id=organisation.id,
+        kind=UnexpectedKind(kind),
+        note=note,
+        marked_by_id=actor.id,
+        **{ITEM_COLUMNS[UnexpectedKind(kind)]: item.id},
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(mark)
+    except IntegrityError:
+        raise RuleError("report.unexpected-already") from None
+    db.session.flush()
+    return mark
+
+
+def unmark_unexpected(organisation, kind, item_id):
+    """Take the mark off the organisation's item; False when it has none."""
+    column = getattr(UnexpectedMark, ITEM_COLUMNS[UnexpectedKind(kind)])
+    removed = db.session.execute(
+        delete(UnexpectedMark)
+        .where(column == item_id, UnexpectedMark.organisation_id == organisation.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.flush()
+    return bool(removed)
+
+
+def marked_items(organisation, period):
+    """The organisation's marked items whose date falls in the period, by date: a suggestion's
+    is when it was made, an event's when it starts, an opportunity's its first day, a
+    decision's when it was recorded. One query per kind."""
+    mine = UnexpectedMark.organisation_id == organisation.id
+    found = []
+    rows = db.session.execute(
+        select(UnexpectedMark, Suggestion.title, Suggestion.created_at, Suggestion.done_level)
+        .join(Suggestion, Suggestion.id == UnexpectedMark.suggestion_id)
+        .where(mine, Suggestion.created_at >= period.start, Suggestion.created_at < period.end)
+    )
+    found += [MarkedItem(mark, title, at, level) for mark, title, at, level in rows]
+    rows = db.session.execute(
+        select(UnexpectedMark, Event.title, Event.starts_at)
+        .join(Event, Event.id == UnexpectedMark.event_id)
+        .where(mine, Event.starts_at >= period.start, Event.starts_at < period.end)
+    )
+    found += [MarkedItem(mark, title, at) for mark, title, at in rows]
+    rows = db.session.execute(
+        select(UnexpectedMark, Opportunity.title, Opportunity.starts_on, Opportunity.level)
+        .join(Opportunity, Opportunity.id == UnexpectedMark.opportunity_id)
+        .where(mine, Opportunity.starts_on >= period.first, Opportunity.starts_on < period.end_day)
+    )
+    found += [MarkedItem(mark, title, day, level) for mark, title, day, level in rows]
+    rows = db.session.execute(
+        select(UnexpectedMark, Post.title, Post.created_at, Group.slug)
+        .join(Post, Post.id == UnexpectedMark.post_id)
+        .join(Group, Group.id == Post.group_id)
+        .where(mine, Post.created_at >= period.start, Post.created_at < period.end)
+    )
+    found += [MarkedItem(mark, title, at, None, slug) for mark, title, at, slug in rows]
+
+    def day_of(item):
+        return item.day.date() if isinstance(item.day, datetime) else item.day
+
+    return sorted(found, key=lambda item: (day_of(item), item.mark.id))

@@ -1,17 +1,20 @@
 """Impact report pages. Thin: load the organisation, check the viewer is its specialist or an
-admin, build the report, render it as a page, a CSV or a PDF."""
+admin, build the report, render it as a page, a CSV or a PDF; note unplanned results and mark
+items of the organisation's groups as unexpected results (question 5)."""
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.errors import RuleError
+from community.errors import RuleError, message_for
 from community.forms import EmptyForm, show_error
 from community.health.texts import STAGE_LABELS
 from community.report import charts, export, service
-from community.report.forms import UnplannedForm
+from community.report.forms import KIND_LABELS, UnexpectedForm, UnplannedForm
+from community.report.models import UnexpectedKind
+from community.security import safe_next
 from community.voice.access import get_organisation_place
 
 bp = Blueprint("report", __name__)
@@ -69,6 +72,8 @@ def _context(organisation, period):
         "stage_order": service.STAGE_ORDER,
         "stage_labels": STAGE_LABELS,
         "today": date.today(),
+        "unexpected_kinds": KIND_LABELS,
+        "unexpected_url": item_url,
     }
 
 
@@ -160,3 +165,120 @@ def delete(slug, note_id):
             abort(404)
         flash(_("The note is removed."), "success")
     return redirect(url_for("report.page", slug=slug, **_args(period)) + "#q5")
+
+
+# --- items marked as unexpected results ----------------------------------------------------------------
+
+KIND = "<any(suggestion, event, opportunity, decision):kind>"
+
+
+def item_url(kind, item_id, group_slug=None):
+    """The page of a marked item (a decision's is under its group)."""
+    if kind == UnexpectedKind.SUGGESTION:
+        return url_for("voice.detail", suggestion_id=item_id)
+    if kind == UnexpectedKind.EVENT:
+        return url_for("events.detail", event_id=item_id)
+    if kind == UnexpectedKind.OPPORTUNITY:
+        return url_for("involve.detail", opportunity_id=item_id)
+    return url_for("posts.detail", slug=group_slug, post_id=item_id)
+
+
+def _url_of(kind, item):
+    return item_url(kind, item.id, item.group.slug if kind == UnexpectedKind.DECISION else None)
+
+
+def _item_or_problem(organisation, kind, item_id):
+    """The organisation's item, or (None, the page that says why it cannot be marked)."""
+    try:
+        return service.find_item(organisation, kind, item_id), None
+    except RuleError as error:
+        page = render_template(
+            "report/unexpected.html", organisation=organisation, kind=kind, item=None, problem=message_for(error)
+        )
+        return None, (page, 404)
+
+
+@bp.route(f"/orgs/<slug>/report/unexpected/{KIND}/<int:item_id>", methods=["GET", "POST"])
+def mark(slug, kind, item_id):
+    """The small form that marks an item as an unexpected result, or its mark when it has one."""
+    organisation = _organisation(slug)
+    item, problem = _item_or_problem(organisation, kind, item_id)
+    if problem:
+        return problem
+    existing = service.mark_of(kind, item.id)
+    form = UnexpectedForm()
+    if request.method == "POST" and existing is not None:
+        flash(message_for(RuleError("report.unexpected-already")), "error")
+        return redirect(url_for("report.mark", slug=slug, kind=kind, item_id=item.id))
+    if form.validate_on_submit():
+        try:
+            service.mark_unexpected(current_user, organisation, kind, item.id, form.note.data)
+        except RuleError as error:
+            show_error(form, error)
+        else:
+            flash(_("Marked as an unexpected result: it shows under question 5 of the impact report."), "success")
+            return redirect(_url_of(kind, item))
+    return render_template(
+        "report/unexpected.html",
+        organisation=organisation,
+        kind=kind,
+        item=item,
+        item_url=_url_of(kind, item),
+        item_day=service.item_day(kind, item),
+        mark=existing,
+        form=form,
+        kind_label=KIND_LABELS[UnexpectedKind(kind)],
+    ), (400 if request.method == "POST" else 200)
+
+
+@bp.route(f"/orgs/<slug>/report/unexpected/{KIND}/<int:item_id>/unmark", methods=["GET", "POST"])
+def unmark(slug, kind, item_id):
+    """Take the mark off, after a confirmation; back to the item (or to the report)."""
+    organisation = _organisation(slug)
+    item, problem = _item_or_problem(organisation, kind, item_id)
+    if problem:
+        return problem
+    back = safe_next(request.values.get("next"), _url_of(kind, item))
+    form = EmptyForm()
+    if form.validate_on_submit():
+        if service.unmark_unexpected(organisation, kind, item.id):
+            flash(_("The mark is removed: it no longer shows in the impact report."), "success")
+        else:
+            flash(_("This was not marked as an unexpected result."), "error")
+        return redirect(back)
+    return render_template(
+        "groups/confirm.html",
+        back_url=back,
+        form=form,
+        title=_("Remove the mark “unexpected result” from “%(title)s”?", title=item.title),
+        text=_("It no longer shows under question 5 of the impact report. The item itself stays as it is."),
+        button=_("Remove the mark"),
+    )
+
+
+def register_template_helpers(app):
+    """`unexpected_panel(kind, item)`: for the organisation's specialists and admins, the item's
+    mark and the links to mark or unmark it (None for everyone else, who never see marks)."""
+
+    def unexpected_panel(kind, item):
+        cache = g.setdefault("_unexpected_panels", {})
+        key = (kind, item.id)
+        if key not in cache:
+            cache[key] = _panel(kind, item)
+        return cache[key]
+
+    app.jinja_env.globals.update(unexpected_panel=unexpected_panel, UnexpectedKind=UnexpectedKind)
+
+
+def _panel(kind, item):
+    kind = UnexpectedKind(kind)
+    if not service.can_mark(current_user, kind, item) or not service.is_shown(kind, item):
+        return None
+    organisation = service.organisation_of(kind, item)
+    args = {"slug": organisation.slug, "kind": str(kind), "item_id": item.id}
+    return {
+        "mark": service.mark_of(kind, item.id),
+        "mark_url": url_for("report.mark", **args),
+        "unmark_url": url_for("report.unmark", **args),
+        "report_url": url_for("report.page", slug=organisation.slug, _anchor="q5"),
+    }
