@@ -4,7 +4,7 @@ and access to other people's data. Every feature records through `audit()`."""
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.extensions import db
 from community.models import utcnow
@@ -22,6 +22,8 @@ class AuditEvent(db.Model):
     target_type: Mapped[str] = mapped_column(String(40), default="")
     target_id: Mapped[int | None]
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped["User | None"] = relationship(viewonly=True)  # noqa: F821 (community.auth.models)
 
 
 def _real(thing):

@@ -8,30 +8,13 @@ from pathlib import Path
 from community.main.filters import _states
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "community" / "templates"
-BARE_STATE = re.compile(r"\b(status|role|kind|stage|state) (==|!=|in) \(?'[a-z_]+'")
+# A state, kind, role or other enum column (or a variable named after one) compared with a
+# quoted word: `r.status == 'open'`, `kind != "need"`, `m.role in ('leader', …)`.
+BARE_STATE = re.compile(
+    r"""\b(status|role|kind|stage|state|urgency|join_policy|frequency|email_frequency)"""
+    r"""(\s*(==|!=)\s*|\s+(not\s+)?in\s+[([]?\s*)['"][a-z_-]+['"]"""
+)
 ENUM_MEMBER = re.compile(r"\b([A-Z][A-Za-z]+)\.([A-Z_]+)\b")
-
-# Written before the enums reached the templates; this list only shrinks.
-NOT_YET_CONVERTED = {
-    "email/groups/post_published.txt",
-    "email/help/new_request.html",
-    "email/help/new_request.txt",
-    "events/detail.html",
-    "events/form.html",
-    "events/mine.html",
-    "events/organisers.html",
-    "groups/_feed.html",
-    "groups/member.html",
-    "groups/members.html",
-    "groups/my_roles.html",
-    "groups/post.html",
-    "groups/post_form.html",
-    "help/_card.html",
-    "help/board.html",
-    "help/detail.html",
-    "main/home.html",
-    "orgs/invitation.html",
-}
 
 
 def templates():
@@ -39,11 +22,22 @@ def templates():
 
 
 def test_templates_compare_states_with_the_enums():
-    bare = {name for name, text in templates().items() if BARE_STATE.search(text)}
-    assert bare <= NOT_YET_CONVERTED, (
-        f"compare with the enums, e.g. ClaimStatus.PAID: {sorted(bare - NOT_YET_CONVERTED)}"
+    bare = sorted(
+        f"{name}: {match.group(0)}" for name, text in templates().items() for match in BARE_STATE.finditer(text)
     )
-    assert not NOT_YET_CONVERTED - bare, f"converted, take off the list: {sorted(NOT_YET_CONVERTED - bare)}"
+    assert not bare, f"compare with the enums, e.g. ClaimStatus.PAID: {bare}"
+
+
+def test_the_check_catches_a_bare_string_and_a_misspelt_member():
+    assert BARE_STATE.search("{% if r.status == 'open' %}")
+    assert BARE_STATE.search('{% if kind != "need" %}')
+    assert BARE_STATE.search("{% if m.role in ('leader', 'specialist') %}")
+    assert BARE_STATE.search("{% if state == 'other-email' %}")
+    assert BARE_STATE.search("{% if urgency not in ['today', 'week'] %}")
+    assert BARE_STATE.search("{% for o in organisers if o.status=='accepted' %}")
+    assert not BARE_STATE.search("{% if r.status == HelpStatus.OPEN %}")
+    states = _states()
+    assert [m for m in ENUM_MEMBER.findall("{% if r.status == HelpStatus.OPNE %}") if not hasattr(states[m[0]], m[1])]
 
 
 def test_every_enum_member_a_template_names_exists():

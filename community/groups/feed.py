@@ -22,14 +22,14 @@ PIN_LIMIT = 3
 
 def latest_posts(group, page=1, include_hidden=False):
     """One page of the feed, newest first, authors loaded in the same query (pinned posts
-    stand above the feed instead, see `pinned_posts`)."""
+    stand above the feed instead, see `pinned_posts`): a `db.paginate` result (two queries
+    at any size: the count and the page)."""
     query = select(Post).where(Post.group_id == group.id, Post.pinned_at.is_(None)).options(joinedload(Post.author))
     if not include_hidden:
         query = query.where(Post.hidden_at.is_(None))
-    rows = db.session.scalars(
-        query.order_by(Post.created_at.desc(), Post.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
-    ).all()
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    return db.paginate(
+        query.order_by(Post.created_at.desc(), Post.id.desc()), page=page, per_page=PAGE_SIZE, error_out=False
+    )
 
 
 def pinned_posts(group):

@@ -64,17 +64,19 @@ def machine_time(value):
 
 def _states():
     """The state enums, so templates compare `c.status == ClaimStatus.PAID`, never a bare string."""
+    from community.auth.models import EmailFrequency
     from community.events.models import EventStatus, OrganiserStatus, RegistrationStatus
     from community.groups.models import EngagementStatus, JoinPolicy, MembershipStatus, PostKind, Role
     from community.involve.claims.models import ClaimStatus
     from community.involve.models import ApplicationStatus, OpportunityStatus
-    from community.mutual_help.models import HelpKind, HelpStatus
-    from community.orgs.models import SupportStatus
+    from community.mutual_help.models import HelpKind, HelpStatus, Urgency
+    from community.orgs.models import InvitationState, SupportStatus
     from community.safety.models import ItemKind, ReportStatus
     from community.surveys.models import QuestionKind, Repeat, SurveyKind
     from community.voice.models import SuggestionStatus
 
     states = (
+        EmailFrequency,
         EventStatus,
         OrganiserStatus,
         RegistrationStatus,
@@ -88,6 +90,8 @@ def _states():
         OpportunityStatus,
         HelpKind,
         HelpStatus,
+        Urgency,
+        InvitationState,
         SupportStatus,
         SuggestionStatus,
         SurveyKind,

@@ -52,15 +52,14 @@ def unread_count(user):
 
 
 def list_for(user, page=1):
-    query = (
-        select(Notification)
-        .where(Notification.user_id == user.id)
-        .order_by(Notification.id.desc())
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE + 1)
+    """One page of the person's notifications, newest first: a `db.paginate` result (two
+    queries at any size: the count and the page)."""
+    return db.paginate(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc()),
+        page=page,
+        per_page=PAGE_SIZE,
+        error_out=False,
     )
-    rows = db.session.scalars(query).all()
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
 def mark_all_read(user):

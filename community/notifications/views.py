@@ -12,11 +12,10 @@ bp = Blueprint("notifications", __name__)
 
 @bp.route("/")
 def index():
-    page = page_number()
-    notifications, has_more = service.list_for(current_user, page)
-    return render_template(
-        "notifications/index.html", notifications=notifications, has_more=has_more, page=page, render=render
-    )
+    notifications = service.list_for(current_user, page_number())
+    if notifications.page > max(notifications.pages, 1):
+        return redirect(url_for("notifications.index", page=notifications.pages))
+    return render_template("notifications/index.html", notifications=notifications, render=render)
 
 
 @bp.post("/read")

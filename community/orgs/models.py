@@ -19,6 +19,16 @@ class SupportStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class InvitationState(StrEnum):
+    """Whether a person may accept a specialist invitation (worked out, not stored); the
+    states other than OK are also the codes of the rule errors (orgs.used, …)."""
+
+    OK = "ok"
+    USED = "used"
+    EXPIRED = "expired"
+    OTHER_EMAIL = "other-email"
+
+
 class Organisation(TimestampMixin, db.Model):
     """An NGO that supports groups; its staff are specialists."""
 

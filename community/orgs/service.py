@@ -21,7 +21,14 @@ from community.groups.models import ACTIVE, LEADER, LEFT, SPECIALIST, Group, Mem
 from community.groups.service import _recount, end_membership, leaders_of, lock_group, parent_led_ids
 from community.models import utcnow
 from community.notifications.service import notify
-from community.orgs.models import Organisation, Specialist, SpecialistInvitation, SupportOffer, SupportStatus
+from community.orgs.models import (
+    InvitationState,
+    Organisation,
+    Specialist,
+    SpecialistInvitation,
+    SupportOffer,
+    SupportStatus,
+)
 from community.urls import external_url, path_for
 
 INVITATION_LIFETIME = timedelta(days=14)
@@ -288,18 +295,18 @@ def get_invitation(token):
 def invitation_state(invitation, user):
     """Why `user` may or may not accept: ok, used, expired or other-email."""
     if invitation.accepted_at is not None:
-        return "used"
+        return InvitationState.USED
     if invitation_expired(invitation):
-        return "expired"
+        return InvitationState.EXPIRED
     if normalise_email(user.email) != invitation.email:
-        return "other-email"
-    return "ok"
+        return InvitationState.OTHER_EMAIL
+    return InvitationState.OK
 
 
 def accept_invitation(user, invitation):
     """The invited person becomes a specialist of the organisation; the link works once."""
     state = invitation_state(invitation, user)
-    if state != "ok":
+    if state != InvitationState.OK:
         raise RuleError("orgs." + state)
     used = db.session.execute(
         update(SpecialistInvitation)

@@ -11,6 +11,7 @@ from community.extensions import db, limiter
 from community.forms import MAX_ID, EmptyForm, flash_error
 from community.groups.access import access_for, get_group_for
 from community.orgs import forms, service
+from community.orgs.models import InvitationState
 from community.security import account_key, succeeded
 
 bp = Blueprint("orgs", __name__)
@@ -66,23 +67,23 @@ def invitation(token):
         return redirect(url_for("orgs.detail", slug=organisation.slug))
     state = service.invitation_state(invitation, current_user)
     form = EmptyForm()
-    if state == "ok" and form.validate_on_submit():
+    if state == InvitationState.OK and form.validate_on_submit():
         try:
             service.accept_invitation(current_user, invitation)
         except RuleError as error:
             db.session.rollback()
-            state = error.code.removeprefix("orgs.")
+            state = InvitationState(error.code.removeprefix("orgs."))
         else:
             flash(_("Welcome! You are now a specialist of %(org)s.", org=organisation.name), "success")
             return redirect(url_for("orgs.detail", slug=organisation.slug))
-    status = {"ok": 200, "other-email": 403}.get(state, 410)
+    status = {InvitationState.OK: 200, InvitationState.OTHER_EMAIL: 403}.get(state, 410)
     return render_template(
         "orgs/invitation.html",
         organisation=organisation,
         state=state,
         form=form,
         invited=_masked(invitation.email),
-        message=message_for("orgs." + state) if state != "ok" else "",
+        message=message_for("orgs." + state) if state != InvitationState.OK else "",
     ), status
 
 

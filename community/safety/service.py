@@ -253,17 +253,18 @@ def _group_actions(group):
 
 
 def moderation_log(group, page=1):
-    """One page of the record, newest first: (when, who, action, detail) rows and whether
-    there is more."""
-    rows = db.session.execute(
-        select(AuditEvent.at, User.display_name, AuditEvent.action, AuditEvent.detail)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
+    """One page of the record, newest first, each step's actor (None once their account is
+    gone) loaded in the same query: a `db.paginate` result (two queries at any size: the
+    count and the page)."""
+    return db.paginate(
+        select(AuditEvent)
         .where(_group_actions(group))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .offset((page - 1) * LOG_PAGE_SIZE)
-        .limit(LOG_PAGE_SIZE + 1)
-    ).all()
-    return rows[:LOG_PAGE_SIZE], len(rows) > LOG_PAGE_SIZE
+        .options(joinedload(AuditEvent.actor).load_only(User.display_name))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
+        page=page,
+        per_page=LOG_PAGE_SIZE,
+        error_out=False,
+    )
 
 
 # --- blocking ----------------------------------------------------------------------------------------

@@ -71,11 +71,10 @@ def group_reports(slug):
 def group_log(slug):
     """Every moderation step in the group, for its leaders (from the audit trail)."""
     group, access = get_group_for(current_user, slug, need="moderate")
-    page = page_number()
-    rows, has_more = service.moderation_log(group, page)
-    return render_template(
-        "safety/log.html", group=group, access=access, rows=rows, page=page, has_more=has_more, **_labels()
-    )
+    steps = service.moderation_log(group, page_number())
+    if steps.page > max(steps.pages, 1):
+        return redirect(url_for("safety.group_log", slug=slug, page=steps.pages))
+    return render_template("safety/log.html", group=group, access=access, steps=steps, **_labels())
 
 
 def _labels():
