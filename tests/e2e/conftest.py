@@ -105,7 +105,9 @@ def page(chromium, live_server, html_checker):
 
     def check_width(loaded):
         """Nothing wider than the phone's screen (no sideways scrolling)."""
-        width = loaded.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        from tests.e2e.helpers import WIDTHS_JS
+
+        width = loaded.evaluate(WIDTHS_JS)
         if width[0] > width[1]:
             overflowing.append(f"{loaded.url} is {width[0]} px wide on a {width[1]} px screen")
 
