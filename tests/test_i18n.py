@@ -138,3 +138,13 @@ def test_the_language_button_is_named_by_its_visible_word(client):
     button = re.search(r'<button[^>]*name="lang"[^>]*>([^<]*)</button>', page)
     assert button and button.group(1) == "English" and "aria-label" not in button.group(0)
     assert 'lang="en"' in button.group(0)
+
+
+def test_the_framework_word_ambassador_stays_in_brackets_after_a_plain_one():
+    """Parents read plain words: “рассказывает о группе (амбассадор)”, never “амбассадор” alone."""
+    alone = []
+    for message in catalog("ru"):
+        for text in message.string if isinstance(message.string, tuple) else (message.string,):
+            if re.search(r"амбассадор", re.sub(r"\(амбассадор\w*\)", "", text or ""), re.IGNORECASE):
+                alone.append(text)
+    assert not alone, alone

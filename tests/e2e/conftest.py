@@ -88,8 +88,8 @@ def live_server(make_app):
 
 @pytest.fixture
 def page(chromium, live_server, html_checker):
-    """A fresh browser context per test: a phone-sized Russian-speaking visitor."""
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", base_url=live_server.url)
+    """A fresh browser context per test: a 360-px phone (the issue's phone width) and a Russian-speaking visitor."""
+    context = chromium.new_context(viewport={"width": 360, "height": 800}, locale="ru-RU", base_url=live_server.url)
     page = context.new_page()
     documents = []
 
@@ -105,7 +105,9 @@ def page(chromium, live_server, html_checker):
 
     def check_width(loaded):
         """Nothing wider than the phone's screen (no sideways scrolling)."""
-        width = loaded.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        from tests.e2e.helpers import WIDTHS_JS
+
+        width = loaded.evaluate(WIDTHS_JS)
         if width[0] > width[1]:
             overflowing.append(f"{loaded.url} is {width[0]} px wide on a {width[1]} px screen")
 

@@ -43,7 +43,7 @@ def test_leader_and_parent_co_organise_and_the_waitlist_promotes(live_server, pa
         def open_phone(email):
             """Another person on their own phone, logged in."""
             context = contexts.enter_context(
-                page.context.browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", base_url=base)
+                page.context.browser.new_context(viewport={"width": 360, "height": 800}, locale="ru-RU", base_url=base)
             )
             phone = context.new_page()
             log_in(phone, t, email, base)

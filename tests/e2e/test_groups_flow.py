@@ -35,7 +35,7 @@ def test_a_parent_starts_a_group_another_joins_and_posts(live_server, page, chro
 
     # Boris, on his own phone, finds it by city and asks to join.
     boris_context = chromium.new_context(
-        viewport={"width": 390, "height": 844}, locale="ru-RU", base_url=live_server.url
+        viewport={"width": 360, "height": 800}, locale="ru-RU", base_url=live_server.url
     )
     try:
         boris = boris_context.new_page()
@@ -66,7 +66,7 @@ def test_a_parent_starts_a_group_another_joins_and_posts(live_server, page, chro
         [welcome] = wait_for_mail(mailbox, "boris@example.org")
         assert any(link.endswith(f"/groups/{SLUG}/") for link in mailbox.links(welcome))
         boris.goto(f"/groups/{SLUG}/")
-        boris.get_by_role("button", name=t("Write a post")).click()
+        boris.get_by_role("button", name=t("New post")).click()
         assert_accessible(boris)
         boris.get_by_label(t("Title"), exact=True).fill("Кто идёт в субботу в парк?")
         boris.get_by_label(t("Text"), exact=True).fill("Можем встретиться у входа в 11:00.")

@@ -101,7 +101,7 @@ def test_the_health_pages_have_no_serious_accessibility_problems(live_server, pa
     reached by keyboard — axe scrollable-region-focusable)."""
     seed(live_server.app)
     log_in(page, live_server.app, live_server.url)
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size({"width": 360, "height": 800})
     problems = []
     for url in (
         f"/orgs/{ORG}/health",

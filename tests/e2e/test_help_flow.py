@@ -60,7 +60,7 @@ def test_one_member_asks_for_a_lift_another_answers_accepts_resolves_thanks(live
     request_url = page.url
 
     boris_context = page.context.browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="ru-RU", base_url=base
+        viewport={"width": 360, "height": 800}, locale="ru-RU", base_url=base
     )
     try:
         # Boris finds it on the board and offers the lift.
