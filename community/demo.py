@@ -336,12 +336,12 @@ def _keep_it_quiet(run_fan_outs=False):
     written at all, see `seed_demo`). Then (`run_fan_outs`) the feature demos' announcements
     of opportunities to take part run here, as they would after the commit, so their in-app
     notices show (as they always have)."""
-    pending = db.session.info.pop(jobs._PENDING, [])
+    pending = jobs.take_pending()
     if run_fan_outs:
         for name, args in pending:
             if name in SHOWN_FAN_OUTS:
                 jobs.JOBS[name](*args)
-        db.session.info.pop(jobs._PENDING, None)
+        jobs.take_pending()
     else:
         db.session.execute(delete(Notification))  # the demo's own story so far: nobody was told
     db.session.flush()
