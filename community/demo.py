@@ -555,12 +555,13 @@ def _events(rng, group, leader, members, specialist, started, now, index, joined
         places.mark_attendance(leader, event, came)
         for person, *answers in feedback:
             places.submit_feedback(person, event, *answers)
-        db.session.execute(
-            update(EventFeedback)
-            .where(EventFeedback.event_id == event.id)
-            .values(created_at=event.ends_at + timedelta(hours=5))  # History
-            .execution_options(synchronize_session=False)
-        )
+        if feedback:
+            db.session.execute(
+                update(EventFeedback)
+                .where(EventFeedback.event_id == event.id)
+                .values(created_at=event.ends_at + timedelta(hours=5))  # History: the evening after
+                .execution_options(synchronize_session=False)
+            )
 
 
 def _event_history():
