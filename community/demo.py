@@ -2,39 +2,45 @@
 
 Four known accounts (SPEC §5) share the password below; every other demo person has an
 unguessable password and exists only to make the groups feel alive.
+
+The demo is built the way people build a community, one click at a time: every step a person
+could take goes through its feature's service (register and confirm the address, open an
+organisation, invite its specialists, create a group, ask to join and be approved, post and
+reply, plan an event, take a place, mark who came, ask for help and answer...), so the
+services' rules hold for the demo as they do for everyone. The services stamp the present;
+what no service does, putting that history back in time (created_at, the dates of last
+year's events), is set afterwards, each place marked "History:". Nobody is told or emailed
+about made-up history (`_keep_it_quiet`). Part of the caller's unit of work: it flushes, the
+command commits once (community/jobs.py).
 """
 
 import random
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, select
 
+from community import email as outbox
+from community import jobs
+from community.auth import service as accounts
 from community.auth.models import User
-from community.auth.service import hash_password
 from community.extensions import db
+from community.groups import feed
+from community.groups import service as groups
+from community.groups.access import GroupAccess
 from community.groups.models import (
-    ACTIVE,
     ANNOUNCEMENT,
     APPROVAL,
     DECISION,
     DISCUSSION,
-    LEADER,
-    MEMBER,
     OPEN,
     PENDING,
-    SPECIALIST,
-    Comment,
     EngagementKind,
-    EngagementRole,
-    EngagementStatus,
-    Group,
     Membership,
-    Post,
 )
-from community.groups.service import search_key
 from community.models import utcnow
-from community.orgs.models import Organisation, Specialist
+from community.notifications.models import Notification
+from community.orgs import service as orgs_service
 
 DEMO_PASSWORD = "krug-demo-2026"
 
@@ -157,23 +163,26 @@ def seed_demo(config):
     """Create the demo community; refuse if the database holds any user already."""
     if db.session.scalar(select(User.id).limit(1)) is not None:
         raise DemoRefused
+    with outbox.held():  # the services write no email at all: nobody is told about made-up history
+        return _seed(config)
+
+
+def _seed(config):
     rng = random.Random(2026)
     now = utcnow()
-    known_hash = hash_password(DEMO_PASSWORD)
-    other_hash = hash_password(secrets.token_urlsafe(24))
+    # Two hashes for everyone (a hash takes half a second): the known accounts share one
+    # password, the others one long random one nobody knows.
+    known_hash = accounts.hash_password(DEMO_PASSWORD)
+    other_hash = accounts.hash_password(secrets.token_urlsafe(24))
 
-    def person(email, name, city, password_hash, **extra):
-        user = User(
-            email=email,
-            display_name=name,
-            city=city,
-            password_hash=password_hash,
-            email_verified_at=now - timedelta(days=400),
-            consent_at=now - timedelta(days=400),
-            consent_version=config["CONSENT_VERSION"],
-            **extra,
-        )
-        db.session.add(user)
+    def person(email, name, city, password_hash, **profile):
+        """Register, follow the link in the confirmation email, fill in the profile."""
+        user = accounts.register_user(email, name, None, "ru", city=city, password_hash=password_hash)
+        accounts.verify_email(accounts.make_token(accounts.VERIFY, user, email=user.email))
+        if profile:
+            accounts.update_profile(user, **profile)
+        # History: the account was opened and confirmed over a year ago.
+        user.consent_at = user.email_verified_at = now - timedelta(days=400)
         return user
 
     known = {}
@@ -183,38 +192,25 @@ def seed_demo(config):
             name,
             city,
             known_hash,
-            is_admin=is_admin,
             family_form=None if is_admin or email.startswith("specialist") else "foster",
             experience_years=None if is_admin else 6,
         )
+        if is_admin:
+            accounts.create_admin(email, name, DEMO_PASSWORD)  # `flask create-admin` promotes the account
+    admin = known["admin"]
 
     orgs = {}
     for name, slug, region, tz in ORGANISATIONS:
-        orgs[slug] = Organisation(
-            name=name, slug=slug, region=region, timezone=tz, created_at=now - timedelta(days=500)
-        )
-        db.session.add(orgs[slug])
+        orgs[slug] = orgs_service.create_organisation(admin, name, slug, region, tz)
+        orgs[slug].created_at = now - timedelta(days=500)  # History: the foundations are older than Krug
     second_specialist = person("olga.kuznetsova@demo.krug", "Ольга Кузнецова", "Екатеринбург", other_hash)
-    db.session.flush()
-    db.session.add(Specialist(organisation=orgs["semya-ryadom"], user=known["specialist"]))
-    db.session.add(Specialist(organisation=orgs["teplyi-dom"], user=second_specialist))
     staff_of = {"semya-ryadom": known["specialist"], "teplyi-dom": second_specialist}
+    for slug, user in staff_of.items():  # the admin invites each, who follows the emailed link
+        orgs_service.accept_invitation(user, orgs_service.invite_specialist(admin, orgs[slug], user.email))
 
     family_forms = ("foster", "guardianship", "adoption", "kinship", None)
     for index, (name, city, policy, org_slug, size, leader_key) in enumerate(GROUPS):
         started = now - timedelta(days=rng.randint(300, 380) if size > 6 else rng.randint(40, 90))
-        group = Group(
-            name=name,
-            slug=_slug(index),
-            city=city,
-            description=DESCRIPTIONS[city],
-            how_to_join=HOW_TO_JOIN[policy],
-            join_policy=policy,
-            search_text=search_key(name, city),
-            organisation=orgs.get(org_slug),
-            created_at=started,
-        )
-        db.session.add(group)
         parents = []
         for n in range(size):
             first = rng.choice(FIRST_NAMES)
@@ -233,74 +229,66 @@ def seed_demo(config):
             parents = [known["member"]] + parents
         if index == 1:
             parents = [known["member"]] + parents
-        db.session.flush()
 
+        group = groups.create_group(leader, name, city, DESCRIPTIONS[city], HOW_TO_JOIN[policy], policy)
+        # The demo's addresses are known (README, tests); the service makes one from the name,
+        # which gives a longer one for Nizhny Novgorod.
+        group.slug = _slug(index)
+        group.created_at = started  # History: the group has been running for a while
         joined = {}  # who joined this group when: nobody takes part before joining
+        _backdate_membership(group, leader, started, joined)
 
-        def join(user, role, when, group=group, joined=joined):
-            joined[user] = when
-            db.session.add(
-                Membership(group=group, user=user, role=role, status=ACTIVE, requested_at=when, joined_at=when)
-            )
-
-        join(leader, LEADER, started)
         span = (now - started).days
         members = [p for p in parents if p is not leader]
         co_leader = members[1] if size >= 14 else None
         for user in members:
             if user is co_leader:
-                join(user, LEADER, started + timedelta(days=3))
+                membership = _join(group, leader, user, started + timedelta(days=3), joined)
+                groups.make_leader(leader, membership)
             else:
                 days = rng.randint(1, max(2, span - 5))
                 # Most families join in the first weeks; the others arrive over the group's life.
-                join(user, MEMBER, started + timedelta(days=days if days % 5 < 2 else days % 21 + 1))
+                _join(group, leader, user, started + timedelta(days=days if days % 5 < 2 else days % 21 + 1), joined)
+        # The organisation's specialist offers its support and the leader accepts: the group is
+        # linked and the specialist joins it.
+        organisation = orgs.get(org_slug)
+        specialist = None
+        if organisation is not None:
+            staff = staff_of[org_slug]
+            offer = orgs_service.offer_support(staff, organisation, group)
+            orgs_service.accept_offer(leader, offer, group)
+            offer.created_at = offer.decided_at = started + timedelta(days=2)  # History
+            if index == 3:
+                # Novosibirsk is linked to the foundation but runs on its own: the specialist
+                # left it at once, and no specialist is inside.
+                groups.leave_group(staff, group)
+                membership = _backdate_membership(group, staff, started + timedelta(days=2), {})
+                membership.ended_at = membership.joined_at  # History
+            else:
+                specialist = staff
+                if specialist is not leader:
+                    _backdate_membership(group, specialist, started + timedelta(days=2), joined)
+
         members = [m for m in members if m is not co_leader]
-        # Novosibirsk is linked to the foundation but runs on its own: no specialist inside.
-        specialist = staff_of.get(org_slug) if index != 3 else None
-        if specialist is not None and specialist is not leader:
-            join(specialist, SPECIALIST, started + timedelta(days=2))
         if index == 0:
             # Someone waiting for the leader's answer, and roles from the involvement framework.
             newcomer = person("newcomer-0@demo.krug", "Светлана К.", city, other_hash)
-            db.session.add(
-                Membership(
-                    group=group,
-                    user=newcomer,
-                    role=MEMBER,
-                    status=PENDING,
-                    requested_at=now - timedelta(days=1),
-                    request_message="Здравствуйте! Мы взяли под опеку двоих детей полгода назад, хотим познакомиться с другими семьями.",
-                )
+            waiting = groups.join_group(
+                newcomer,
+                group,
+                "Здравствуйте! Мы взяли под опеку двоих детей полгода назад, хотим познакомиться с другими семьями.",
             )
-        db.session.flush()
-        if index == 0:
-            member_ms = db.session.scalar(
-                select(Membership).where(Membership.group_id == group.id, Membership.user_id == known["member"].id)
-            )
-            db.session.add(
-                EngagementRole(
-                    membership=member_ms,
-                    role=EngagementKind.CONSULTANT,
-                    status=EngagementStatus.OFFERED,
-                    offered_by_id=leader.id,
-                )
-            )
+            waiting.requested_at = now - timedelta(days=1)  # History
+            groups.offer_engagement_role(leader, _membership(group, known["member"]), EngagementKind.CONSULTANT)
             for user, role in ((members[2], "mentor"), (members[3], "ambassador"), (members[4], "critic")):
-                ms = db.session.scalar(
-                    select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
-                )
-                db.session.add(
-                    EngagementRole(membership=ms, role=role, status=EngagementStatus.ACCEPTED, offered_by_id=leader.id)
-                )
-        group.member_count = db.session.scalar(
-            select(func.count(Membership.id)).where(
-                Membership.group_id == group.id, Membership.status == ACTIVE, Membership.role != SPECIALIST
-            )
-        )
+                engagement = groups.offer_engagement_role(leader, _membership(group, user), role)
+                groups.answer_engagement_role(user, engagement, accept=True)
         _posts(rng, group, leader, members, started, now, joined)
         _events(rng, group, leader, members, specialist, started, now, index, joined)
         _help(rng, group, leader, members, started, now, index, joined)
-    db.session.flush()
+    _event_history()
+    _help_sweep(now)
+    _keep_it_quiet()
     _involvement(known)
     _series(known)
     _voice(known)
@@ -309,7 +297,54 @@ def seed_demo(config):
     _safety(known)
     _report(known)
     _offline(known)
+    _keep_it_quiet(run_fan_outs=True)
     return [email for email, *_ in KNOWN_ACCOUNTS]
+
+
+def _membership(group, user):
+    return db.session.scalar(select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id))
+
+
+def _backdate_membership(group, user, when, joined):
+    """History: the person has been in the group since `when`."""
+    membership = _membership(group, user)
+    membership.requested_at = membership.joined_at = when
+    joined[user] = when
+    return membership
+
+
+def _join(group, leader, user, when, joined):
+    """Join an open group, or ask to join and be approved by the leader."""
+    membership = groups.join_group(user, group)
+    if membership.status == PENDING:
+        groups.approve_request(leader, membership)
+    return _backdate_membership(group, user, when, joined)
+
+
+def _access(user, group):
+    """What `user` may do in `group` now (the views' access object, computed afresh: the
+    request-wide cache would remember the person before)."""
+    return GroupAccess(group, _membership(group, user), bool(user.is_admin), user.id)
+
+
+SHOWN_FAN_OUTS = {"involve.announce"}
+
+
+def _keep_it_quiet(run_fan_outs=False):
+    """Made-up history is nobody's news: the notices the services wrote about it go, and so
+    do the jobs they left for after the commit (fan-outs to members and the like; no email is
+    written at all, see `seed_demo`). Then (`run_fan_outs`) the feature demos' announcements
+    of opportunities to take part run here, as they would after the commit, so their in-app
+    notices show (as they always have)."""
+    pending = jobs.take_pending()
+    if run_fan_outs:
+        for name, args in pending:
+            if name in SHOWN_FAN_OUTS:
+                jobs.JOBS[name](*args)
+        jobs.take_pending()
+    else:
+        db.session.execute(delete(Notification))  # the demo's own story so far: nobody was told
+    db.session.flush()
 
 
 def _safety(known):
@@ -391,27 +426,14 @@ def _posts(rng, group, leader, members, started, now, joined):
         when = started + timedelta(days=rng.randint(1, span - 1), hours=rng.randint(8, 20))
         members_then = _present(members, joined, when)
         author = leader if kind != DISCUSSION else rng.choice(members_then or [leader])
-        post = Post(
-            group_id=group.id,
-            author_id=author.id,
-            kind=kind,
-            title=title,
-            body=body,
-            members_said=MEMBERS_SAID if kind == DECISION else "",
-            created_at=when,
+        post = feed.create_post(
+            author, group, _access(author, group), kind, title, body, MEMBERS_SAID if kind == DECISION else ""
         )
-        db.session.add(post)
-        db.session.flush()
+        post.created_at = when  # History
         for i, text in enumerate(replies):
-            db.session.add(
-                Comment(
-                    post_id=post.id,
-                    author_id=rng.choice(members_then or [leader]).id,
-                    body=text,
-                    created_at=min(now, when + timedelta(hours=2 + i * 5)),
-                )
-            )
-        post.comment_count = len(replies)
+            replier = rng.choice(members_then or [leader])
+            comment = feed.add_comment(replier, group, _access(replier, group), post, text)
+            comment.created_at = min(now, when + timedelta(hours=2 + i * 5))  # History
 
 
 EVENT_KINDS = (
@@ -440,17 +462,11 @@ def _events(rng, group, leader, members, specialist, started, now, index, joined
     a cancellation and a waiting list; and the next few weeks planned ahead."""
     from zoneinfo import ZoneInfo
 
-    from community.events.models import (
-        ACCEPTED,
-        CANCELLED,
-        GOING,
-        PUBLISHED,
-        WAITLISTED,
-        Event,
-        EventFeedback,
-        EventOrganiser,
-        Registration,
-    )
+    from sqlalchemy import update
+
+    from community.events import registration as places
+    from community.events import service as events
+    from community.events.models import GOING, WAITLISTED, EventFeedback, Registration
 
     zone = ZoneInfo(group.timezone)
     people = [leader] + members
@@ -476,99 +492,103 @@ def _events(rng, group, leader, members, specialist, started, now, index, joined
             capacity = 3  # a small workshop that fills up, with a waiting list
         starts_at = local_start.astimezone(ZoneInfo("UTC"))
         cancelled = n == 3 and index in (0, 2)
-        event = Event(
-            group_id=group.id,
-            title=title,
-            description=description,
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=2),
-            place=PLACES[group.city],
-            capacity=capacity,
-            travel_reimbursed=capacity is not None,
-            travel_note="Компенсация проезда до 300 ₽" if capacity else "",
-            status=CANCELLED if cancelled else PUBLISHED,
-            created_by_id=leader.id,
-            created_at=starts_at - timedelta(days=14),
-            cancelled_at=starts_at - timedelta(days=2) if cancelled else None,
-        )
-        db.session.add(event)
-        db.session.flush()
-        db.session.add(
-            EventOrganiser(
-                event_id=event.id,
-                user_id=leader.id,
-                status=ACCEPTED,
-                is_specialist=leader is specialist,
-                created_at=event.created_at,
-                answered_at=event.created_at,
-            )
+        # Every event is planned ahead and places are taken before it starts (the service's
+        # rules): last year's events are planned for tomorrow, then moved back to their day.
+        planned_for = starts_at if future else now + timedelta(days=1)
+        event = events.create_event(
+            leader,
+            group,
+            {
+                "title": title,
+                "description": description,
+                "starts_at": planned_for,
+                "ends_at": planned_for + timedelta(hours=2),
+                "place": PLACES[group.city],
+                "capacity": capacity,
+                "travel_reimbursed": capacity is not None,
+                "travel_note": "Компенсация проезда до 300 ₽" if capacity else "",
+            },
+            publish=True,
         )
         if specialist is not None and specialist is not leader and n % 3 == 2:
-            db.session.add(
-                EventOrganiser(
-                    event_id=event.id,
-                    user_id=specialist.id,
-                    status=ACCEPTED,
-                    is_specialist=True,
-                    created_at=event.created_at,
-                    answered_at=event.created_at,
-                )
-            )
+            _co_organise(events, leader, event, specialist)
         members_then = _present(members, joined, starts_at)
         if members_then and n % 2 == 0:
-            helper = members_then[n % len(members_then)]
-            db.session.add(
-                EventOrganiser(
-                    event_id=event.id,
-                    user_id=helper.id,
-                    status=ACCEPTED,
-                    is_specialist=False,
-                    created_at=event.created_at,
-                    answered_at=event.created_at,
-                )
-            )
-        coming = [p for p in _present(people, joined, starts_at) if rng.random() < active_share]
-        going = coming[:capacity] if capacity else coming
-        waiting = coming[capacity:] if capacity else []
-        for person in going:
+            _co_organise(events, leader, event, members_then[n % len(members_then)])
+        came, feedback = [], []
+        for person in [p for p in _present(people, joined, starts_at) if rng.random() < active_share]:
+            registration = places.register(person, event)  # a place while there is one, else the waiting list
+            if registration.status != GOING:
+                continue
             attended = None if future or cancelled else rng.random() < 0.85
-            db.session.add(
-                Registration(
-                    event_id=event.id,
-                    user_id=person.id,
-                    status=GOING,
-                    attended=attended,
-                    show_name=rng.random() < 0.5,
-                    queued_at=event.created_at,
-                    created_at=event.created_at,
-                )
-            )
-            if attended and rng.random() < 0.5:
-                db.session.add(
-                    EventFeedback(
-                        event_id=event.id,
-                        user_id=person.id,
-                        feeling=rng.choice([3, 4, 4, 5, 5, 5]),
-                        helped=rng.choice(["", "Тёплая атмосфера", "Можно было прийти с детьми", "Ответы специалиста"]),
-                        change=rng.choice(["", "", "Начинать чуть позже", "Больше времени на общение"]),
-                        anonymous=rng.random() < 0.7,
-                        created_at=event.ends_at + timedelta(hours=5),
+            if rng.random() < 0.5:
+                places.set_name_visibility(person, event, True)
+            if attended:
+                came.append(person.id)
+                if rng.random() < 0.5:
+                    feedback.append(
+                        (
+                            person,
+                            rng.choice([3, 4, 4, 5, 5, 5]),
+                            rng.choice(["", "Тёплая атмосфера", "Можно было прийти с детьми", "Ответы специалиста"]),
+                            rng.choice(["", "", "Начинать чуть позже", "Больше времени на общение"]),
+                            rng.random() < 0.7,
+                        )
                     )
-                )
-        for person in waiting:
-            db.session.add(
-                Registration(
-                    event_id=event.id,
-                    user_id=person.id,
-                    status=WAITLISTED,
-                    queued_at=event.created_at + timedelta(hours=1),
-                    created_at=event.created_at,
-                )
-            )
-        event.going_count, event.waitlist_count = (0, 0) if cancelled else (len(going), len(waiting))
         if cancelled:
-            for registration in db.session.scalars(select(Registration).where(Registration.event_id == event.id)):
-                registration.status = CANCELLED
+            events.cancel_event(leader, event)
+        # History: planned two weeks ahead (for what is coming, no later than today), last
+        # year's events back on their day, the cancellation two days before it.
+        created = min(now, starts_at - timedelta(days=14))
+        event.starts_at, event.ends_at, event.created_at = starts_at, starts_at + timedelta(hours=2), created
+        if cancelled:
+            event.cancelled_at = starts_at - timedelta(days=2)
+        if event.waitlist_count:
+            db.session.execute(
+                update(Registration)
+                .where(Registration.event_id == event.id, Registration.status == WAITLISTED)
+                .values(queued_at=created + timedelta(hours=1))  # History: an hour after the places went
+                .execution_options(synchronize_session=False)
+            )
+        if future or cancelled:
+            continue
+        places.mark_attendance(leader, event, came)
+        for person, *answers in feedback:
+            places.submit_feedback(person, event, *answers)
+        if feedback:
+            db.session.execute(
+                update(EventFeedback)
+                .where(EventFeedback.event_id == event.id)
+                .values(created_at=event.ends_at + timedelta(hours=5))  # History: the evening after
+                .execution_options(synchronize_session=False)
+            )
+
+
+def _event_history():
+    """History: organisers and places date from when each event was planned (the places
+    were taken at once; the waiting list's are moved on in `_events`)."""
+    from sqlalchemy import update
+
+    from community.events.models import WAITLISTED, Event, EventOrganiser, Registration
+
+    for table, columns in ((EventOrganiser, ("created_at", "answered_at")), (Registration, ("created_at",))):
+        planned = select(Event.created_at).where(Event.id == table.event_id).scalar_subquery()
+        db.session.execute(
+            update(table).values(dict.fromkeys(columns, planned)).execution_options(synchronize_session=False)
+        )
+    planned = select(Event.created_at).where(Event.id == Registration.event_id).scalar_subquery()
+    db.session.execute(
+        update(Registration)
+        .where(Registration.status != WAITLISTED)
+        .values(queued_at=planned)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _co_organise(events, leader, event, user):
+    """The leader invites a co-organiser, who accepts."""
+    events.invite_organiser(leader, event, user.id)
+    events.answer_organiser_invite(user, event, accept=True)
 
 
 HELP_NEEDS = (
@@ -590,7 +610,8 @@ HELP_OFFERS = (
 def _help(rng, group, leader, members, started, now, index, joined):
     """A year of mutual help. Most groups share help widely; in Samara (index 6) one person
     does all the helping; a few needs stay unanswered."""
-    from community.mutual_help.models import CLOSED, IN_PROGRESS, OPEN, RESOLVED, HelpRequest, HelpResponse
+    from community.mutual_help import service as help_board
+    from community.mutual_help.models import IN_PROGRESS, OPEN, RESOLVED
 
     people = [leader] + members
     if len(people) < 3:
@@ -618,69 +639,63 @@ def _help(rng, group, leader, members, started, now, index, joined):
             or (index == 6 and n % 3 == 0)
             or (index != 3 and rng.random() < 0.08)
         )
-        if unanswered and age > 60:
-            status = CLOSED
-        elif unanswered:
-            status = OPEN
-        elif age < 5:
-            status = rng.choice([OPEN, IN_PROGRESS])
-        else:
-            status = RESOLVED
-        request = HelpRequest(
-            group_id=group.id,
-            author_id=author.id,
-            kind="offer" if offer else "need",
-            title=title,
-            details=details,
-            category=category,
-            urgency=rng.choice(["today", "week", "whenever"]),
-            status=status,
-            created_at=created,
-            sensitive=category == "emotional",
+        # Unanswered ones stay open (the hourly sweep closes those past 60 days: `_help_sweep`).
+        status = OPEN if unanswered else rng.choice([OPEN, IN_PROGRESS]) if age < 5 else RESOLVED
+        request = help_board.create_request(
+            author,
+            group,
+            "offer" if offer else "need",
+            title,
+            details,
+            category,
+            rng.choice(["today", "week", "whenever"]),
+            None,
+            category == "emotional",
         )
-        db.session.add(request)
-        db.session.flush()
+        request.created_at = created  # History
         if unanswered:
-            if status == CLOSED:
-                request.closed_at, request.close_note = created + timedelta(days=60), "auto"
             continue
-        answer_at = created + timedelta(hours=rng.choice([2, 5, 12, 30, 60]))
-        if answer_at > now:
-            answer_at = now
+        answer_at = min(now, created + timedelta(hours=rng.choice([2, 5, 12, 30, 60])))
         chosen = rng.sample(helpers, k=min(len(helpers), rng.choice([1, 1, 2])))
-        for helper in chosen:
-            if helper is author:
-                continue
-            db.session.add(
-                HelpResponse(
-                    request_id=request.id,
-                    helper_id=helper.id,
-                    message="Могу помочь, напишите, когда удобно.",
-                    created_at=answer_at,
-                    accepted_at=answer_at + timedelta(hours=1) if status != OPEN else None,
-                    helped=status == RESOLVED,
-                )
-            )
-        request.response_count = len(chosen)
-        request.first_response_at = answer_at
+        answers = [
+            help_board.respond(helper, request, "Могу помочь, напишите, когда удобно.")
+            for helper in chosen
+            if helper is not author  # in Samara the one helper may be asking
+        ]
+        if status != OPEN:
+            for answer in answers:
+                help_board.accept_helper(author, request, answer)
+        if status == RESOLVED:
+            thank_you = rng.choice(["", "Спасибо огромное!", "Вы нас очень выручили, спасибо!"])
+            help_board.resolve(author, request, [answer.id for answer in answers], thank_you)
+        # History: answered some hours later, the helper accepted an hour after, resolved in two days.
+        for answer in answers:
+            answer.created_at = answer_at
+            if answer.accepted_at is not None:
+                answer.accepted_at = request.updated_at = answer_at + timedelta(hours=1)
+        if answers:
+            request.first_response_at = answer_at
         if status == RESOLVED:
             request.resolved_at = min(now, answer_at + timedelta(days=2))
-            request.thank_you = rng.choice(["", "Спасибо огромное!", "Вы нас очень выручили, спасибо!"])
     if index == 1:
         # Kazan: two families have been waiting for an answer since last month — the group is
         # at risk, and its health page says why and what to do.
         month_began = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         for days, (category, title, details) in ((12, HELP_NEEDS[1]), (19, HELP_NEEDS[2])):
-            db.session.add(
-                HelpRequest(
-                    group_id=group.id,
-                    author_id=people[-1 - days % 3].id,
-                    kind="need",
-                    title=title,
-                    details=details,
-                    category=category,
-                    urgency="week",
-                    status=OPEN,
-                    created_at=month_began - timedelta(days=days, hours=3),
-                )
+            request = help_board.create_request(
+                people[-1 - days % 3], group, "need", title, details, category, "week", None, False
             )
+            request.created_at = month_began - timedelta(days=days, hours=3)  # History
+
+
+def _help_sweep(now):
+    """The hourly sweep over that year of help (community/mutual_help/nudges.py): needs left
+    without an answer are flagged to the leaders, and those past 60 days are closed."""
+    from community.mutual_help.models import CLOSED, HelpRequest
+    from community.mutual_help.nudges import AUTO_CLOSE_AFTER, nudge
+
+    nudge(now)
+    for request in db.session.scalars(
+        select(HelpRequest).where(HelpRequest.status == CLOSED, HelpRequest.close_note == "auto")
+    ):
+        request.closed_at = request.created_at + AUTO_CLOSE_AFTER  # History: the sweep ran back then

@@ -9,6 +9,7 @@ the `email.deliver_due` job that the scheduler runs every minute (or `flask send
 """
 
 import smtplib
+from contextlib import contextmanager
 from datetime import timedelta
 from email import policy
 from email.utils import parseaddr
@@ -29,15 +30,17 @@ from community.urls import server_host
 SMTP_POLICY = policy.SMTP.clone(max_line_length=0)
 MAX_ATTEMPTS = 8
 _BATCH = "outbox_batch"
+_HELD = "outbox_held"
 
 
 def send(template, to, **context):
     """Queue `email/<template>.{txt,html}` for `to` (a User) in their language.
 
     The template's first line of the .txt body, prefixed `Subject:`, is the subject. A member
-    without an account (no address, community/offline) is never emailed: None.
+    without an account (no address, community/offline) is never emailed, nor anyone while
+    email is `held()`: None.
     """
-    if not getattr(to, "email", None):
+    if not getattr(to, "email", None) or db.session.info.get(_HELD):
         return None
     with force_locale(getattr(to, "locale", None) or "ru"):
         text = render_template(f"email/{template}.txt", recipient=to, **context)
@@ -58,6 +61,17 @@ def send(template, to, **context):
         after_commit("email.deliver", batch)
     batch.append(message.id)
     return message
+
+
+@contextmanager
+def held():
+    """No email is written inside this block (`flask seed-demo`: the demo's made-up history is
+    nobody's news, and its addresses are not real ones)."""
+    db.session.info[_HELD] = True
+    try:
+        yield
+    finally:
+        db.session.info.pop(_HELD, None)
 
 
 @event.listens_for(Session, "after_commit")

@@ -18,7 +18,7 @@ from community.groups.models import ACTIVE, MEMBER, Group, Membership
 from community.involve import choosing, service, sessions
 from community.involve.claims import service as claims
 from community.involve.claims.receipts import Receipt
-from community.involve.models import CLOSED, Application, OpportunitySession
+from community.involve.models import Application, OpportunitySession
 from community.models import utcnow
 from community.notifications.models import OutboxMessage
 from community.orgs.models import Organisation
@@ -259,7 +259,8 @@ def seed_involvement(known):
         today - timedelta(days=20),
         today - timedelta(days=70),
     )
-    review.status, review.closed_at = CLOSED, utcnow() - timedelta(days=70)
+    service.close_opportunity(specialist, review)
+    review.closed_at = utcnow() - timedelta(days=70)  # History: closed when its deadline passed
     choosing.sync_roles(review)
     review.announced_at = utcnow()
     _back_in_time(review, days=85)

@@ -2,7 +2,9 @@
 leader's group. The leader added her with her consent, registered her for the next meeting,
 and she came to the last one held."""
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import select, update
 
 from community.events import registration
 from community.events.models import GOING, PUBLISHED, Event, Registration
@@ -43,11 +45,19 @@ def seed_offline(known):
         .order_by(Event.starts_at.desc())
     )
     if held is not None and (held.capacity is None or held.going_count < held.capacity):
-        db.session.add(
-            Registration(
-                event_id=held.id, user_id=offline.user_id, status=GOING, queued_at=held.created_at, attended=True
-            )
+        # She came to the last meeting too. The leader put her name down before it (a place is
+        # taken only before an event starts: the event is brought back to then for that step,
+        # the one thing no service does), then ticked her in with the others who came.
+        starts_at, ends_at = held.starts_at, held.ends_at
+        held.starts_at, held.ends_at = now + timedelta(days=1), now + timedelta(days=1) + (ends_at - starts_at)
+        service.register(leader, offline, held)
+        held.starts_at, held.ends_at = starts_at, ends_at  # History
+        came = [r.user_id for r in registration.registrations(held, statuses=(GOING,)) if r.attended]
+        registration.mark_attendance(leader, held, [*came, offline.user_id])
+        db.session.execute(
+            update(Registration)
+            .where(Registration.event_id == held.id, Registration.user_id == offline.user_id)
+            .values(queued_at=held.created_at, created_at=held.created_at)  # History
+            .execution_options(synchronize_session=False)
         )
-        db.session.flush()
-        registration.recount(held)
     return offline

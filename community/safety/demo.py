@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from community.extensions import db
 from community.groups import feed
-from community.groups.models import ACTIVE, ANNOUNCEMENT, LEADER, Comment, Group, Membership, Post
+from community.groups.access import access_for
+from community.groups.models import ACTIVE, ANNOUNCEMENT, LEADER, Group, Membership, Post
 from community.mutual_help.models import HelpRequest, HelpResponse
 from community.safety import service as safety
 from community.safety.items import load_item
@@ -20,6 +21,11 @@ def _as(user):
     """Each step acts for one person: forget the access computed for the one before."""
     g.pop("_group_access", None)
     return user
+
+
+def _reply(user, group, post, body):
+    """A reply written as the person would, through the feed (its author hears of it)."""
+    return feed.add_comment(_as(user), group, access_for(user, group), post, body)
 
 
 def seed_safety(known):
@@ -62,18 +68,12 @@ def seed_safety(known):
     # Someone advertises under a post; a member reports it, the leader has not looked yet.
     seller = next(m for m in members if m.id not in (leader.id, known["member"].id))
     target = next(p for p in posts if p.kind != ANNOUNCEMENT)
-    ad = Comment(
-        post_id=target.id, author_id=seller.id, body="Курсы «Идеальный родитель» со скидкой 50%! Пишите в личку."
-    )
-    db.session.add(ad)
-    db.session.flush()
+    ad = _reply(seller, group, target, "Курсы «Идеальный родитель» со скидкой 50%! Пишите в личку.")
     safety.report_item(
         _as(known["member"]), load_item("comment", ad.id), "advertising", "Это реклама, не в первый раз."
     )
     # An older report the leader already decided: the reply is hidden, its author was told.
-    rude = Comment(post_id=target.id, author_id=seller.id, body="Кто так воспитывает, тому вообще нельзя детей давать.")
-    db.session.add(rude)
-    db.session.flush()
+    rude = _reply(seller, group, target, "Кто так воспитывает, тому вообще нельзя детей давать.")
     reporter = next(m for m in members if m.id not in (leader.id, seller.id, known["member"].id))
     report = safety.report_item(_as(reporter), load_item("comment", rude.id), "insult")
     safety.hide_reported(_as(leader), report, "Давайте обсуждать без оценок: здесь все стараются.")

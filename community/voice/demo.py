@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from community.auth.models import User
 from community.extensions import db
-from community.groups.models import ACTIVE, DECISION, MEMBER, Group, Membership, Post
+from community.groups import feed
+from community.groups.access import access_for as group_access_for
+from community.groups.models import ACTIVE, DECISION, MEMBER, Group, Membership
 from community.models import utcnow
 from community.orgs.models import Organisation
 from community.voice import service
@@ -186,15 +188,16 @@ def _back_in_time(suggestion, then, answers):
 
 def _cite_in_decisions(group, leader, suggestion):
     """The leaders recorded the change as a decision; the decision cites the suggestion."""
-    post = Post(
-        group_id=group.id,
-        author_id=leader.id,
-        kind=DECISION,
-        title="Встречаемся по субботам",
-        body="С февраля встречи группы — по субботам в 11:00 в центре «Радуга».",
-        members_said="Большинство семей попросили субботу: в будни вечером не успевают.",
-        created_at=suggestion.answered_at,
+    g.pop("_group_access", None)
+    post = feed.create_post(
+        leader,
+        group,
+        group_access_for(leader, group),
+        DECISION,
+        "Встречаемся по субботам",
+        "С февраля встречи группы — по субботам в 11:00 в центре «Радуга».",
+        "Большинство семей попросили субботу: в будни вечером не успевают.",
     )
-    db.session.add(post)
-    db.session.flush()
+    post.created_at = suggestion.answered_at  # History: recorded when the suggestion was answered
+    g.pop("_group_access", None)
     suggestion.decision_id = post.id
