@@ -14,6 +14,7 @@ from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from jinja2 import FileSystemBytecodeCache
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 
 import config as settings
 from community import create_app
@@ -106,9 +107,32 @@ def pg_schema():
 
 
 def truncate_all(url, tables):
+    """Empty the PostgreSQL test database after a test. TRUNCATE of every table costs about
+    0.2 s (new files for 50 tables); a test fills a handful, so one query finds the tables
+    holding rows, they are emptied children first, and the sequences used are reset (as
+    RESTART IDENTITY would). Anything unexpected falls back to the full TRUNCATE."""
     engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SET LOCAL synchronous_commit = off"))
+            # the models' own table names, never input
+            probes = [f"SELECT '{t}' FROM (SELECT 1 FROM \"{t}\" LIMIT 1) AS x" for t in tables]  # noqa: S608
+            probe = " UNION ALL ".join(probes)
+            filled = set(conn.execute(text(probe)).scalars())
+            for table in reversed(tables):
+                if table in filled:
+                    conn.execute(text(f'DELETE FROM "{table}"'))  # noqa: S608
+            used = conn.execute(
+                text(
+                    "SELECT sequencename FROM pg_sequences "
+                    "WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+                )
+            ).scalars()
+            for sequence in list(used):
+                conn.execute(text("SELECT setval(CAST(:name AS regclass), 1, false)"), {"name": f'"{sequence}"'})
+    except DBAPIError:
+        with engine.begin() as conn:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
     engine.dispose()
 
 
