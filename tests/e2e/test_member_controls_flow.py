@@ -114,6 +114,10 @@ def test_a_member_controls_what_reaches_her(live_server, page, make_user, locale
     open_menu_link(page, t("Notifications"))
     invitation = page.locator(".notice-list li").filter(has=page.locator(f'a[href="{my_roles}"]'))
     expect(invitation).to_have_class(re.compile(r"\bunread\b"))
+    # The role by its name in her language, never its key ("ambassador" in Russian).
+    expect(invitation.get_by_role("link")).to_have_text(
+        t("%(group)s invites you to take a role: %(role)s.", group="Семьи Казани", role=t("ambassador"))
+    )
     expect(invitation.locator(".visually-hidden")).to_have_text(t("New:"))
     assert_accessible(page)
     invitation.get_by_role("link").click()
