@@ -7,11 +7,14 @@ header, outside the menu; a member chooses the weekly digest and leaves one grou
 both choices are kept; an invitation stops showing as new once it is answered.
 
 Point 3, search that forgives: the directory finds the Moscow group for "Moscow", "moskva",
-"москва", "МОСКВА" and "Москва", and not the Kazan one.
+"москва", "МОСКВА" and "Москва", and not the Kazan one; "Татарстан" finds Kazan; a member who
+gives her city in her profile sees the groups near her first.
 
 Point 4, help flow clarity: a helper offers help, sees their own answer and what happens next,
-changes it and takes it back; while a request has no answers "Mark as resolved" is not its
-author's primary button, and the page says how resolved differs from closed."""
+changes it; the author accepts and reaches their thread from the request page; the helper takes
+the answer back and the request is open again. While a request has no answers "Mark as
+resolved" is not its author's primary button, and the page says how resolved differs from
+closed."""
 
 import re
 
@@ -144,21 +147,46 @@ def test_the_directory_finds_moscow_however_it_is_spelt(live_server, page, make_
             user("leader@example.org"), "Семьи столицы", "Москва", "О группе", "Как вступить", "open"
         ).slug
 
-    page.goto(f"/groups/?lang={locale}")
-    expect(page.get_by_role("link", name="Семьи Казани")).to_be_visible()  # before a search, every group
-    for query in ("Moscow", "moskva", "москва", "МОСКВА", "Москва"):
-        box = page.get_by_label(t("Search by name, city or region"), exact=True)
-        box.fill(query)
+    cards = page.locator(".cards")
+    search_box = page.get_by_label(t("Search by name, city or region"), exact=True)
+
+    def search(query):
+        search_box.fill(query)
         page.locator("main").get_by_role("button", name=t("Search"), exact=True).click()
         expect(page).to_have_url(re.compile(r"/groups/\?q="))
-        found = page.locator(".cards").get_by_role("link")
-        expect(found).to_have_count(1)
-        expect(found).to_have_text("Семьи столицы")
+        expect(search_box).to_have_value(query)
+
+    page.goto(f"/groups/?lang={locale}")
+    expect(cards.get_by_role("link")).to_have_count(2)  # before a search, every group
+    for query in ("Moscow", "moskva", "москва", "МОСКВА", "Москва"):
+        search(query)
+        found = cards.get_by_role("link")
+        expect(found).to_have_text(["Семьи столицы"])  # and not the Kazan group
         expect(found).to_have_attribute("href", f"/groups/{moscow}/")
-        expect(page.locator(".group-card .meta")).to_contain_text("Москва")
-        expect(page.locator(".cards").get_by_role("link", name="Семьи Казани")).to_have_count(0)
-        expect(page.get_by_label(t("Search by name, city or region"), exact=True)).to_have_value(query)
+        expect(cards.locator(".group-card .meta")).to_contain_text("Москва")
         assert_accessible(page)
+
+    # By region: Tatarstan finds the Kazan group, not the Moscow one.
+    search("Татарстан")
+    expect(cards.get_by_role("link")).to_have_text(["Семьи Казани"])
+
+    # A member who gives her city in her profile sees the groups near her first (before, the
+    # bigger Kazan group comes first).
+    sign_in(page, t, "member1@example.org", live_server.url, locale)
+    page.goto("/groups/")
+    expect(cards.get_by_role("link")).to_have_text(["Семьи Казани", "Семьи столицы"])
+    expect(cards.locator(".badge", has_text=t("near you"))).to_have_count(0)
+    page.get_by_role("link", name=t("Add your city to your profile to see the groups near you first.")).click()
+    page.get_by_label(t("City (optional)"), exact=True).fill("Москва")
+    page.locator("main").get_by_role("button", name=t("Save"), exact=True).click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    page.goto("/groups/")
+    expect(page.get_by_text(t("Groups in %(city)s and near it come first.", city="Москва"))).to_be_visible()
+    expect(cards.get_by_role("link")).to_have_text(["Семьи столицы", "Семьи Казани"])
+    near = cards.locator(".group-card").first.locator(".badge", has_text=t("near you"))
+    expect(near).to_be_visible()
+    expect(cards.locator(".badge", has_text=t("near you"))).to_have_count(1)
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize(("locale", "width"), WALKS)
@@ -232,18 +260,34 @@ def test_a_helper_answers_changes_and_takes_back_and_resolved_is_explained(live_
     expect(page.locator(".flash-success")).to_have_text(t("Your answer is changed."))
     expect(mine.locator(".prose")).to_have_text(OFFER_CHANGED)
 
-    # The author now has an answer: "Mark as resolved" becomes her main button.
+    # The author now has an answer: "Mark as resolved" becomes her main button. She accepts the
+    # helper and reaches their thread from the request page.
     sign_in(page, t, "member1@example.org", base, locale)
     page.goto(request_url)
-    expect(page.locator("section[aria-labelledby=answers]")).to_contain_text(OFFER_CHANGED)
+    answers = page.locator("section[aria-labelledby=answers]")
+    expect(answers).to_contain_text(OFFER_CHANGED)
     expect(resolve_button()).not_to_have_class(re.compile(r"\b(secondary|outline)\b"))
     assert resolve_button().evaluate("b => getComputedStyle(b).backgroundColor") != "rgba(0, 0, 0, 0)"
     expect(page.locator(".help-detail .hint")).to_have_text(resolved_vs_closed)
     assert_accessible(page)
+    answers.get_by_role("button", name=t("Accept"), exact=True).click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator(".status-line")).to_contain_text(t("Someone is helping"))
+    talk = page.locator(".help-detail .notice").get_by_role("link")
+    expect(talk).to_have_text(t("Talk with %(names)s about the details", names="Участник 2"))
+    expect(talk).to_have_attribute("href", "#thread")
+    talk.click()
+    thread = page.locator("#thread")
+    expect(thread.get_by_role("heading", level=2)).to_have_text(t("Talk about the details"))
+    expect(thread.get_by_role("button", name=t("Send"), exact=True)).to_be_visible()
+    expect(thread).to_be_in_viewport()
+    assert_accessible(page)
 
-    # The helper takes her answer back, after a confirmation; she can answer again.
+    # The helper sees she is accepted and what comes next; then she takes her answer back, after
+    # a confirmation, and can answer again.
     sign_in(page, t, "member2@example.org", base, locale)
     page.goto(request_url)
+    expect(page.locator("#my-answer")).to_contain_text(t("The author accepted your help. Agree on the details below."))
     page.locator("#my-answer").get_by_role("link", name=t("Take my answer back")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Take your answer back?"))
     assert_accessible(page)
@@ -256,8 +300,10 @@ def test_a_helper_answers_changes_and_takes_back_and_resolved_is_explained(live_
     expect(page.get_by_label(t("Your message"), exact=True)).to_have_value("")
     assert_accessible(page)
 
-    # The author sees no answer again, and "Mark as resolved" is quiet again.
+    # The author sees no answer again, the request open again, and "Mark as resolved" quiet again.
     sign_in(page, t, "member1@example.org", base, locale)
     page.goto(request_url)
+    expect(page.locator(".status-line")).to_contain_text(t("Open"))
+    expect(page.locator("#thread")).to_have_count(0)
     expect(page.locator("section[aria-labelledby=answers]")).not_to_contain_text(OFFER_CHANGED)
     not_primary()
