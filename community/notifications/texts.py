@@ -9,8 +9,8 @@ TEXTS = {
     "join.declined": lambda d: _("Your request to join %(group)s was declined.", **d),
     "member.removed": lambda d: _("You were removed from %(group)s.", **d),
     "role.leader": lambda d: _("You are now a leader of %(group)s.", **d),
-    "engagement.offered": lambda d: _("%(group)s invites you to be a %(role)s.", **d),
-    "engagement.answered": lambda d: _("%(name)s answered your invitation to be a %(role)s.", **d),
+    "engagement.offered": lambda d: _("%(group)s invites you to take a role: %(role)s.", **_role(d)),
+    "engagement.answered": lambda d: _("%(name)s answered your invitation to take a role: %(role)s.", **_role(d)),
     "post.announcement": lambda d: _("New announcement in %(group)s: %(title)s", **d),
     "post.decision": lambda d: _("New decision in %(group)s: %(title)s", **d),
     "post.comment": lambda d: _("%(name)s replied to “%(title)s”.", **d),
@@ -58,6 +58,14 @@ TEXTS = {
     "safety.reported": lambda d: _("A member reported something in %(group)s. Please have a look.", **d),
     "safety.hidden": lambda d: _hidden(d),
 }
+
+
+def _role(data):
+    """The engagement role by its name in the reader's language (the notice stores its key)."""
+    from community.groups.forms import ENGAGEMENT_ROLE_LABELS
+
+    label = ENGAGEMENT_ROLE_LABELS.get(data.get("role"))
+    return {**data, "role": label} if label is not None else data
 
 
 def _hidden(data):
