@@ -105,13 +105,7 @@ def csv(slug):
     period, problem = _period()
     if problem:
         return Response(problem + "\n", status=400, mimetype="text/plain")
-    report = service.build(organisation, period)
-    name = f"impact-{organisation.slug}-{period.first:%Y-%m}-{period.last:%Y-%m}.csv"
-    return Response(
-        export.csv_text(report),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return _download(export.csv_text(service.build(organisation, period)), "text/csv", organisation, period, "csv")
 
 
 @bp.route("/orgs/<slug>/report.pdf")
@@ -123,12 +117,13 @@ def pdf(slug):
     if export.pdf_problem():
         return Response(_("PDF reports are off on this server.") + "\n", status=503, mimetype="text/plain")
     html = render_template("report/document.html", **_context(organisation, period))
-    name = f"impact-{organisation.slug}-{period.first:%Y-%m}-{period.last:%Y-%m}.pdf"
-    return Response(
-        export.pdf_bytes(html),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return _download(export.pdf_bytes(html), "application/pdf", organisation, period, "pdf")
+
+
+def _download(body, mimetype, organisation, period, extension):
+    """The report as a file named after the organisation and the period."""
+    name = f"impact-{organisation.slug}-{period.first:%Y-%m}-{period.last:%Y-%m}.{extension}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.post("/orgs/<slug>/report/unplanned")
