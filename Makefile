@@ -45,9 +45,13 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
 	else echo "HTML check off: npm is not installed (apt-get install npm default-jre-headless)"; fi
 
-## test: the whole suite; on PostgreSQL too when TEST_DATABASE_URL is set
+# pytest-xdist workers: cores + 1 (the browser tests and the started processes leave a core idle
+# now and then); TEST_WORKERS=0 runs the suite in one process
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+
+## test: the whole suite (TEST_WORKERS processes); on PostgreSQL too when TEST_DATABASE_URL is set
 test: $(VENV)/.dev compile-translations node_modules/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
