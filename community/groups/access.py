@@ -5,7 +5,7 @@ from functools import cached_property
 
 from flask import abort, g, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
 from community.audit import audit
@@ -147,15 +147,34 @@ def membership_of(user, group):
     )
 
 
-def access_for(user, group):
-    """The viewer's access to `group`, computed once per request."""
+def access_for(user, group, membership=...):
+    """The viewer's access to `group`, computed once per request (`membership`: the viewer's
+    row when the caller loaded it already, or None for none)."""
     cache = g.setdefault("_group_access", {})
     if group.id not in cache:
         user_id = user.id if user.is_authenticated else None
-        cache[group.id] = GroupAccess(
-            group, membership_of(user, group), bool(getattr(user, "is_admin", False)), user_id
-        )
+        if membership is ...:
+            membership = membership_of(user, group)
+        cache[group.id] = GroupAccess(group, membership, bool(getattr(user, "is_admin", False)), user_id)
     return cache[group.id]
+
+
+def _group_and_membership(user, slug):
+    """The group by slug with its organisation, whether parents lead it and, in the same query,
+    the viewer's membership (with their engagement roles): one query where the group page
+    used to ask three."""
+    from community.groups.service import with_parent_led
+
+    query = select(Group).where(Group.slug == slug).options(joinedload(Group.organisation), with_parent_led())
+    if not user.is_authenticated:
+        return db.session.scalar(query), None
+    query = (
+        query.add_columns(Membership)
+        .outerjoin(Membership, and_(Membership.group_id == Group.id, Membership.user_id == user.id))
+        .options(joinedload(Membership.engagement_roles))
+    )
+    row = db.session.execute(query).unique().one_or_none()
+    return row if row is not None else (None, None)
 
 
 # Rights some non-members hold: for these, whoever holds the right may see the group's page of
@@ -167,10 +186,10 @@ def get_group_for(user, slug, need="view"):
     """Load a group by slug and check the viewer may `need` it: outsiders get 404 for
     anything private; insiders without the right get 403."""
     # Every group page's header names the supporting organisation: loaded with the group.
-    group = db.session.scalar(select(Group).where(Group.slug == slug).options(joinedload(Group.organisation)))
+    group, membership = _group_and_membership(user, slug)
     if group is None:
         abort(404)
-    access = access_for(user, group)
+    access = access_for(user, group, membership)
     if need == "public":
         return group, access
     if not getattr(access, REACHES_OUTSIDERS.get(need, "can_view")):

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, false, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from community.auth.models import User
 from community.extensions import db
@@ -85,6 +85,8 @@ class Group(TimestampMixin, db.Model):
         back_populates="group", cascade="all, delete-orphan", passive_deletes=True
     )
     organisation = relationship("Organisation")
+    # Loaded on request (`service.with_parent_led()`), in the query that loads the group.
+    parent_led: Mapped[bool | None] = query_expression()
 
     def __repr__(self):
         return f"<Group {self.slug}>"

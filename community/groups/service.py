@@ -1,10 +1,11 @@
 """What can happen to a group and its members: the verbs, their rules, their transactions."""
 
 from datetime import timedelta
+from functools import cache
 
 from slugify import slugify
-from sqlalchemy import case, false, func, or_, select, update
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy import case, exists, false, func, or_, select, update
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload, with_expression
 
 from community.audit import audit
 from community.auth.models import User
@@ -69,12 +70,12 @@ def directory(query="", page=1, near=""):
         in_region = Group.region == region if region else false()
         order.insert(0, case((in_city, 0), (in_region, 1), else_=2))
     groups = db.paginate(
-        select(Group).where(*conditions).order_by(*order),
+        select(Group).where(*conditions).order_by(*order).options(with_parent_led()),
         page=page,
         per_page=PAGE_SIZE,
         error_out=False,
     )
-    return groups, parent_led_ids([g.id for g in groups.items])
+    return groups, {group.id for group in groups.items if group.parent_led}
 
 
 def is_near(group, city):
@@ -87,26 +88,34 @@ def is_near(group, city):
     return skeleton(group.city) == skeleton(city) or bool(region and group.region == region)
 
 
+def _parent_leaders(leader=Membership):
+    """The conditions of an active leader who is a parent, not a specialist."""
+    return (leader.role == LEADER, leader.status == ACTIVE, leader.user_id.not_in(select(Specialist.user_id)))
+
+
 def parent_led_ids(group_ids):
     """Which of these groups have an active leader who is a parent, not a specialist."""
     if not group_ids:
         return set()
-    staff = select(Specialist.user_id)
     return set(
         db.session.scalars(
-            select(Membership.group_id)
-            .where(
-                Membership.group_id.in_(group_ids),
-                Membership.role == LEADER,
-                Membership.status == ACTIVE,
-                Membership.user_id.not_in(staff),
-            )
-            .distinct()
+            select(Membership.group_id).where(Membership.group_id.in_(group_ids), *_parent_leaders()).distinct()
         )
     )
 
 
+@cache
+def with_parent_led():
+    """A loader option: `Group.parent_led` answered in the query that loads the groups (built
+    once: making the alias costs more than the query)."""
+    leader = aliased(Membership)  # the query may join the viewer's own membership
+    led = exists().where(leader.group_id == Group.id, *_parent_leaders(leader)).correlate(Group)
+    return with_expression(Group.parent_led, led)
+
+
 def is_parent_led(group):
+    if group.parent_led is not None:  # loaded with the group
+        return group.parent_led
     return group.id in parent_led_ids([group.id])
 
 
