@@ -93,7 +93,12 @@ class GroupAccess:
         """The viewer works for the organisation that supports the group (member or not)."""
         if self.user_id is None or self.group.organisation_id is None:
             return False
+        from community.auth import viewer
         from community.orgs.models import Specialist
+
+        signed_in = viewer.current()
+        if signed_in is not None and signed_in.user.id == self.user_id:  # the ids came with the session
+            return self.group.organisation_id in signed_in.organisation_ids
 
         found = select(Specialist.id).where(
             Specialist.organisation_id == self.group.organisation_id, Specialist.user_id == self.user_id

@@ -78,6 +78,11 @@ def organisations_of(user):
 def is_specialist_of(user, organisation):
     if not user.is_authenticated:
         return False
+    from community.auth import viewer
+
+    signed_in = viewer.current()
+    if signed_in is not None and signed_in.user.id == user.id:  # the ids came with the session
+        return organisation.id in signed_in.organisation_ids
     return (
         db.session.scalar(
             select(Specialist.id).where(Specialist.organisation_id == organisation.id, Specialist.user_id == user.id)
