@@ -1,5 +1,7 @@
 """Announcements that stay on top, and “спасибо” with one tap (issue #15, point 4)."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -75,6 +77,11 @@ def test_thank_you_is_one_tap_one_per_person_and_a_count(app, world):
         assert db.session.scalar(select(func.count(Thanks.id))) == 2
     shown = member.get(page).get_data(as_text=True)
     assert 'class="thanks-count"' in shown and "2" in shown.split('class="thanks-count"', 1)[1][:80]
+    # The feed reads the same counts with its page of posts: mine marked, others may still say it.
+    feed_page = member.get(f"/groups/{world['slug']}/").get_data(as_text=True)
+    assert t(app, "yours among them") in feed_page.split('class="thanks-count"', 1)[1][:200]
+    leaders_feed = signed_in(app, "leader@example.org").get(f"/groups/{world['slug']}/").get_data(as_text=True)
+    assert re.search(t(app, "Thank you") + r" · 2</button>", leaders_feed)
     # The author cannot thank themself; nothing names who said it (no leaderboard).
     own = signed_in(app, "member2@example.org").submit(url, page=page, follow_redirects=True)
     assert t(app, "This is yours: others can say thank you for it.") in own.get_data(as_text=True)

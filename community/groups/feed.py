@@ -20,11 +20,15 @@ KINDS = (DISCUSSION, ANNOUNCEMENT, DECISION)
 PIN_LIMIT = 3
 
 
-def latest_posts(group, page=1, include_hidden=False):
-    """One page of the feed, newest first, authors loaded in the same query (pinned posts
-    stand above the feed instead, see `pinned_posts`): a `db.paginate` result (two queries
-    at any size: the count and the page)."""
+def latest_posts(group, page=1, include_hidden=False, viewer=None):
+    """One page of the feed, newest first, authors (and, for a `viewer`, the thanks) loaded
+    in the same query (pinned posts stand above the feed instead, see `pinned_posts`): a
+    `db.paginate` result (two queries at any size: the count and the page)."""
     query = select(Post).where(Post.group_id == group.id, Post.pinned_at.is_(None)).options(joinedload(Post.author))
+    if viewer is not None:
+        from community.thanks.service import with_thanks
+
+        query = query.options(*with_thanks(viewer))
     if not include_hidden:
         query = query.where(Post.hidden_at.is_(None))
     return db.paginate(

@@ -210,6 +210,10 @@ class Post(TimestampMixin, db.Model):
     comment_count: Mapped[int] = mapped_column(default=0)
     # Pinned by a leader: shown above the feed (at most three per group, see feed.pin_post).
     pinned_at: Mapped[datetime | None]
+    # Loaded on request with a page of the feed (`thanks.service.with_thanks`): how many said
+    # “спасибо” and whether the viewer did, without a query of their own.
+    thanks_count: Mapped[int | None] = query_expression()
+    thanked_by_viewer: Mapped[bool | None] = query_expression()
 
     group: Mapped[Group] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])

@@ -65,7 +65,7 @@ def detail(slug):
     note_admin_read(access)
     if access.is_member:
         mark_group_seen(access.membership)
-    posts = feed.latest_posts(group, page_number())
+    posts = feed.latest_posts(group, page_number(), viewer=current_user)
     if posts.page > max(posts.pages, 1):
         return redirect(url_for("groups.detail", slug=group.slug, page=posts.pages, _anchor="feed-title"))
     upcoming, past = group_events(group, include_drafts=access.can_organise_events, limit=5)

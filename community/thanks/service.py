@@ -3,6 +3,7 @@ tap, or two at once, changes nothing); pages show the count and whether I said i
 
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import with_expression
 
 from community.errors import RuleError
 from community.extensions import db
@@ -53,6 +54,24 @@ def _counts(column, ids, user):
 def for_posts(post_ids, user):
     """{post_id: (count, I said it)} for a page of posts, in one query."""
     return _counts(Thanks.post_id, post_ids, user)
+
+
+def with_thanks(user):
+    """Loader options: each post's thanks count and whether `user` said it, answered in the
+    query that loads the posts (two correlated counts on `thanks`' post index)."""
+    from community.groups.models import Post
+
+    count = select(func.count(Thanks.id)).where(Thanks.post_id == Post.id).correlate(Post).scalar_subquery()
+    user_id = getattr(user, "id", None)
+    mine = select(Thanks.id).where(Thanks.post_id == Post.id, Thanks.user_id == user_id).correlate(Post).exists()
+    return (with_expression(Post.thanks_count, count), with_expression(Post.thanked_by_viewer, mine))
+
+
+def for_loaded_posts(posts, user):
+    """`for_posts`, read from the posts when they were loaded `with_thanks` (no query)."""
+    if posts and all(post.thanks_count is not None for post in posts):
+        return {post.id: (post.thanks_count, bool(post.thanked_by_viewer)) for post in posts if post.thanks_count}
+    return for_posts([post.id for post in posts], user)
 
 
 def for_answers(response_ids, user):

@@ -52,6 +52,6 @@ def _say(verb, thing):
 def register_template_helpers(app):
     """`post_thanks(posts)` and `answer_thanks(answers)`: {id: (count, I said it)}, one query."""
     app.jinja_env.globals.update(
-        post_thanks=lambda posts: service.for_posts([p.id for p in posts], current_user),
+        post_thanks=lambda posts: service.for_loaded_posts(list(posts), current_user),
         answer_thanks=lambda answers: service.for_answers([a.id for a in answers], current_user),
     )
