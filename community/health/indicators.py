@@ -21,6 +21,7 @@ group's last N *non-break* months, never months before the group existed.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 from statistics import median
 
 from sqlalchemy import (
@@ -28,6 +29,7 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    bindparam,
     case,
     column,
     delete,
@@ -40,6 +42,7 @@ from sqlalchemy import (
     union_all,
     values,
 )
+from sqlalchemy.sql.elements import BindParameter
 
 from community.auth.models import User
 from community.events.models import ACCEPTED, GOING, PUBLISHED, Event, EventOrganiser, Registration
@@ -141,7 +144,10 @@ class Scope:
 
 
 def _parent(column_, staff):
-    return and_(column_.is_not(None), column_.not_in(staff)) if staff else column_.is_not(None)
+    """Not staff: `staff` is a list of ids or an expanding bound parameter (empty: nobody)."""
+    if isinstance(staff, BindParameter) or staff:
+        return and_(column_.is_not(None), column_.not_in(staff))
+    return column_.is_not(None)
 
 
 def _by_group(rows, default=0):
@@ -342,8 +348,18 @@ def month_facts(group_ids, first, last, staff):
 def last_held_meeting(group_id, since, at, staff):
     """When the group's latest held meeting (3 or more parents) in [since, at) started, or None.
     For one group's page: starts from its own events of those months."""
-    sizes = _attendee_counts([group_id], since, at, staff)
-    return db.session.scalar(
+    params = {"group_ids": [group_id], "since": since, "at": at, "staff": list(staff)}
+    return db.session.scalar(_last_held_meeting(), params)
+
+
+@cache
+def _last_held_meeting():
+    """`last_held_meeting`'s statement, built once with bound parameters (building it cost
+    more than running it)."""
+    sizes = _attendee_counts(
+        bindparam("group_ids", expanding=True), bindparam("since"), bindparam("at"), bindparam("staff", expanding=True)
+    )
+    return (
         select(func.max(Event.starts_at))
         .join(sizes, sizes.c.event_id == Event.id)
         .where(sizes.c.n >= T["meeting_min_attendees"])
@@ -555,24 +571,32 @@ def _experience(years):
 def membership_mix(group_ids, at, staff):
     """I1 for members and leaders at `at`: {group: {"members": {...}, "leaders": {...}}}. The
     group page asks for its own group, now (one small query on the group's memberships)."""
-    rows = db.session.execute(
-        select(Membership.group_id, Membership.role, User.family_form, User.experience_years, func.count())
-        .join(User, User.id == Membership.user_id)
-        .where(
-            Membership.group_id.in_(group_ids),
-            Membership.joined_at < at,
-            or_(Membership.ended_at.is_(None), Membership.ended_at >= at),
-            Membership.role != SPECIALIST,
-            _parent(Membership.user_id, staff),
-        )
-        .group_by(Membership.group_id, Membership.role, User.family_form, User.experience_years)
-    ).all()
+    params = {"group_ids": list(group_ids), "at": at, "staff": list(staff)}
+    rows = db.session.execute(_membership_mix(), params).all()
     result = defaultdict(lambda: {"members": defaultdict(int), "leaders": defaultdict(int)})
     for group_id, role, form, years, count in rows:
         for population in ("members", "leaders") if role == LEADER else ("members",):
             result[group_id][population][f"form:{form or 'unknown'}"] += count
             result[group_id][population][f"experience:{_experience(years)}"] += count
     return result
+
+
+@cache
+def _membership_mix():
+    """`membership_mix`'s statement, built once with bound parameters."""
+    at = bindparam("at")
+    return (
+        select(Membership.group_id, Membership.role, User.family_form, User.experience_years, func.count())
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.group_id.in_(bindparam("group_ids", expanding=True)),
+            Membership.joined_at < at,
+            or_(Membership.ended_at.is_(None), Membership.ended_at >= at),
+            Membership.role != SPECIALIST,
+            _parent(Membership.user_id, bindparam("staff", expanding=True)),
+        )
+        .group_by(Membership.group_id, Membership.role, User.family_form, User.experience_years)
+    )
 
 
 def people_indicators(scope):
@@ -651,27 +675,38 @@ def peer_answers(scope):
 
 def unanswered_too_long(group_ids, at):
     """Needs still open at `at`, 7 to 60 days old, that nobody has answered."""
+    params = {
+        "group_ids": list(group_ids),
+        "at": at,
+        "newest": at - T["unanswered_days"] * DAY,
+        "oldest": at - UNANSWERED_SINCE,
+    }
+    return _by_group(db.session.execute(_unanswered_too_long(), params).all())
+
+
+@cache
+def _unanswered_too_long():
+    """`unanswered_too_long`'s statement, built once with bound parameters."""
+    at = bindparam("at")
     answered = (
         select(HelpResponse.id).where(HelpResponse.request_id == HelpRequest.id, HelpResponse.created_at < at).exists()
     )
-    return _by_group(
-        db.session.execute(
-            select(HelpRequest.group_id, func.count(HelpRequest.id))
-            .where(
-                HelpRequest.group_id.in_(group_ids),
-                HelpRequest.kind == NEED,
-                HelpRequest.offline.is_(False),
-                HelpRequest.hidden_at.is_(None),
-                HelpRequest.created_at <= at - T["unanswered_days"] * DAY,
-                HelpRequest.created_at >= at - UNANSWERED_SINCE,
-                ~answered,
-                or_(
-                    HelpRequest.status.not_in([RESOLVED, CLOSED]),
-                    func.coalesce(HelpRequest.resolved_at, HelpRequest.closed_at) > at,
-                ),
-            )
-            .group_by(HelpRequest.group_id)
-        ).all()
+    return (
+        select(HelpRequest.group_id, func.count(HelpRequest.id))
+        .where(
+            HelpRequest.group_id.in_(bindparam("group_ids", expanding=True)),
+            HelpRequest.kind == NEED,
+            HelpRequest.offline.is_(False),
+            HelpRequest.hidden_at.is_(None),
+            HelpRequest.created_at <= bindparam("newest"),
+            HelpRequest.created_at >= bindparam("oldest"),
+            ~answered,
+            or_(
+                HelpRequest.status.not_in([RESOLVED, CLOSED]),
+                func.coalesce(HelpRequest.resolved_at, HelpRequest.closed_at) > at,
+            ),
+        )
+        .group_by(HelpRequest.group_id)
     )
 
 
