@@ -1,11 +1,11 @@
 """One place that answers "what may this person do in this group"."""
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from flask import abort, g, request
 from flask_login import current_user
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from community.audit import audit
@@ -168,18 +168,31 @@ def _group_and_membership(user, slug):
     """The group by slug with its organisation, whether parents lead it and, in the same query,
     the viewer's membership (with their engagement roles): one query where the group page
     used to ask three."""
+    if not user.is_authenticated:
+        return db.session.scalar(_group_query(), {"slug": slug}), None
+    row = db.session.execute(_group_and_membership_query(), {"slug": slug, "viewer": user.id}).unique().one_or_none()
+    return row if row is not None else (None, None)
+
+
+@cache
+def _group_query():
+    """The statements of `_group_and_membership`, built once with bound parameters."""
     from community.groups.service import with_parent_led
 
-    query = select(Group).where(Group.slug == slug).options(joinedload(Group.organisation), with_parent_led())
-    if not user.is_authenticated:
-        return db.session.scalar(query), None
-    query = (
-        query.add_columns(Membership)
-        .outerjoin(Membership, and_(Membership.group_id == Group.id, Membership.user_id == user.id))
+    return (
+        select(Group).where(Group.slug == bindparam("slug")).options(joinedload(Group.organisation), with_parent_led())
+    )
+
+
+@cache
+def _group_and_membership_query():
+    viewer = and_(Membership.group_id == Group.id, Membership.user_id == bindparam("viewer"))
+    return (
+        _group_query()
+        .add_columns(Membership)
+        .outerjoin(Membership, viewer)
         .options(joinedload(Membership.engagement_roles))
     )
-    row = db.session.execute(query).unique().one_or_none()
-    return row if row is not None else (None, None)
 
 
 # Rights some non-members hold: for these, whoever holds the right may see the group's page of
