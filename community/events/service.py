@@ -5,9 +5,10 @@ calendar feed in `reminders.py`.
 """
 
 from datetime import datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select, union_all, update
+from sqlalchemy import and_, bindparam, func, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -62,11 +63,39 @@ def local(moment, timezone):
 
 
 def is_specialist_user(user):
+    from community.auth import viewer
+
+    signed_in = viewer.current()
+    if signed_in is not None and signed_in.user.id == user.id:  # the ids came with the session
+        return bool(signed_in.organisation_ids)
     return db.session.scalar(select(Specialist.id).where(Specialist.user_id == user.id).limit(1)) is not None
 
 
 def get_event(event_id):
     return db.session.scalar(select(Event).where(Event.id == event_id).options(joinedload(Event.group)))
+
+
+def event_with_viewer(event_id, user):
+    """(event with its group, the viewer's membership, organiser row, registration) in one
+    query, Nones where there is none; None when there is no such event."""
+    if not user.is_authenticated:
+        event = get_event(event_id)
+        return (event, None, None, None) if event is not None else None
+    row = db.session.execute(_event_with_viewer(), {"event_id": event_id, "viewer": user.id}).one_or_none()
+    return tuple(row) if row is not None else None
+
+
+@cache
+def _event_with_viewer():
+    viewer = bindparam("viewer")
+    return (
+        select(Event, Membership, EventOrganiser, Registration)
+        .outerjoin(Membership, and_(Membership.group_id == Event.group_id, Membership.user_id == viewer))
+        .outerjoin(EventOrganiser, and_(EventOrganiser.event_id == Event.id, EventOrganiser.user_id == viewer))
+        .outerjoin(Registration, and_(Registration.event_id == Event.id, Registration.user_id == viewer))
+        .where(Event.id == bindparam("event_id"))
+        .options(joinedload(Event.group))
+    )
 
 
 def organisers(event):

@@ -91,19 +91,9 @@ class GroupAccess:
     @cached_property
     def supports(self):
         """The viewer works for the organisation that supports the group (member or not)."""
-        if self.user_id is None or self.group.organisation_id is None:
-            return False
-        from community.auth import viewer
-        from community.orgs.models import Specialist
+        from community.orgs.service import user_works_for
 
-        signed_in = viewer.current()
-        if signed_in is not None and signed_in.user.id == self.user_id:  # the ids came with the session
-            return self.group.organisation_id in signed_in.organisation_ids
-
-        found = select(Specialist.id).where(
-            Specialist.organisation_id == self.group.organisation_id, Specialist.user_id == self.user_id
-        )
-        return db.session.scalar(found) is not None
+        return user_works_for(self.user_id, self.group.organisation_id)
 
     @property
     def can_see_health(self):

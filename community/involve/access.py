@@ -14,7 +14,6 @@ from sqlalchemy.orm import joinedload
 from community.extensions import db
 from community.groups.models import ACTIVE, LEADER, MEMBER, Group, Membership
 from community.involve.models import ACCEPTED, DRAFT, WITHDRAWN, Application, Opportunity
-from community.orgs.models import Specialist
 
 
 def get_opportunity(opportunity_id):
@@ -53,14 +52,9 @@ def is_in_audience(user, opportunity):
 
 
 def is_specialist_of(user, organisation_id):
-    if not user.is_authenticated or organisation_id is None:
-        return False
-    return (
-        db.session.scalar(
-            select(Specialist.id).where(Specialist.organisation_id == organisation_id, Specialist.user_id == user.id)
-        )
-        is not None
-    )
+    from community.orgs.service import works_for
+
+    return works_for(user, organisation_id)
 
 
 def is_manager(user, opportunity):

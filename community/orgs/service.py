@@ -76,19 +76,25 @@ def organisations_of(user):
 
 
 def is_specialist_of(user, organisation):
-    if not user.is_authenticated:
+    return works_for(user, organisation.id)
+
+
+def works_for(user, organisation_id):
+    return user.is_authenticated and user_works_for(user.id, organisation_id)
+
+
+def user_works_for(user_id, organisation_id):
+    """Is the user a specialist of the organisation? For the person signed in, the ids of
+    their organisations come with the session (auth/viewer.py): no query."""
+    if user_id is None or organisation_id is None:
         return False
     from community.auth import viewer
 
     signed_in = viewer.current()
-    if signed_in is not None and signed_in.user.id == user.id:  # the ids came with the session
-        return organisation.id in signed_in.organisation_ids
-    return (
-        db.session.scalar(
-            select(Specialist.id).where(Specialist.organisation_id == organisation.id, Specialist.user_id == user.id)
-        )
-        is not None
-    )
+    if signed_in is not None and signed_in.user.id == user_id:
+        return organisation_id in signed_in.organisation_ids
+    found = select(Specialist.id).where(Specialist.organisation_id == organisation_id, Specialist.user_id == user_id)
+    return db.session.scalar(found) is not None
 
 
 def specialists_of(organisation):
