@@ -11,6 +11,7 @@ from community.groups.models import ACTIVE, ANNOUNCEMENT, DECISION, DISCUSSION, 
 from community.jobs import after_commit, job
 from community.models import utcnow
 from community.notifications.service import notify
+from community.paging import paginate
 from community.urls import path_for
 
 PAGE_SIZE = 20
@@ -23,7 +24,7 @@ PIN_LIMIT = 3
 def latest_posts(group, page=1, include_hidden=False, viewer=None):
     """One page of the feed, newest first, authors (and, for a `viewer`, the thanks) loaded
     in the same query (pinned posts stand above the feed instead, see `pinned_posts`): a
-    `db.paginate` result (two queries at any size: the count and the page)."""
+    `paginate` result (two queries at most at any size: the page and its count)."""
     query = select(Post).where(Post.group_id == group.id, Post.pinned_at.is_(None)).options(joinedload(Post.author))
     if viewer is not None:
         from community.thanks.service import with_thanks
@@ -31,7 +32,7 @@ def latest_posts(group, page=1, include_hidden=False, viewer=None):
         query = query.options(*with_thanks(viewer))
     if not include_hidden:
         query = query.where(Post.hidden_at.is_(None))
-    return db.paginate(
+    return paginate(
         query.order_by(Post.created_at.desc(), Post.id.desc()), page=page, per_page=PAGE_SIZE, error_out=False
     )
 

@@ -32,6 +32,7 @@ from community.i18n import is_valid_timezone
 from community.models import utcnow
 from community.notifications.service import mark_read, notify
 from community.orgs.models import Specialist
+from community.paging import paginate
 from community.urls import path_for
 
 PAGE_SIZE = 20
@@ -69,7 +70,7 @@ def directory(query="", page=1, near=""):
         region = region_of(near)
         in_region = Group.region == region if region else false()
         order.insert(0, case((in_city, 0), (in_region, 1), else_=2))
-    groups = db.paginate(
+    groups = paginate(
         select(Group).where(*conditions).order_by(*order).options(with_parent_led()),
         page=page,
         per_page=PAGE_SIZE,
@@ -124,12 +125,12 @@ MEMBERS_PAGE_SIZE = 50
 
 def members_page(group, page=1, name=""):
     """One page of the group's active members, leaders first, then by name; `name` narrows
-    it to the names containing it. A `db.paginate` result, three queries at any size."""
+    it to the names containing it. A `paginate` result, three queries at most at any size."""
     conditions = [Membership.group_id == group.id, Membership.status == ACTIVE]
     name = " ".join((name or "").split())[:80]
     if name:
         conditions.append(User.display_name.icontains(name, autoescape=True))
-    return db.paginate(
+    return paginate(
         select(Membership)
         .join(User, User.id == Membership.user_id)
         .where(*conditions)

@@ -31,6 +31,7 @@ from community.involve.models import (
 from community.jobs import after_commit, job
 from community.models import utcnow
 from community.notifications.service import notify
+from community.paging import paginate
 from community.urls import path_for
 
 FIELDS = (
@@ -177,8 +178,8 @@ APPLICANT_ORDER = {APPLIED: 0, "waitlisted": 1, "accepted": 2, "declined": 3, "w
 
 def applications_of(opportunity, page=1):
     """One page of the applications with their people, the ones waiting for a decision first
-    (a `db.paginate` result)."""
-    return db.paginate(
+    (a `paginate` result)."""
+    return paginate(
         select(Application)
         .where(Application.opportunity_id == opportunity.id)
         .options(joinedload(Application.user))

@@ -29,6 +29,7 @@ from community.mutual_help.models import (
     HelpSubscription,
 )
 from community.notifications.service import notify
+from community.paging import paginate
 from community.urls import path_for
 
 PAGE_SIZE = 20
@@ -45,7 +46,7 @@ def first_name(user):
 
 def board(group, category=None, kind=None, page=1, show_hidden=False, sensitive=True):
     """One page of open and in-progress requests, most urgent first and then newest: a
-    `db.paginate` result (two queries: the count and the page); sensitive ones only for
+    `paginate` result (two queries at most: the page and its count); sensitive ones only for
     readers who may see them (`sensitive=True`)."""
     conditions = [HelpRequest.group_id == group.id, HelpRequest.status.in_([OPEN, IN_PROGRESS])]
     if not sensitive:
@@ -57,7 +58,7 @@ def board(group, category=None, kind=None, page=1, show_hidden=False, sensitive=
     if kind in (NEED, OFFER):
         conditions.append(HelpRequest.kind == kind)
     urgency_rank = case({u: n for n, u in enumerate(URGENCIES)}, value=HelpRequest.urgency, else_=len(URGENCIES))
-    return db.paginate(
+    return paginate(
         select(HelpRequest)
         .where(*conditions)
         .options(joinedload(HelpRequest.author))

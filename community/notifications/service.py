@@ -7,6 +7,7 @@ from community.extensions import db
 from community.models import utcnow
 from community.notifications.models import Notification
 from community.notifications.texts import STORED_KEYS
+from community.paging import paginate
 from community.urls import absolute
 
 PAGE_SIZE = 30
@@ -52,9 +53,9 @@ def unread_count(user):
 
 
 def list_for(user, page=1):
-    """One page of the person's notifications, newest first: a `db.paginate` result (two
-    queries at any size: the count and the page)."""
-    return db.paginate(
+    """One page of the person's notifications, newest first: a `paginate` result (two
+    queries at most at any size: the page and its count)."""
+    return paginate(
         select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc()),
         page=page,
         per_page=PAGE_SIZE,

@@ -19,6 +19,7 @@ from community.groups.models import ACTIVE, LEADER, Comment, Group, Membership, 
 from community.models import utcnow
 from community.mutual_help.models import HelpRequest
 from community.notifications.service import notify
+from community.paging import paginate
 from community.safety.items import MODELS, author_column, can_read
 from community.safety.models import DISMISSED, HIDDEN, OPEN, Block, ItemKind, Reason, Report
 
@@ -103,7 +104,7 @@ def _page(query, status, page):
     query = query.options(
         joinedload(Report.reporter), joinedload(Report.author), joinedload(Report.decided_by), joinedload(Report.group)
     )
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    return paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
 def get_report(report_id):
@@ -254,9 +255,9 @@ def _group_actions(group):
 
 def moderation_log(group, page=1):
     """One page of the record, newest first, each step's actor (None once their account is
-    gone) loaded in the same query: a `db.paginate` result (two queries at any size: the
-    count and the page)."""
-    return db.paginate(
+    gone) loaded in the same query: a `paginate` result (two queries at most at any size: the
+    page and its count)."""
+    return paginate(
         select(AuditEvent)
         .where(_group_actions(group))
         .options(joinedload(AuditEvent.actor).load_only(User.display_name))

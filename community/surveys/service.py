@@ -22,6 +22,7 @@ from community.involve.models import ACCEPTED, Application, Opportunity
 from community.jobs import after_commit, job
 from community.models import utcnow
 from community.notifications.service import notify
+from community.paging import paginate
 from community.surveys.models import (
     CHOICE,
     MAX_QUESTIONS,
@@ -128,7 +129,7 @@ def groups_of(survey):
 def for_organisation(organisation, page=1):
     """Every round the organisation sent, and its groups' leaders sent, newest first (the
     specialists' list)."""
-    return db.paginate(
+    return paginate(
         select(Survey)
         .where(Survey.organisation_id == organisation.id)
         .options(selectinload(Survey.group))
@@ -141,7 +142,7 @@ def for_organisation(organisation, page=1):
 
 def for_group(group, page=1):
     """Every round the group's leaders sent, newest first."""
-    return db.paginate(
+    return paginate(
         select(Survey).where(Survey.group_id == group.id).order_by(Survey.created_at.desc(), Survey.id.desc()),
         page=page,
         per_page=PAGE_SIZE,

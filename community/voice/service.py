@@ -21,6 +21,7 @@ from community.jobs import after_commit, job
 from community.models import utcnow
 from community.notifications.service import notify
 from community.orgs.models import Specialist
+from community.paging import paginate
 from community.urls import path_for
 from community.voice.models import (
     ANSWER_STATUSES,
@@ -60,7 +61,7 @@ def suggestions_page(group=None, organisation=None, show="open", page=1):
         )
     else:
         query = query.order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    return paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
 def counts(group=None, organisation=None):

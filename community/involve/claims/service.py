@@ -34,6 +34,7 @@ from community.involve.models import Opportunity, OpportunitySession, SessionAtt
 from community.models import utcnow
 from community.notifications.service import notify
 from community.orgs.models import Specialist
+from community.paging import paginate
 from community.urls import path_for
 
 OLDEST = timedelta(days=366)
@@ -370,11 +371,11 @@ CLAIMS_PAGE_SIZE = 30
 
 def claims_of(organisation, status=None, page=1):
     """One page of the organisation's claims (one status, or all), those to act on first
-    (a `db.paginate` result)."""
+    (a `paginate` result)."""
     query = _with_subject(select(CostClaim).where(CostClaim.organisation_id == organisation.id))
     if status:
         query = query.where(CostClaim.status == status)
-    return db.paginate(
+    return paginate(
         query.order_by(
             case(STATUS_ORDER, value=CostClaim.status, else_=9), CostClaim.created_at.desc(), CostClaim.id.desc()
         ),
