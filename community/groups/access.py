@@ -145,13 +145,13 @@ def membership_of(user, group):
 def access_for(user, group, membership=...):
     """The viewer's access to `group`, computed once per request (`membership`: the viewer's
     row when the caller loaded it already, or None for none)."""
-    cache = g.setdefault("_group_access", {})
-    if group.id not in cache:
+    known = g.setdefault("_group_access", {})
+    if group.id not in known:
         user_id = user.id if user.is_authenticated else None
         if membership is ...:
             membership = membership_of(user, group)
-        cache[group.id] = GroupAccess(group, membership, bool(getattr(user, "is_admin", False)), user_id)
-    return cache[group.id]
+        known[group.id] = GroupAccess(group, membership, bool(getattr(user, "is_admin", False)), user_id)
+    return known[group.id]
 
 
 def _group_and_membership(user, slug):
