@@ -323,6 +323,15 @@ def current():
     return g.get("viewer")
 
 
+def organisation_ids(user_id):
+    """The organisations the signed-in person works for, from their cached entry; None when
+    `user_id` is not the person signed in (then ask the database)."""
+    signed_in = current()
+    if signed_in is None or signed_in.user.id != user_id:
+        return None
+    return list(signed_in.organisation_ids)
+
+
 def count_read(user_id, notices=0, messages=0):
     """This request marked notices or messages read: the header it renders shows the counts
     without them at once (the cached entry is dropped after the commit)."""

@@ -64,8 +64,7 @@ def organisations_of(user):
         return []
     from community.auth import viewer
 
-    signed_in = viewer.current()
-    if signed_in is not None and signed_in.user.id == user.id and not signed_in.organisation_ids:
+    if viewer.organisation_ids(user.id) == []:
         return []
     return db.session.scalars(
         select(Organisation)
@@ -90,9 +89,9 @@ def user_works_for(user_id, organisation_id):
         return False
     from community.auth import viewer
 
-    signed_in = viewer.current()
-    if signed_in is not None and signed_in.user.id == user_id:
-        return organisation_id in signed_in.organisation_ids
+    known = viewer.organisation_ids(user_id)
+    if known is not None:
+        return organisation_id in known
     found = select(Specialist.id).where(Specialist.organisation_id == organisation_id, Specialist.user_id == user_id)
     return db.session.scalar(found) is not None
 

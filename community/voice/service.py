@@ -129,9 +129,9 @@ def _organisation_ids(user):
     the session (auth/viewer.py), so a page asks nothing about organisations; else a query."""
     from community.auth import viewer
 
-    signed_in = viewer.current()
-    if signed_in is not None and signed_in.user.id == user.id:
-        return list(signed_in.organisation_ids)
+    known = viewer.organisation_ids(user.id)
+    if known is not None:
+        return known
     return select(Specialist.organisation_id).where(Specialist.user_id == user.id)
 
 
