@@ -270,3 +270,37 @@ def test_the_leaders_choose_for_their_groups_own_opportunity(app, make_user):
     assert signed_in(app, ELSEWHERE).get(f"/involve/{opportunity_id}").status_code == 404
     with app.app_context():
         assert db.session.get(Application, application_id).status == "accepted"
+
+
+def test_the_group_page_shows_what_still_takes_applications(app, make_user):
+    """The group page's "take part" box: its organisation's and its own open invitations, the
+    group's own drafts for its leaders only; nothing closed, nothing past its deadline (a
+    deadline ends at local midnight), nothing of another organisation."""
+    world = build_world(app, make_user)
+    make_opportunity(app, title="Открыто для всех")
+    make_opportunity(app, title="Своё открытое", group_slug=world["slug"], by=LEADER)
+    make_opportunity(app, publish=False, title="Свой черновик", group_slug=world["slug"], by=LEADER)
+    closed = make_opportunity(app, title="Уже закрыто")
+    late = make_opportunity(app, title="Срок вчера")
+    long_gone = make_opportunity(app, title="Срок давно прошёл")
+    specialist = signed_in(app, SPECIALIST_EMAIL)
+    assert specialist.submit(f"/involve/{closed}/close").status_code == 302
+    with app.app_context():
+        for opportunity_id, days in ((late, 1), (long_gone, 30)):
+            opportunity = db.session.get(Opportunity, opportunity_id)
+            opportunity.deadline = opportunity.today() - timedelta(days=days)
+        db.session.commit()
+
+    def box(email):
+        page = signed_in(app, email).get(f"/groups/{world['slug']}/").get_data(as_text=True)
+        return page.split('id="involve-title"')[1].split("</section>")[0] if 'id="involve-title"' in page else ""
+
+    seen_by_leader = box(LEADER)
+    assert "Открыто для всех" in seen_by_leader and "Своё открытое" in seen_by_leader
+    assert "Свой черновик" in seen_by_leader
+    seen_by_parent = box(parent(1))
+    assert "Открыто для всех" in seen_by_parent and "Своё открытое" in seen_by_parent
+    for hidden in ("Свой черновик", "Уже закрыто", "Срок вчера", "Срок давно прошёл"):
+        assert hidden not in seen_by_parent
+    for hidden in ("Уже закрыто", "Срок вчера", "Срок давно прошёл"):
+        assert hidden not in seen_by_leader

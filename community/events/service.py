@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, bindparam, func, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from community.audit import audit
 from community.auth.models import User
@@ -140,16 +141,26 @@ def group_events(group, include_drafts=False, limit=20):
     """Upcoming and past events of a group: the next `limit` and the last `limit`, in one
     query (a UNION ALL of the two ends of the timeline)."""
     now = utcnow()
-    statuses = [PUBLISHED, CANCELLED] + ([DRAFT] if include_drafts else [])
-    base = select(Event.id).where(Event.group_id == group.id, Event.status.in_(statuses))
-    upcoming = base.where(Event.ends_at >= now).order_by(Event.starts_at).limit(limit).subquery()
-    past = base.where(Event.ends_at < now).order_by(Event.starts_at.desc()).limit(limit).subquery()
-    ids = union_all(select(upcoming.c.id), select(past.c.id)).subquery()
-    events = db.session.scalars(select(Event).where(Event.id.in_(select(ids.c.id)))).all()
+    params = {"group_id": group.id, "now": now, "limit": limit}
+    events = db.session.scalars(_group_events_query(include_drafts), params).all()
+    for event in events:  # the summary shows the group's timezone: no lazy load per event
+        set_committed_value(event, "group", group)
     return (
         sorted((e for e in events if e.ends_at >= now), key=lambda e: (e.starts_at, e.id)),
         sorted((e for e in events if e.ends_at < now), key=lambda e: (e.starts_at, e.id), reverse=True),
     )
+
+
+@cache
+def _group_events_query(include_drafts):
+    """`group_events`' statement, built once with bound parameters (`group_id`, `now`, `limit`)."""
+    statuses = [PUBLISHED, CANCELLED] + ([DRAFT] if include_drafts else [])
+    base = select(Event.id).where(Event.group_id == bindparam("group_id"), Event.status.in_(statuses))
+    now, limit = bindparam("now"), bindparam("limit")
+    upcoming = base.where(Event.ends_at >= now).order_by(Event.starts_at).limit(limit).subquery()
+    past = base.where(Event.ends_at < now).order_by(Event.starts_at.desc()).limit(limit).subquery()
+    ids = union_all(select(upcoming.c.id), select(past.c.id)).subquery()
+    return select(Event).where(Event.id.in_(select(ids.c.id)))
 
 
 def my_upcoming_events(user, limit=50):

@@ -1,6 +1,8 @@
 """The group feed: discussions, announcements and decisions, with comments."""
 
-from sqlalchemy import func, select
+from functools import cache
+
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from community.audit import audit
@@ -11,7 +13,7 @@ from community.groups.models import ACTIVE, ANNOUNCEMENT, DECISION, DISCUSSION, 
 from community.jobs import after_commit, job
 from community.models import utcnow
 from community.notifications.service import notify
-from community.paging import paginate
+from community.paging import paged, paginate
 from community.urls import path_for
 
 PAGE_SIZE = 20
@@ -25,26 +27,43 @@ def latest_posts(group, page=1, include_hidden=False, viewer=None):
     """One page of the feed, newest first, authors (and, for a `viewer`, the thanks) loaded
     in the same query (pinned posts stand above the feed instead, see `pinned_posts`): a
     `paginate` result (two queries at most at any size: the page and its count)."""
-    query = select(Post).where(Post.group_id == group.id, Post.pinned_at.is_(None)).options(joinedload(Post.author))
+    params = {"group_id": group.id}
     if viewer is not None:
+        params["viewer"] = getattr(viewer, "id", None)
+    query = _feed_query(include_hidden, viewer is not None)
+    return paginate(query, page=page, per_page=PAGE_SIZE, error_out=False, params=params)
+
+
+@cache
+def _feed_query(include_hidden, with_viewer):
+    """The statements of the feed, built once with bound parameters (`group_id`, `viewer`)."""
+    query = (
+        select(Post)
+        .where(Post.group_id == bindparam("group_id"), Post.pinned_at.is_(None))
+        .options(joinedload(Post.author))
+    )
+    if with_viewer:
         from community.thanks.service import with_thanks
 
-        query = query.options(*with_thanks(viewer))
+        query = query.options(*with_thanks(bindparam("viewer")))
     if not include_hidden:
         query = query.where(Post.hidden_at.is_(None))
-    return paginate(
-        query.order_by(Post.created_at.desc(), Post.id.desc()), page=page, per_page=PAGE_SIZE, error_out=False
-    )
+    return paged(query.order_by(Post.created_at.desc(), Post.id.desc()))
 
 
 def pinned_posts(group):
     """What the leaders keep on top of the feed (at most `PIN_LIMIT`), last pinned first."""
-    return db.session.scalars(
+    return db.session.scalars(_pinned_query(), {"group_id": group.id}).all()
+
+
+@cache
+def _pinned_query():
+    return (
         select(Post)
-        .where(Post.group_id == group.id, Post.pinned_at.is_not(None), Post.hidden_at.is_(None))
+        .where(Post.group_id == bindparam("group_id"), Post.pinned_at.is_not(None), Post.hidden_at.is_(None))
         .options(joinedload(Post.author))
         .order_by(Post.pinned_at.desc(), Post.id.desc())
-    ).all()
+    )
 
 
 def pin_post(actor, post):

@@ -5,8 +5,9 @@ telling the parents it is for. Choosing applicants is in `choosing.py`; sessions
 took part in `sessions.py`."""
 
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from community.audit import audit
@@ -125,9 +126,29 @@ def for_group(group, sees_drafts):
 
 
 def open_for_group(group, sees_drafts, limit=3):
-    """The few a group page shows: taking applications, or a draft of the group's own."""
-    rows = [o for o in for_group(group, sees_drafts) if o.takes_applications or o.status == DRAFT]
-    return rows[:limit]
+    """The few a group page shows: taking applications, or a draft of the group's own. One
+    query, built once: deadlines end at local midnight, so the database keeps the ones whose
+    deadline is yesterday or later in UTC and `takes_applications` decides exactly."""
+    params = {
+        "group_id": group.id,
+        "organisation_id": group.organisation_id,
+        "yesterday": utcnow().date() - timedelta(days=1),
+    }
+    rows = db.session.scalars(_open_for_group_query(sees_drafts), params).all()
+    return [o for o in _ordered(rows) if o.takes_applications or o.status == DRAFT][:limit]
+
+
+@cache
+def _open_for_group_query(sees_drafts):
+    taking = and_(Opportunity.status == OPEN, Opportunity.deadline >= bindparam("yesterday"))
+    own = and_(
+        Opportunity.group_id == bindparam("group_id"),
+        or_(taking, Opportunity.status == DRAFT) if sees_drafts else taking,
+    )
+    organisation = and_(
+        Opportunity.group_id.is_(None), Opportunity.organisation_id == bindparam("organisation_id"), taking
+    )
+    return select(Opportunity).where(or_(own, organisation))
 
 
 def for_parent(user, limit=6):

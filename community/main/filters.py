@@ -49,11 +49,25 @@ def register(app):
             return {"current_locale": str(get_locale() or "ru")}
         return {
             "current_locale": str(get_locale() or "ru"),
-            "post_form": EmptyForm(formdata=None),
+            "post_form": BUTTON_FORM,
             "current_path": request.full_path.rstrip("?"),
             "unread_count": _unread_count,
             "unread_messages_count": _unread_messages_count,
         }
+
+
+class _ButtonForm:
+    """The templates' `post_form`: the CSRF field of buttons that only POST (log out, join,
+    "спасибо"), rendered once per request however many buttons a page has."""
+
+    def hidden_tag(self):
+        field = g.get("_krug_button_csrf")
+        if field is None:
+            field = g._krug_button_csrf = EmptyForm(formdata=None).hidden_tag()
+        return field
+
+
+BUTTON_FORM = _ButtonForm()
 
 
 def machine_time(value):

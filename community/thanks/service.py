@@ -1,7 +1,7 @@
 """“Спасибо” with one tap. The database holds one per person per post or answer (a second
 tap, or two at once, changes nothing); pages show the count and whether I said it."""
 
-from sqlalchemy import case, func, select
+from sqlalchemy import BindParameter, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import with_expression
 
@@ -58,11 +58,12 @@ def for_posts(post_ids, user):
 
 def with_thanks(user):
     """Loader options: each post's thanks count and whether `user` said it, answered in the
-    query that loads the posts (two correlated counts on `thanks`' post index)."""
+    query that loads the posts (two correlated counts on `thanks`' post index). `user` may be
+    a bound parameter standing for the viewer's id."""
     from community.groups.models import Post
 
     count = select(func.count(Thanks.id)).where(Thanks.post_id == Post.id).correlate(Post).scalar_subquery()
-    user_id = getattr(user, "id", None)
+    user_id = user if isinstance(user, BindParameter) else getattr(user, "id", None)
     mine = select(Thanks.id).where(Thanks.post_id == Post.id, Thanks.user_id == user_id).correlate(Post).exists()
     return (with_expression(Post.thanks_count, count), with_expression(Post.thanked_by_viewer, mine))
 
