@@ -5,7 +5,7 @@ shows `message_for(error)` next to the field (or above the form). Every code a s
 raise has its message here: an unknown code is a bug, caught by `tests/test_jobs.py` (test_every_rule_error_in_the_code_has_a_message_in_both_languages).
 """
 
-from flask_babel import lazy_gettext as _l
+from community.i18n import lazy_gettext as _l
 
 
 class RuleError(Exception):

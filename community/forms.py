@@ -1,7 +1,6 @@
 """Form pieces shared by every feature."""
 
 from flask import flash, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import Choice
@@ -10,6 +9,7 @@ from wtforms.validators import ValidationError
 
 from community.errors import message_for
 from community.extensions import db
+from community.i18n import lazy_gettext as _l
 
 MAX_ID = 2**31 - 1  # the database's integer: a larger id cannot exist
 

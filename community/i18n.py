@@ -5,8 +5,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.dates import get_timezone_location
-from flask import current_app, has_request_context, request, session
-from flask_babel import LazyString, get_locale
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import LazyString, get_locale, get_timezone, get_translations
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -31,10 +31,62 @@ COMMON_TIMEZONES = (
 )
 
 
+# --- the reader's locale, timezone and catalogue, found fast -------------------------------------
+# A page asks for them a hundred times (every `_()`, date and lazy label). flask-babel finds its
+# per-context state through three lookups of `flask.g` on each call; these find it once per call
+# and keep the catalogue beside it. `force_locale` (emails in the reader's language) replaces
+# the locale there, and so the catalogue kept for it.
+
+
+def _babel_state():
+    """flask-babel's state of this app context (None outside one, or before its first use)."""
+    try:
+        return g._get_current_object().__dict__.get("_flask_babel")
+    except RuntimeError:  # no app context
+        return None
+
+
+def reader_locale():
+    state = _babel_state()
+    locale = getattr(state, "babel_locale", None)
+    return locale if locale is not None else get_locale()
+
+
+def reader_timezone():
+    state = _babel_state()
+    tzinfo = getattr(state, "babel_tzinfo", None)
+    return tzinfo if tzinfo is not None else get_timezone()
+
+
+def catalogue():
+    """The translations of the current locale."""
+    state = _babel_state()
+    if state is not None:
+        kept = getattr(state, "krug_catalogue", None)
+        if kept is not None and kept[0] is getattr(state, "babel_locale", None):
+            return kept[1]
+    locale, translations = get_locale(), get_translations()
+    state = _babel_state()
+    if state is not None:
+        state.krug_catalogue = (locale, translations)
+    return translations
+
+
+def gettext(string, **variables):
+    """flask-babel's `gettext`, faster (see above)."""
+    translated = catalogue().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def lazy_gettext(string, **variables):
+    """flask-babel's `lazy_gettext`: translated when shown, in the reader's language."""
+    return LazyString(gettext, string, **variables)
+
+
 def timezone_name(name, locale=None):
     """A time zone as people know it, in the reader's language: “Москва (UTC+3)”, never
     `Europe/Moscow`."""
-    locale = str(locale or get_locale() or "ru")
+    locale = str(locale or reader_locale() or "ru")
     offset = datetime.now(ZoneInfo(name)).utcoffset()
     minutes = int(offset.total_seconds() // 60)
     hours, rest = divmod(abs(minutes), 60)

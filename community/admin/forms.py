@@ -1,12 +1,12 @@
 """What an admin types to create organisations and invite specialists."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from community.auth.forms import ConfirmPasswordForm, email_field, password_again_field
 from community.forms import no_markup, stripped
+from community.i18n import lazy_gettext as _l
 from community.i18n import timezone_choices
 from community.orgs.service import SLUG_RE
 

@@ -1,7 +1,6 @@
 """Installation admin: organisations and their specialists. Admins only (others get 403)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.admin.forms import InviteForm, OrganisationForm, RemoveSpecialistForm
@@ -9,6 +8,7 @@ from community.auth import service as accounts
 from community.errors import RuleError
 from community.extensions import db
 from community.forms import MAX_ID, EmptyForm, show_error
+from community.i18n import gettext as _
 from community.orgs import service
 from community.orgs.models import SpecialistInvitation
 from community.orgs.views import organisation_or_404

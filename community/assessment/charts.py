@@ -2,10 +2,10 @@
 (0 not yet … 3 fully) as two bars. Server-rendered SVG with attributes only (strict CSP); the
 same figures are in the table beside it."""
 
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from community.assessment.statements import LEVEL_LABELS
+from community.i18n import gettext as _
 
 WIDTH, ROW, LABEL, RIGHT = 360, 44, 132, 30
 ORG, PARENTS, INK, GRID = "#00695c", "#b4531b", "#3d4744", "#c9d1cd"

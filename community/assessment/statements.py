@@ -1,7 +1,7 @@
 """The statements of the self-assessment: about four for each of the framework's five
 principles, in plain words, from the working group's notes (SPEC §3a)."""
 
-from flask_babel import lazy_gettext as _l
+from community.i18n import lazy_gettext as _l
 
 PRINCIPLES = {
     "principles": _l("Principles"),

@@ -4,7 +4,6 @@ service, render or redirect."""
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.assessment import service
@@ -13,6 +12,7 @@ from community.assessment.models import MIN_PARENTS
 from community.assessment.statements import LEVEL_LABELS, PRINCIPLES, STATEMENTS
 from community.errors import RuleError
 from community.forms import EmptyForm, flash_error
+from community.i18n import gettext as _
 from community.voice.access import get_organisation_place
 
 bp = Blueprint("assessment", __name__)

@@ -2,7 +2,7 @@
 
 import re
 
-from flask_babel import lazy_gettext as _l
+from community.i18n import lazy_gettext as _l
 
 # Order matters: Edge and Yandex Browser also say "Chrome"; Chrome also says "Safari".
 BROWSERS = (

@@ -3,7 +3,6 @@
 from functools import cache
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -20,6 +19,7 @@ from wtforms.validators import (
 
 from community.auth.models import FAMILY_FORMS
 from community.forms import no_markup, stripped
+from community.i18n import lazy_gettext as _l
 from community.i18n import timezone_choices
 
 MIN_PASSWORD, MAX_PASSWORD = 8, 128

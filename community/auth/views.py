@@ -4,13 +4,13 @@ import json
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.auth import devices, forms, service, sessions, viewer
 from community.errors import RuleError, message_for
 from community.extensions import limiter
 from community.forms import EmptyForm, flash_error, show_error
+from community.i18n import gettext as _
 from community.security import public, safe_next
 
 bp = Blueprint("auth", __name__)

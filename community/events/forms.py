@@ -1,6 +1,5 @@
 """What organisers and attendees type."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -16,6 +15,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 
 from community.forms import ChoiceField, no_markup, stripped
 from community.groups.forms import CHILD_DATA_WARNING
+from community.i18n import lazy_gettext as _l
 
 
 class EventForm(FlaskForm):

@@ -1,7 +1,6 @@
 """Event pages. Thin: load the event for the viewer, check access, call the service."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.errors import RuleError, message_for
@@ -11,6 +10,7 @@ from community.events.models import GOING, PUBLISHED
 from community.extensions import db, limiter
 from community.forms import EmptyForm, flash_error, id_from, show_error
 from community.groups.access import get_group_for
+from community.i18n import gettext as _
 from community.security import account_key, public, safe_next, succeeded
 from community.urls import external_url
 

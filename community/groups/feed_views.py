@@ -1,7 +1,6 @@
 """The group feed: posts and comments (blueprint `posts`, under /groups/<slug>/posts)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.errors import RuleError
@@ -9,6 +8,7 @@ from community.extensions import limiter
 from community.forms import EmptyForm, flash_error
 from community.groups import feed, forms
 from community.groups.access import get_group_for
+from community.i18n import gettext as _
 from community.security import account_key
 
 bp = Blueprint("posts", __name__)

@@ -1,6 +1,5 @@
 """What a person types to create and run a group."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from community.forms import ChoiceField, no_markup, stripped
 from community.groups.models import APPROVAL, ENGAGEMENT_ROLES, OPEN
+from community.i18n import lazy_gettext as _l
 from community.i18n import timezone_choices
 from community.safety.nudge import PrivacyNudge
 

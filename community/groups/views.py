@@ -1,7 +1,6 @@
 """Group pages. Thin: load the group for the viewer, check access, call the service."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.errors import RuleError, message_for
@@ -10,6 +9,7 @@ from community.forms import EmptyForm, flash_error, page_number, show_error
 from community.groups import forms, service
 from community.groups.access import get_group_for, note_admin_read
 from community.groups.models import APPROVAL, EngagementRole
+from community.i18n import gettext as _
 from community.security import account_key, public, succeeded
 
 bp = Blueprint("groups", __name__)

@@ -5,8 +5,9 @@ styles (strict CSP): only SVG attributes. The same data goes in a table a click 
 template's job)."""
 
 from flask_babel import format_date
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
+
+from community.i18n import gettext as _
 
 HIDDEN = "hidden"  # a count under 5 that this reader may not see: not drawn, and said so
 WIDTH, HEIGHT = 340, 150

@@ -1,12 +1,12 @@
 """Leaders declare breaks and record meetings held outside Krug."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.forms import no_markup, stripped
+from community.i18n import lazy_gettext as _l
 
 
 class BreakForm(FlaskForm):

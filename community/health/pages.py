@@ -13,11 +13,11 @@ from math import ceil
 
 from flask import render_template
 from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from community.health import charts, indicators, service, texts
 from community.health.verdict import STAGES
+from community.i18n import gettext as _
 
 CHARTS = ("A1", "A3", "P1", "P2", "P4", "L1", "L2", "G1", "G2")
 

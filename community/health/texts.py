@@ -5,11 +5,11 @@ admins, every export they read), a count under 5 reads "fewer than 5".
 """
 
 from flask_babel import format_date, format_decimal, ngettext
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from community.health.verdict import THRESHOLDS as T
 from community.health.verdict import percent
+from community.i18n import gettext as _
+from community.i18n import lazy_gettext as _l
 
 STAGE_LABELS = {
     "forming": _l("Forming"),

@@ -1,7 +1,6 @@
 """Health pages: a group's, an organisation's dashboard, the CSV exports, "How we measure"."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.errors import RuleError
@@ -10,6 +9,7 @@ from community.groups.access import get_group_for
 from community.groups.service import active_members
 from community.health import forms, pages, service, texts
 from community.health.verdict import STAGES, THRESHOLDS
+from community.i18n import gettext as _
 from community.mutual_help.service import unanswered_needs
 from community.orgs.service import get_organisation, is_specialist_of
 from community.security import public

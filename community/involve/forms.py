@@ -1,6 +1,5 @@
 """What organisers and parents type about opportunities, and the words for each choice."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -19,6 +18,7 @@ from community.events.service import local
 from community.forms import no_markup, stripped
 from community.groups.forms import CHILD_DATA_WARNING, ENGAGEMENT_ROLE_LABELS
 from community.groups.models import ENGAGEMENT_ROLES
+from community.i18n import lazy_gettext as _l
 from community.involve.claims.money import BadAmount, parse_amount, plain_amount
 from community.involve.models import MAX_PLACES, Format, Level
 

@@ -2,7 +2,6 @@
 service, render or redirect."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.errors import RuleError, message_for
@@ -10,6 +9,7 @@ from community.events.service import to_utc
 from community.extensions import limiter
 from community.forms import EmptyForm, flash_error, page_number, show_error
 from community.groups.access import get_group_for
+from community.i18n import gettext as _
 from community.involve import choosing, forms, service, sessions
 from community.involve.access import forget_access, get_opportunity_for, is_specialist_of
 from community.involve.models import ACCEPTED, DRAFT, OPEN

@@ -2,11 +2,11 @@
 
 from flask import current_app, render_template, request
 from flask.globals import request_ctx as _request_ctx
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadHost, HTTPException, InternalServerError, SecurityError
 
 from community.extensions import db
+from community.i18n import gettext as _
 
 MESSAGES = {
     400: lambda: (_("Something in the request was not right"), _("Please go back and try again.")),

@@ -4,22 +4,22 @@ from datetime import datetime
 
 from babel import dates
 from flask import g, has_request_context, request
-from flask_babel import format_decimal, get_locale, get_timezone, get_translations
+from flask_babel import format_decimal
 
 from community.forms import EmptyForm
-from community.i18n import timezone_name
+from community.i18n import catalogue, reader_locale, reader_timezone, timezone_name
 
 
 def register(app):
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     # Pages call these hundreds of times: the same as flask-babel's, without finding the
-    # request's catalogue, locale and timezone again on every call (see translations()).
+    # request's catalogue, locale and timezone again on every call (see community/i18n.py).
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
         newstyle=True,
     )
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
@@ -46,9 +46,9 @@ def register(app):
     @app.context_processor
     def inject():
         if not has_request_context():
-            return {"current_locale": str(get_locale() or "ru")}
+            return {"current_locale": str(reader_locale() or "ru")}
         return {
-            "current_locale": str(get_locale() or "ru"),
+            "current_locale": str(reader_locale() or "ru"),
             "post_form": BUTTON_FORM,
             "current_path": request.full_path.rstrip("?"),
             "unread_count": _unread_count,
@@ -117,32 +117,20 @@ def _states():
     return {state.__name__: state for state in states}
 
 
-def translations():
-    """The catalogue of the current locale, found once per request and locale: flask-babel
-    looks it up on every call, which costs more than the translation (`force_locale`, used
-    for emails in the reader's language, changes the locale, and so the entry)."""
-    locale = get_locale()
-    cached = g.get("_krug_translations")
-    if cached is None or cached[0] is not locale:
-        cached = (locale, get_translations())
-        g._krug_translations = cached
-    return cached[1]
-
-
 def format_date(value, fmt="long"):
     """A date (or the day of a UTC moment in the reader's timezone) in the reader's locale."""
     if not value:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(get_timezone())
-    return dates.format_date(value, fmt, locale=get_locale())
+        value = value.astimezone(reader_timezone())
+    return dates.format_date(value, fmt, locale=reader_locale())
 
 
 def format_datetime(value, fmt="medium"):
     """A UTC moment in the reader's timezone and locale."""
     if not value:
         return ""
-    return dates.format_datetime(value, fmt, tzinfo=get_timezone(), locale=get_locale())
+    return dates.format_datetime(value, fmt, tzinfo=reader_timezone(), locale=reader_locale())
 
 
 def _unread_count():
@@ -185,7 +173,7 @@ def local_datetime(value, timezone, kind="medium"):
     if value is None:
         return ""
     zone = ZoneInfo(timezone)
-    locale = get_locale() or "ru"
+    locale = reader_locale() or "ru"
     if kind == "full_date":
         return dates.format_date(value.astimezone(zone).date(), "full", locale=locale)
     if kind == "time":

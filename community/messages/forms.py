@@ -1,12 +1,12 @@
 """What a person types to write to another member."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from community.forms import stripped
 from community.groups.forms import CHILD_DATA_WARNING
+from community.i18n import lazy_gettext as _l
 from community.safety.nudge import PrivacyNudge
 
 

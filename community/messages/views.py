@@ -1,12 +1,12 @@
 """Messages between members: my conversations and one conversation."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.errors import RuleError
 from community.extensions import limiter
 from community.forms import flash_error
+from community.i18n import gettext as _
 from community.messages import service
 from community.messages.forms import MessageForm
 from community.safety.service import has_blocked

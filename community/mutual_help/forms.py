@@ -1,6 +1,5 @@
 """What members type to ask for help, offer it and say thank you."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.forms import ChoiceField, stripped
+from community.i18n import lazy_gettext as _l
 from community.mutual_help.models import CATEGORIES, URGENCIES
 from community.safety.nudge import PrivacyNudge
 

@@ -2,8 +2,9 @@
 close, reopen; and keeping the board alive."""
 
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -29,7 +30,7 @@ from community.mutual_help.models import (
     HelpSubscription,
 )
 from community.notifications.service import notify
-from community.paging import paginate
+from community.paging import paged, paginate
 from community.urls import path_for
 
 PAGE_SIZE = 20
@@ -48,33 +49,45 @@ def board(group, category=None, kind=None, page=1, show_hidden=False, sensitive=
     """One page of open and in-progress requests, most urgent first and then newest: a
     `paginate` result (two queries at most: the page and its count); sensitive ones only for
     readers who may see them (`sensitive=True`)."""
-    conditions = [HelpRequest.group_id == group.id, HelpRequest.status.in_([OPEN, IN_PROGRESS])]
+    category = category if category in CATEGORIES else None
+    kind = kind if kind in (NEED, OFFER) else None
+    query = _board_query(show_hidden, sensitive, category is not None, kind is not None)
+    params = {"group_id": group.id, "category": category, "kind": kind}
+    return paginate(query, page=page, per_page=PAGE_SIZE, error_out=False, params=params)
+
+
+@cache
+def _board_query(show_hidden, sensitive, by_category, by_kind):
+    """`board`'s statements, built once with bound parameters (`group_id`, `category`, `kind`)."""
+    conditions = [HelpRequest.group_id == bindparam("group_id"), HelpRequest.status.in_([OPEN, IN_PROGRESS])]
     if not sensitive:
         conditions.append(HelpRequest.sensitive.is_(False))
     if not show_hidden:
         conditions.append(HelpRequest.hidden_at.is_(None))
-    if category in CATEGORIES:
-        conditions.append(HelpRequest.category == category)
-    if kind in (NEED, OFFER):
-        conditions.append(HelpRequest.kind == kind)
+    if by_category:
+        conditions.append(HelpRequest.category == bindparam("category"))
+    if by_kind:
+        conditions.append(HelpRequest.kind == bindparam("kind"))
     urgency_rank = case({u: n for n, u in enumerate(URGENCIES)}, value=HelpRequest.urgency, else_=len(URGENCIES))
-    return paginate(
+    return paged(
         select(HelpRequest)
         .where(*conditions)
         .options(joinedload(HelpRequest.author))
-        .order_by(urgency_rank, HelpRequest.created_at.desc(), HelpRequest.id.desc()),
-        page=page,
-        per_page=PAGE_SIZE,
-        error_out=False,
+        .order_by(urgency_rank, HelpRequest.created_at.desc(), HelpRequest.id.desc())
     )
 
 
 def recently_done(group, limit=10, sensitive=True):
+    return db.session.scalars(_recently_done_query(sensitive), {"group_id": group.id, "limit": limit}).all()
+
+
+@cache
+def _recently_done_query(sensitive):
     conditions = [] if sensitive else [HelpRequest.sensitive.is_(False)]
-    return db.session.scalars(
+    return (
         select(HelpRequest)
         .where(
-            HelpRequest.group_id == group.id,
+            HelpRequest.group_id == bindparam("group_id"),
             HelpRequest.status.in_([RESOLVED, CLOSED]),
             HelpRequest.hidden_at.is_(None),
             HelpRequest.author_id.is_not(None),  # an erased account's requests keep no text to show
@@ -82,8 +95,8 @@ def recently_done(group, limit=10, sensitive=True):
         )
         .options(joinedload(HelpRequest.author))
         .order_by(func.coalesce(HelpRequest.resolved_at, HelpRequest.closed_at).desc())
-        .limit(limit)
-    ).all()
+        .limit(bindparam("limit"))
+    )
 
 
 def get_request(request_id):

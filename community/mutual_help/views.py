@@ -3,7 +3,6 @@
 from datetime import datetime, time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.errors import RuleError
@@ -11,6 +10,7 @@ from community.extensions import db, limiter
 from community.forms import EmptyForm, flash_error, page_number, show_error
 from community.groups.access import access_for, get_group_for, note_admin_read
 from community.groups.service import active_members
+from community.i18n import gettext as _
 from community.models import utcnow
 from community.mutual_help import answers, forms, service
 from community.mutual_help.models import CATEGORIES

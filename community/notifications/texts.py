@@ -1,6 +1,6 @@
 """The sentence for each kind of in-app notification, rendered in the reader's language."""
 
-from flask_babel import gettext as _
+from community.i18n import gettext as _
 
 TEXTS = {
     "join.requested": lambda d: _("%(name)s asks to join %(group)s.", **d),

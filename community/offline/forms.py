@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
@@ -6,6 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from community.errors import RuleError, message_for
 from community.forms import ChoiceField, no_markup, stripped
 from community.groups.forms import CHILD_DATA_WARNING
+from community.i18n import lazy_gettext as _l
 from community.offline.service import clean_phone
 
 

@@ -4,7 +4,6 @@ them, register them for meetings and hand over their data. Thin: load, check, ca
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.auth.models import User
@@ -14,6 +13,7 @@ from community.events.service import group_events
 from community.extensions import db
 from community.forms import EmptyForm, flash_error, show_error
 from community.groups.access import get_group_for
+from community.i18n import gettext as _
 from community.offline import service
 from community.offline.forms import LinkForm, OfflineMemberForm
 

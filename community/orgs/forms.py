@@ -1,12 +1,12 @@
 """What a specialist types to offer their organisation's support to a group."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from community.forms import stripped
 from community.groups.forms import CHILD_DATA_WARNING
+from community.i18n import lazy_gettext as _l
 
 
 class OfferForm(FlaskForm):

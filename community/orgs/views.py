@@ -2,7 +2,6 @@
 access, call the service, render or redirect."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -10,6 +9,7 @@ from community.errors import RuleError, message_for
 from community.extensions import db, limiter
 from community.forms import MAX_ID, EmptyForm, flash_error
 from community.groups.access import access_for, get_group_for
+from community.i18n import gettext as _
 from community.orgs import forms, service
 from community.orgs.models import InvitationState
 from community.security import account_key, succeeded

@@ -2,12 +2,12 @@
 charts; every chart has the same figures in a table beside it (the template's job)."""
 
 from flask_babel import format_date
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from community.assessment.charts import principle_bars  # noqa: F401  (the self-assessment gaps)
 from community.health.charts import line_chart  # noqa: F401  (the survey trend)
 from community.health.texts import STAGE_LABELS
+from community.i18n import gettext as _
 
 WIDTH, HEIGHT = 360, 170
 LEFT, RIGHT, TOP, BOTTOM = 30, 8, 10, 44

@@ -9,9 +9,9 @@ from datetime import datetime
 from functools import cache
 
 from flask_babel import format_date
-from flask_babel import gettext as _
 
 from community.health.texts import STAGE_LABELS
+from community.i18n import gettext as _
 from community.involve.forms import LEVEL_SHORT
 from community.report.forms import KIND_LABELS
 from community.report.service import ALL, QUESTIONS, SMALL, STAGE_ORDER

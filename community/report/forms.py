@@ -1,13 +1,13 @@
 """The forms of monitoring question 5: noting an unplanned result, and marking an item of the
 organisation's groups as an unexpected result."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from community.forms import stripped
 from community.groups.forms import CHILD_DATA_WARNING
+from community.i18n import lazy_gettext as _l
 from community.report.models import NOTE_MAX, UnexpectedKind
 
 

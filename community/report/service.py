@@ -7,7 +7,6 @@ PDF alike. The number of queries does not depend on the data: each figure family
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -20,6 +19,7 @@ from community.extensions import db
 from community.groups.models import DECISION, Group, Post
 from community.health.models import HealthActivity, HealthSnapshot
 from community.health.texts import STAGE_LABELS
+from community.i18n import lazy_gettext as _l
 from community.involve.access import is_specialist_of
 from community.involve.claims.models import CostClaim
 from community.involve.models import ACCEPTED, Application, Level, Opportunity, OpportunitySession, SessionAttendance

@@ -5,12 +5,12 @@ items of the organisation's groups as unexpected results (question 5)."""
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.errors import RuleError, message_for
 from community.forms import EmptyForm, show_error
 from community.health.texts import STAGE_LABELS
+from community.i18n import gettext as _
 from community.report import charts, export, service
 from community.report.forms import KIND_LABELS, UnexpectedForm, UnplannedForm
 from community.report.models import UnexpectedKind

@@ -1,12 +1,12 @@
 """What people type to report, to tell an author why, and to suspend an account."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from community.forms import stripped
+from community.i18n import lazy_gettext as _l
 
 REASON_LABELS = {
     "child_data": _l("Personal data of a child"),

@@ -8,8 +8,9 @@ tap, a child's data in a group feed costs far more."""
 import re
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SubmitField
+
+from community.i18n import lazy_gettext as _l
 
 CHILD_DATA, PHONE = "child_data", "phone"
 

@@ -2,13 +2,13 @@
 `safety`). Thin: load for the viewer, check access, call the service."""
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.errors import RuleError
 from community.extensions import limiter
 from community.forms import EmptyForm, flash_error, page_number, show_error
 from community.groups.access import access_for, get_group_for
+from community.i18n import gettext as _
 from community.safety import forms, service
 from community.safety.items import can_read, load_item, load_items
 from community.safety.models import OPEN, ItemKind

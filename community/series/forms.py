@@ -1,11 +1,11 @@
 """What a leader types to start or change a regular meeting."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from community.events.forms import EventForm
+from community.i18n import lazy_gettext as _l
 from community.series.models import MONTHLY_DATE, MONTHLY_WEEKDAY, WEEKLY
 from community.series.rules import NTH_NAMES, WEEKDAY_NAMES
 

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from babel import dates
 from dateutil import rrule
 from flask_babel import format_date, get_locale, ngettext
-from flask_babel import lazy_gettext as _l
 
+from community.i18n import lazy_gettext as _l
 from community.series.models import MONTHLY_DATE, MONTHLY_WEEKDAY, WEEKLY
 
 MAX_COUNT = 200

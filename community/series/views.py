@@ -2,7 +2,6 @@
 
 import click
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -12,6 +11,7 @@ from community.events.access import get_event_for
 from community.extensions import limiter
 from community.forms import EmptyForm, show_error
 from community.groups.access import access_for, get_group_for, note_admin_read
+from community.i18n import gettext as _
 from community.jobs import unit_of_work
 from community.models import utcnow
 from community.security import account_key, succeeded

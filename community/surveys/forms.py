@@ -1,6 +1,5 @@
 """What a specialist types to send a survey, and the words for each choice."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.forms import no_markup, stripped
+from community.i18n import lazy_gettext as _l
 from community.surveys.models import MAX_QUESTIONS, QuestionKind, Repeat
 
 KIND_LABELS = {

@@ -8,8 +8,6 @@ ready-made "How did taking part feel?" survey."""
 from datetime import date, timedelta
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -18,6 +16,8 @@ from community.auth.models import User
 from community.errors import RuleError
 from community.extensions import db
 from community.groups.models import ACTIVE, LEADER, MEMBER, Group, Membership
+from community.i18n import gettext as _
+from community.i18n import lazy_gettext as _l
 from community.involve.models import ACCEPTED, Application, Opportunity
 from community.jobs import after_commit, job
 from community.models import utcnow

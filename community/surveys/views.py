@@ -2,7 +2,6 @@
 access, call the service, render or redirect."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -12,6 +11,7 @@ from community.extensions import db, limiter
 from community.forms import EmptyForm, flash_error, page_number, show_error
 from community.groups.access import get_group_for, note_admin_read
 from community.groups.models import Group
+from community.i18n import gettext as _
 from community.security import account_key, succeeded
 from community.surveys import forms, service
 from community.surveys.models import TEXT, Survey

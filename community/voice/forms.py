@@ -1,6 +1,5 @@
 """What members and answerers type about suggestions, and the words for each status."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from community.forms import id_from, no_markup, stripped
 from community.groups.forms import CHILD_DATA_WARNING
+from community.i18n import lazy_gettext as _l
 from community.involve.forms import LEVEL_LABELS
 from community.voice.models import SuggestionStatus
 

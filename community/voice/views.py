@@ -2,7 +2,6 @@
 check access, call the service, render or redirect."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.errors import RuleError
@@ -10,6 +9,7 @@ from community.extensions import limiter
 from community.forms import EmptyForm, flash_error, page_number, show_error
 from community.groups.access import access_for as group_access_for
 from community.groups.access import note_admin_read
+from community.i18n import gettext as _
 from community.security import account_key, succeeded
 from community.voice import forms, service
 from community.voice.access import get_group_place, get_organisation_place, get_suggestion_for

@@ -4,9 +4,8 @@ month of spending and kind of cost for approved and paid claims. Cells never sta
 import csv
 import io
 
-from flask_babel import gettext as _
-
 from community.audit import audit
+from community.i18n import gettext as _
 from community.involve.claims.forms import CLAIM_STATUS_LABELS
 from community.involve.claims.models import APPROVED, PAID
 from community.involve.claims.service import claim_title, every_claim_of

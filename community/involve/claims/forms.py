@@ -1,12 +1,12 @@
 """What a parent types to claim costs, and what a specialist types to decide."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, FileField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from community.forms import stripped
 from community.groups.forms import CHILD_DATA_WARNING
+from community.i18n import lazy_gettext as _l
 from community.involve.forms import COST_LABELS, MoneyField, check_amount_required
 
 CLAIM_STATUS_LABELS = {

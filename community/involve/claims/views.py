@@ -2,13 +2,13 @@
 load the claim for the viewer, check access, call the service."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.audit import audit
 from community.errors import RuleError
 from community.extensions import limiter
 from community.forms import EmptyForm, flash_error, page_number, show_error
+from community.i18n import gettext as _
 from community.involve.access import is_specialist_of
 from community.involve.claims import accountant, forms, receipts, service
 from community.involve.claims.models import APPROVED, DECLINED, SUBMITTED, ClaimStatus
