@@ -490,3 +490,33 @@ def test_leaders_cannot_record_in_an_archived_group(app, make_user):
     assert leader.submit(delete, {}, page="/privacy").status_code == 403
     with app.app_context():
         assert [b.id for b in db.session.scalars(select(HealthBreak))] == [ids["break"]]
+
+
+def test_a_dashboard_card_follows_its_groups_latest_snapshot(app, make_user):
+    """Each process keeps the cards' words and charts (community/health/pages.py), by
+    everything they are made of: a snapshot taken again shows at once, in either language."""
+    new_linked_group(app, make_user)
+    backdate(app)
+    with work(app):
+        service.take_snapshots([service.last_complete_period()], fill=0)
+        explanation = db.session.scalar(select(HealthSnapshot.explanation))
+    specialist = signed_in(app, SPECIALIST)
+
+    def card(locale="ru"):
+        with work(app):
+            user("specialist@example.org").locale = locale
+            db.session.commit()
+        page = specialist.get("/orgs/fond/health").get_data(as_text=True)
+        return page.split('class="group-card health-card"')[1].split("</article>")[0]
+
+    english, before = card("en"), card()
+    assert 'aria-label="Active families:' in english and "Active families" not in before
+    facts = [code for code, _numbers in explanation["facts"]]
+    assert facts, explanation
+    with work(app):
+        snapshot = db.session.scalar(select(HealthSnapshot))
+        snapshot.explanation = {**explanation, "facts": []}
+        db.session.commit()
+    after = card()
+    assert after != before and len(after) < len(before)
+    assert card() == after

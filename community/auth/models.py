@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import ForeignKey, String, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from community.extensions import db
 from community.models import TimestampMixin, one_of, utcnow
@@ -80,6 +80,13 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.id} {self.email}>"
+
+
+def with_author(relationship):
+    """Loader option for lists that show who wrote each item (the feed, the help board): the
+    author's name with the list, in the same query; the rest of their row loads only if a page
+    reads it (ORM objects keep working, they just never carry columns nobody shows)."""
+    return joinedload(relationship).load_only(User.id, User.display_name, User.suspended_at)
 
 
 class AnonymousUser(AnonymousUserMixin):

@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from community.audit import audit
-from community.auth.models import User
+from community.auth.models import User, with_author
 from community.errors import RuleError
 from community.extensions import db
 from community.groups.models import ACTIVE, ANNOUNCEMENT, DECISION, DISCUSSION, Comment, Membership, Post
@@ -40,7 +40,7 @@ def _feed_query(include_hidden, with_viewer):
     query = (
         select(Post)
         .where(Post.group_id == bindparam("group_id"), Post.pinned_at.is_(None))
-        .options(joinedload(Post.author))
+        .options(with_author(Post.author))
     )
     if with_viewer:
         from community.thanks.service import with_thanks
@@ -61,7 +61,7 @@ def _pinned_query():
     return (
         select(Post)
         .where(Post.group_id == bindparam("group_id"), Post.pinned_at.is_not(None), Post.hidden_at.is_(None))
-        .options(joinedload(Post.author))
+        .options(with_author(Post.author))
         .order_by(Post.pinned_at.desc(), Post.id.desc())
     )
 
@@ -102,7 +102,7 @@ def decisions(group):
     return db.session.scalars(
         select(Post)
         .where(Post.group_id == group.id, Post.kind == DECISION, Post.hidden_at.is_(None))
-        .options(joinedload(Post.author))
+        .options(with_author(Post.author))
         .order_by(Post.created_at.desc())
     ).all()
 

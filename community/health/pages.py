@@ -6,18 +6,20 @@ Counts of people under 5 are shown as "fewer than 5" wherever only aggregates ma
 
 import csv
 import io
+import json
 import threading
 from collections import OrderedDict
 from datetime import date
 from math import ceil
 
 from flask import render_template
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from markupsafe import Markup
 
 from community.health import charts, indicators, service, texts
 from community.health.verdict import STAGES
 from community.i18n import gettext as _
+from community.i18n import reader_locale
 
 CHARTS = ("A1", "A3", "P1", "P2", "P4", "L1", "L2", "G1", "G2")
 
@@ -66,21 +68,42 @@ def group_page(group, access, now=None):
     }
 
 
+class _Kept:
+    """Rendered pieces this process keeps, by a key that holds everything they depend on (so
+    none is ever stale: a new snapshot, language or trend is a new key); the least recently
+    used go first."""
+
+    def __init__(self, size):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+            return found
+
+    def put(self, key, value):
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
 # The charts and monthly table depend only on the snapshots (which change when the monthly job
 # runs), the language and whether small counts are hidden: each process renders them once per
 # such key and keeps the HTML (a few hundred recent groups; about 25 KB each).
-_INDICATORS_KEPT = 256
-_indicators_html = OrderedDict()
-_indicators_lock = threading.Lock()
+_indicators_html = _Kept(256)
+# A dashboard card's words and trend chart, by its group's latest snapshot, trend and language.
+_cards = _Kept(2048)
 
 
 def _indicators(group, history, hide):
-    key = (group.id, hide, str(get_locale()), tuple((s.id, s.computed_at) for s in history))
-    with _indicators_lock:
-        html = _indicators_html.get(key)
-        if html is not None:
-            _indicators_html.move_to_end(key)
-            return html
+    key = (group.id, hide, str(reader_locale()), tuple((s.id, s.computed_at) for s in history))
+    html = _indicators_html.get(key)
+    if html is not None:
+        return html
     names = texts.NAMES
     rendered = render_template(
         "health/_indicators.html",
@@ -100,12 +123,7 @@ def _indicators(group, history, hide):
             "table_heads": [(key, names[key]) for key in texts.TABLE_KEYS],
         },
     )
-    html = Markup(rendered)  # noqa: S704 (render_template's output, escaped by Jinja)
-    with _indicators_lock:
-        _indicators_html[key] = html
-        while len(_indicators_html) > _INDICATORS_KEPT:
-            _indicators_html.popitem(last=False)
-    return html
+    return _indicators_html.put(key, Markup(rendered))  # noqa: S704 (render_template's output, escaped by Jinja)
 
 
 def _trend_points(trend):
@@ -120,17 +138,14 @@ def dashboard(organisation, stage=None, sort="stage", page=1):
     pages = max(1, ceil(total / service.PAGE_SIZE))
     page = min(max(1, page), pages)
     rows, trends = service.dashboard_page(organisation, stage, sort, page)
-    label = _("Active families")
+    locale = str(reader_locale())
     cards = []
     for row in rows:
-        cards.append(
-            {
-                "row": row,
-                "explained": texts.explained(row.explanation, hide_small=True),
-                "chart": charts.line_chart(_trend_points(trends.get(row.id, [])), label, share=False),
-                "members": texts.small(row.members, True) if row.stage else None,
-            }
-        )
+        trend = tuple(trends.get(row.id, ()))
+        explanation = json.dumps(row.explanation, sort_keys=True)
+        key = (row.id, row.period, row.computed_at, row.stage, row.members, explanation, locale, trend)
+        words = _cards.get(key) or _cards.put(key, _card_words(row, trend))
+        cards.append({"row": row, **words})
     return {
         "counts": [(s, counts.get(s, 0)) for s in STAGES],
         "no_data": counts.get(None, 0),
@@ -138,6 +153,14 @@ def dashboard(organisation, stage=None, sort="stage", page=1):
         "cards": cards,
         "page": page,
         "pages": pages,
+    }
+
+
+def _card_words(row, trend):
+    return {
+        "explained": texts.explained(row.explanation, hide_small=True),
+        "chart": charts.line_chart(_trend_points(trend), _("Active families"), share=False),
+        "members": texts.small(row.members, True) if row.stage else None,
     }
 
 

@@ -8,8 +8,9 @@ also fills months a group is missing), and again for one group when a leader cha
 
 from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
+from functools import cache
 
-from sqlalchemy import case, null, select
+from sqlalchemy import and_, bindparam, case, null, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -336,15 +337,10 @@ def representation(group, now=None, staff=None):
     return indicators.membership_mix([group.id], now or utcnow(), staff)[group.id]
 
 
-def _organisation_groups(organisation):
-    return select(Group.id).where(Group.organisation_id == organisation.id, Group.archived_at.is_(None))
-
-
-def _latest(organisation):
-    """(group_id, period) of each live group's latest snapshot."""
+def _latest_of(groups):
     return (
         select(HealthSnapshot.group_id, db.func.max(HealthSnapshot.period).label("period"))
-        .where(HealthSnapshot.group_id.in_(_organisation_groups(organisation)))
+        .where(HealthSnapshot.group_id.in_(groups))
         .group_by(HealthSnapshot.group_id)
         .subquery("latest")
     )
@@ -352,8 +348,15 @@ def _latest(organisation):
 
 def stage_counts(organisation):
     """{stage: number of groups} by their latest label, and None for groups with no snapshot."""
-    latest = _latest(organisation)
-    rows = db.session.execute(
+    return dict(db.session.execute(_stage_counts_query(), {"organisation_id": organisation.id}).all())
+
+
+@cache
+def _stage_counts_query():
+    """`stage_counts`' statement, built once with a bound parameter (`organisation_id`)."""
+    live = and_(Group.organisation_id == bindparam("organisation_id"), Group.archived_at.is_(None))
+    latest = _latest_of(select(Group.id).where(live))
+    return (
         select(HealthSnapshot.stage, db.func.count())
         .select_from(Group)
         .outerjoin(latest, latest.c.group_id == Group.id)
@@ -361,10 +364,9 @@ def stage_counts(organisation):
             HealthSnapshot,
             (HealthSnapshot.group_id == latest.c.group_id) & (HealthSnapshot.period == latest.c.period),
         )
-        .where(Group.organisation_id == organisation.id, Group.archived_at.is_(None))
+        .where(live)
         .group_by(HealthSnapshot.stage)
-    ).all()
-    return dict(rows)
+    )
 
 
 STAGE_ORDER = {"at_risk": 0, "forming": 1, "formed": 2, "growing": 3, "self_running": 4}
@@ -373,9 +375,21 @@ PAGE_SIZE = 20
 
 def dashboard_page(organisation, stage=None, sort="stage", page=1, per_page=PAGE_SIZE):
     """One page of group cards: each group with its latest snapshot's label and explanation
-    (no indicator JSON), and the A1 trend of the page's groups. Four queries, whatever the
-    number of groups."""
-    latest = _latest(organisation)
+    (no indicator JSON), and the A1 trend of the page's groups. Two queries, whatever the
+    number of groups, each built once with bound parameters."""
+    params = {"organisation_id": organisation.id, "stage": stage, "limit": per_page, "offset": (page - 1) * per_page}
+    rows = db.session.execute(_dashboard_query(sort, stage is not None), params).all()
+    ids = [row.id for row in rows]
+    trends = defaultdict(list)
+    if ids:
+        since = add_months(last_complete_period(), -(HISTORY_MONTHS - 1))
+        for group_id, period, active, is_break in db.session.execute(_trends_query(), {"ids": ids, "since": since}):
+            trends[group_id].append((period, active, is_break))
+    return rows, trends
+
+
+@cache
+def _dashboard_query(sort, by_stage):
     snapshot = HealthSnapshot
     rank = case(*[(snapshot.stage == s, n) for s, n in STAGE_ORDER.items()], else_=len(STAGE_ORDER))
     order = {
@@ -384,6 +398,8 @@ def dashboard_page(organisation, stage=None, sort="stage", page=1, per_page=PAGE
         "active": [snapshot.active.desc().nulls_last(), Group.name],
         "answers": [snapshot.answer_rate.desc().nulls_last(), Group.name],
     }[sort]
+    live = and_(Group.organisation_id == bindparam("organisation_id"), Group.archived_at.is_(None))
+    latest = _latest_of(select(Group.id).where(live))
     query = (
         select(
             Group.id,
@@ -391,6 +407,7 @@ def dashboard_page(organisation, stage=None, sort="stage", page=1, per_page=PAGE
             Group.slug,
             Group.city,
             snapshot.period,
+            snapshot.computed_at,
             snapshot.stage,
             snapshot.explanation,
             snapshot.members,
@@ -398,22 +415,21 @@ def dashboard_page(organisation, stage=None, sort="stage", page=1, per_page=PAGE
         )
         .outerjoin(latest, latest.c.group_id == Group.id)
         .outerjoin(snapshot, (snapshot.group_id == latest.c.group_id) & (snapshot.period == latest.c.period))
-        .where(Group.organisation_id == organisation.id, Group.archived_at.is_(None))
+        .where(live)
     )
-    if stage:
-        query = query.where(snapshot.stage == stage)
-    rows = db.session.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
-    ids = [row.id for row in rows]
-    trends = defaultdict(list)
-    if ids:
-        since = add_months(last_complete_period(), -(HISTORY_MONTHS - 1))
-        for group_id, period, active, is_break in db.session.execute(
-            select(snapshot.group_id, snapshot.period, snapshot.active, snapshot.is_break)
-            .where(snapshot.group_id.in_(ids), snapshot.period >= since)
-            .order_by(snapshot.period)
-        ):
-            trends[group_id].append((period, active, is_break))
-    return rows, trends
+    if by_stage:
+        query = query.where(snapshot.stage == bindparam("stage"))
+    return query.order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+@cache
+def _trends_query():
+    snapshot = HealthSnapshot
+    return (
+        select(snapshot.group_id, snapshot.period, snapshot.active, snapshot.is_break)
+        .where(snapshot.group_id.in_(bindparam("ids", expanding=True)), snapshot.period >= bindparam("since"))
+        .order_by(snapshot.period)
+    )
 
 
 def csv_rows(group_ids):

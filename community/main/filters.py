@@ -34,6 +34,7 @@ def register(app):
 
     app.jinja_env.globals.update(_states())
     app.jinja_env.globals.update(
+        post_form=BUTTON_FORM,  # the CSRF field of buttons that only POST
         external_url=external_url,
         role_labels=ENGAGEMENT_ROLE_LABELS,
         role_hints=ENGAGEMENT_ROLE_HINTS,
@@ -49,7 +50,6 @@ def register(app):
             return {"current_locale": str(reader_locale() or "ru")}
         return {
             "current_locale": str(reader_locale() or "ru"),
-            "post_form": BUTTON_FORM,
             "current_path": request.full_path.rstrip("?"),
             "unread_count": _unread_count,
             "unread_messages_count": _unread_messages_count,

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from community.audit import audit
-from community.auth.models import User
+from community.auth.models import User, with_author
 from community.errors import RuleError
 from community.extensions import db
 from community.groups.models import ACTIVE, SPECIALIST, Membership
@@ -72,7 +72,7 @@ def _board_query(show_hidden, sensitive, by_category, by_kind):
     return paged(
         select(HelpRequest)
         .where(*conditions)
-        .options(joinedload(HelpRequest.author))
+        .options(with_author(HelpRequest.author))
         .order_by(urgency_rank, HelpRequest.created_at.desc(), HelpRequest.id.desc())
     )
 
@@ -93,7 +93,7 @@ def _recently_done_query(sensitive):
             HelpRequest.author_id.is_not(None),  # an erased account's requests keep no text to show
             *conditions,
         )
-        .options(joinedload(HelpRequest.author))
+        .options(with_author(HelpRequest.author))
         .order_by(func.coalesce(HelpRequest.resolved_at, HelpRequest.closed_at).desc())
         .limit(bindparam("limit"))
     )
@@ -127,19 +127,25 @@ def thread(help_request):
 
 def unanswered_needs(group, older_than=timedelta(0)):
     """Open needs nobody has answered yet (for leaders and the health page)."""
-    return db.session.scalars(
+    params = {"group_id": group.id, "asked_by": utcnow() - older_than}
+    return db.session.scalars(_unanswered_query(), params).all()
+
+
+@cache
+def _unanswered_query():
+    return (
         select(HelpRequest)
         .where(
-            HelpRequest.group_id == group.id,
+            HelpRequest.group_id == bindparam("group_id"),
             HelpRequest.kind == NEED,
             HelpRequest.status == OPEN,
             HelpRequest.response_count == 0,
             HelpRequest.hidden_at.is_(None),
-            HelpRequest.created_at <= utcnow() - older_than,
+            HelpRequest.created_at <= bindparam("asked_by"),
         )
-        .options(joinedload(HelpRequest.author))
+        .options(with_author(HelpRequest.author))
         .order_by(HelpRequest.created_at)
-    ).all()
+    )
 
 
 # --- asking and offering -------------------------------------------------------------------------

@@ -4,10 +4,11 @@ to groups, linking and unlinking. The rules and transactions live here; views st
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 from types import SimpleNamespace
 
 from slugify import slugify
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -41,7 +42,12 @@ RESERVED_SLUGS = {"new", "offer", "offers", "invitations", "link", "admin"}
 
 
 def get_organisation(slug):
-    return db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    return db.session.scalar(_organisation_query(), {"slug": slug})
+
+
+@cache
+def _organisation_query():
+    return select(Organisation).where(Organisation.slug == bindparam("slug"))
 
 
 def organisations_with_counts():

@@ -4,8 +4,10 @@ Every decision is audited (community/audit.py) against the group it touched, so 
 leaders read it in the moderation record; installation-wide steps (suspending an account)
 are audited against the account too."""
 
+from functools import cache
+
 from flask import g
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -81,7 +83,12 @@ def _reports_path(group):
 
 def open_count(group):
     """How many reports in the group wait for the leaders (the number in the group's tabs)."""
-    return db.session.scalar(select(func.count(Report.id)).where(Report.group_id == group.id, Report.status == OPEN))
+    return db.session.scalar(_open_count_query(), {"group_id": group.id})
+
+
+@cache
+def _open_count_query():
+    return select(func.count(Report.id)).where(Report.group_id == bindparam("group_id"), Report.status == OPEN)
 
 
 def group_reports(group, status, page):
