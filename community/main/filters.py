@@ -1,6 +1,8 @@
 """Template helpers: dates and numbers in the user's locale and timezone."""
 
 from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from babel import dates
 from flask import g, has_request_context, request
@@ -122,15 +124,31 @@ def format_date(value, fmt="long"):
     if not value:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(reader_timezone())
-    return dates.format_date(value, fmt, locale=reader_locale())
+        return _in_words(value, reader_timezone(), "date:" + fmt, str(reader_locale()))
+    return _in_words(value, None, "date:" + fmt, str(reader_locale()))
 
 
 def format_datetime(value, fmt="medium"):
     """A UTC moment in the reader's timezone and locale."""
     if not value:
         return ""
-    return dates.format_datetime(value, fmt, tzinfo=reader_timezone(), locale=reader_locale())
+    return _in_words(value, reader_timezone(), "datetime:" + fmt, str(reader_locale()))
+
+
+@lru_cache(maxsize=8192)
+def _in_words(value, zone, kind, locale):
+    """A moment (or a date) in words: the same few moments (a group's events and posts) come
+    back on every page and in every list, so each process keeps what Babel wrote for them.
+    `zone` is a tzinfo (or a zone's name, or None for a date); `kind` is "date:", "time:" or
+    "datetime:" and a Babel format."""
+    what, fmt = kind.split(":", 1)
+    if isinstance(zone, str):
+        zone = ZoneInfo(zone)
+    if what == "date":
+        return dates.format_date(value.astimezone(zone) if zone is not None else value, fmt, locale=locale)
+    if what == "time":
+        return dates.format_time(value, fmt, tzinfo=zone, locale=locale)
+    return dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)
 
 
 def _unread_count():
@@ -168,14 +186,11 @@ def _unread_messages_count():
 def local_datetime(value, timezone, kind="medium"):
     """A UTC moment shown in a place's timezone (e.g. the group's), in the reader's locale.
     `kind`: 'full_date' (Saturday, 5 December 2026), 'time' (11:00), or a Babel datetime format."""
-    from zoneinfo import ZoneInfo
-
     if value is None:
         return ""
-    zone = ZoneInfo(timezone)
-    locale = reader_locale() or "ru"
+    locale = str(reader_locale() or "ru")
     if kind == "full_date":
-        return dates.format_date(value.astimezone(zone).date(), "full", locale=locale)
+        return _in_words(value, timezone, "date:full", locale)
     if kind == "time":
-        return dates.format_time(value, "short", tzinfo=zone, locale=locale)
-    return dates.format_datetime(value, kind, tzinfo=zone, locale=locale)
+        return _in_words(value, timezone, "time:short", locale)
+    return _in_words(value, timezone, "datetime:" + kind, locale)
