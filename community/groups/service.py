@@ -4,7 +4,7 @@ from datetime import timedelta
 from functools import cache
 
 from slugify import slugify
-from sqlalchemy import case, exists, false, func, or_, select, update
+from sqlalchemy import bindparam, case, exists, false, func, or_, select, update
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload, with_expression
 
 from community.audit import audit
@@ -32,7 +32,7 @@ from community.i18n import is_valid_timezone
 from community.models import utcnow
 from community.notifications.service import mark_read, notify
 from community.orgs.models import Specialist
-from community.paging import paginate
+from community.paging import paged, paginate
 from community.urls import path_for
 
 PAGE_SIZE = 20
@@ -49,34 +49,44 @@ def search_key(*parts):
 
 def directory(query="", page=1, near=""):
     """One page of live groups matching `query` (name, city or region, however spelt) and
-    which of them are parent-led: three queries (the count, the page, the flag) whatever the
-    number of groups. With `near` (the viewer's city), groups in that city come first, then
-    the ones in its region."""
+    which of them are parent-led: one query (two when the page is full: the count) whatever
+    the number of groups. With `near` (the viewer's city), groups in that city come first,
+    then the ones in its region."""
     from community.groups.search import query_words, region_of, skeleton
 
-    conditions = [Group.archived_at.is_(None)]
     words = query_words(query)
-    if (query or "").strip() and not words:
-        conditions.append(false())  # only signs ("%", "'--"): they name no group
-    for word in words:
-        conditions.append(Group.search_index.contains(word, autoescape=True))
-    order = [Group.member_count.desc(), Group.name]
+    nothing = bool((query or "").strip()) and not words  # only signs ("%", "'--"): they name no group
     city = skeleton(near)
+    region = region_of(near) if city else None
+    params = {f"word{n}": f"%{_like(word)}%" for n, word in enumerate(words)}
     if city:
-        in_city = or_(
-            Group.search_index.contains(f"| {city} |", autoescape=True),
-            Group.search_index.endswith(f"| {city}", autoescape=True),
-        )
-        region = region_of(near)
-        in_region = Group.region == region if region else false()
-        order.insert(0, case((in_city, 0), (in_region, 1), else_=2))
-    groups = paginate(
-        select(Group).where(*conditions).order_by(*order).options(with_parent_led()),
-        page=page,
-        per_page=PAGE_SIZE,
-        error_out=False,
-    )
+        params.update(city_inside=f"%| {_like(city)} |%", city_last=f"%| {_like(city)}", region=region)
+    statement = _directory_query(len(words), nothing, bool(city), bool(region))
+    groups = paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False, params=params)
     return groups, {group.id for group in groups.items if group.parent_led}
+
+
+def _like(text):
+    """`text` for a LIKE pattern with ESCAPE '/': its own / % and _ stand for themselves."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+@cache
+def _directory_query(words, nothing, near, in_region):
+    """`directory`'s statements, built once per shape with bound parameters."""
+    conditions = [Group.archived_at.is_(None)]
+    if nothing:
+        conditions.append(false())
+    conditions += [Group.search_index.like(bindparam(f"word{n}"), escape="/") for n in range(words)]
+    order = [Group.member_count.desc(), Group.name]
+    if near:
+        in_city = or_(
+            Group.search_index.like(bindparam("city_inside"), escape="/"),
+            Group.search_index.like(bindparam("city_last"), escape="/"),
+        )
+        region = Group.region == bindparam("region") if in_region else false()
+        order.insert(0, case((in_city, 0), (region, 1), else_=2))
+    return paged(select(Group).where(*conditions).order_by(*order).options(with_parent_led()))
 
 
 def is_near(group, city):
