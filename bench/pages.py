@@ -183,6 +183,8 @@ def prepare_big(args, env):
             now = health_scale.utcnow()
             health_scale.build(scale, now)
             db.session.commit()
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("ANALYZE")  # a million fresh rows: plan the snapshots on statistics
             from community.health import service
 
             period = service.last_complete_period(now)
