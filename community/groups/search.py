@@ -8,6 +8,7 @@ name (`Group.search_index`); a query matches when the skeleton of each of its wo
 of it. Plain `LIKE`, so SQLite and PostgreSQL answer alike."""
 
 import re
+from functools import lru_cache
 
 CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
@@ -87,6 +88,7 @@ def normalise(text):
     return " ".join((text or "").lower().replace("ё", "е").split())
 
 
+@lru_cache(maxsize=4096)  # a directory page asks it of every group's city
 def skeleton(text):
     """The spelling-free form of `text` (see the module's docstring); ё may be typed yo."""
     latin = "".join(CYRILLIC.get(c, c) for c in normalise(text).replace("-", " "))
@@ -96,6 +98,7 @@ def skeleton(text):
     return " ".join(NOT_A_LETTER.sub(" ", latin).split())
 
 
+@lru_cache(maxsize=4096)
 def _place(city):
     key = normalise(city)
     for name, details in PLACES.items():
