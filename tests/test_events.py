@@ -440,3 +440,40 @@ def test_organisers_message_everyone_registered(app, world, mailbox):
     as_(app, "leader@example.org").submit(f"/events/{event_id}/message", {"body": "Возьмите сменку"})
     assert len(mailbox.to("member1@example.org")) == len(mailbox.to("member2@example.org")) == 1
     assert "Возьмите сменку" in mailbox.text(mailbox.to("member1@example.org")[0])
+
+
+def test_the_group_pages_events_box_follows_the_events_and_the_viewer(app, world):
+    """Each process keeps the group page's events box (community/groups/pages.py) by what it
+    shows: a renamed, moved or cancelled event shows at once; drafts and the planning links only
+    to organisers; the language is the reader's."""
+    event_id = make_event(app, world["group_id"])
+    draft_id = make_event(app, world["group_id"], publish=False, days=12, title="Черновик встречи")
+    url = f"/groups/{world['slug']}/"
+
+    def box(email):
+        page = as_(app, email).get(url).get_data(as_text=True)
+        return page.split('id="events-title"')[1].split("</section>")[0]
+
+    member, leader = box("member1@example.org"), box("leader@example.org")
+    assert "Встреча клуба" in member and "Встреча клуба" in leader
+    assert "Черновик встречи" not in member and "Черновик встречи" in leader
+    assert f"/groups/{world['slug']}/events/new" in leader and "/events/new" not in member
+    with work(app):
+        db.session.get(Event, event_id).title = "Встреча клуба перенесена"
+        db.session.commit()
+    assert "Встреча клуба перенесена" in box("member1@example.org")
+    with work(app):
+        db.session.get(Event, event_id).place = "Казань, библиотека"
+        db.session.commit()
+    assert "Казань, библиотека" in box("member1@example.org")
+    with work(app):
+        events.cancel_event(user("leader@example.org"), db.session.get(Event, event_id), "Болеем")
+        db.session.commit()
+    russian = box("member1@example.org")
+    assert "badge-cancelled" in russian and ">Events</h2>" not in russian
+    with work(app):
+        user("member1@example.org").locale = "en"
+        db.session.commit()
+    english = box("member1@example.org")
+    assert ">Events</h2>" in english and ">cancelled</span>" in english
+    assert draft_id

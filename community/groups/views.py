@@ -6,7 +6,7 @@ from flask_login import current_user
 from community.errors import RuleError, message_for
 from community.extensions import db, limiter
 from community.forms import EmptyForm, flash_error, page_number, show_error
-from community.groups import forms, service
+from community.groups import forms, pages, service
 from community.groups.access import get_group_for, note_admin_read
 from community.groups.models import APPROVAL, EngagementRole
 from community.i18n import gettext as _
@@ -75,8 +75,7 @@ def detail(slug):
         access=access,
         posts=posts,
         pinned=feed.pinned_posts(group),
-        upcoming=upcoming,
-        past=past,
+        events_box=pages.events_box(group, access, upcoming, past),
         parent_led=service.is_parent_led(group),
         pending_count=service.pending_count(group) if access.can_manage else 0,
     )

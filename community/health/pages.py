@@ -7,8 +7,6 @@ Counts of people under 5 are shown as "fewer than 5" wherever only aggregates ma
 import csv
 import io
 import json
-import threading
-from collections import OrderedDict
 from datetime import date
 from math import ceil
 
@@ -20,6 +18,7 @@ from community.health import charts, indicators, service, texts
 from community.health.verdict import STAGES
 from community.i18n import gettext as _
 from community.i18n import reader_locale
+from community.kept import Kept
 
 CHARTS = ("A1", "A3", "P1", "P2", "P4", "L1", "L2", "G1", "G2")
 
@@ -68,35 +67,12 @@ def group_page(group, access, now=None):
     }
 
 
-class _Kept:
-    """Rendered pieces this process keeps, by a key that holds everything they depend on (so
-    none is ever stale: a new snapshot, language or trend is a new key); the least recently
-    used go first."""
-
-    def __init__(self, size):
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            found = self.items.get(key)
-            if found is not None:
-                self.items.move_to_end(key)
-            return found
-
-    def put(self, key, value):
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
-
-
 # The charts and monthly table depend only on the snapshots (which change when the monthly job
 # runs), the language and whether small counts are hidden: each process renders them once per
 # such key and keeps the HTML (a few hundred recent groups; about 25 KB each).
-_indicators_html = _Kept(256)
+_indicators_html = Kept(256)
 # A dashboard card's words and trend chart, by its group's latest snapshot, trend and language.
-_cards = _Kept(2048)
+_cards = Kept(2048)
 
 
 def _indicators(group, history, hide):
