@@ -23,12 +23,16 @@ def paginate(query, page=1, per_page=20, error_out=False, params=None):
     shown = len(result.items)
     if 0 < shown < result.per_page or (shown == 0 and result.page == 1):
         result.total = (result.page - 1) * result.per_page + shown
+    elif params is not None:
+        result.total = result._query_count()
     else:
-        if params is not None:
-            query = query.limit(None).offset(None)
-        counted = query.options(lazyload("*")).order_by(None).subquery()
-        result.total = db.session.scalar(select(func.count()).select_from(counted), params or {})
+        result.total = _count(query)
     return result
+
+
+def _count(query, params=None):
+    counted = query.options(lazyload("*")).order_by(None).subquery()
+    return db.session.scalar(select(func.count()).select_from(counted), params or {})
 
 
 def paged(query):
@@ -41,5 +45,5 @@ class _BoundPagination(Pagination):
         bound = {**self._query_args["params"], "page_limit": self.per_page, "page_offset": self._query_offset}
         return list(db.session.execute(self._query_args["select"], bound).unique().scalars())
 
-    def _query_count(self):  # pragma: no cover - `paginate` counts itself
-        raise NotImplementedError
+    def _query_count(self):
+        return _count(self._query_args["select"].limit(None).offset(None), self._query_args["params"])

@@ -1,7 +1,7 @@
 """Parts of the group page that are the same for every member: rendered once per process and
 kept (community/kept.py) by everything they are made of."""
 
-from flask import render_template, request
+from flask import render_template, url_for
 from markupsafe import Markup
 
 from community.i18n import reader_locale
@@ -30,11 +30,10 @@ def events_box(group, access, upcoming, past):
     whether the viewer organises."""
     key = (
         group.id,
-        group.slug,
+        url_for("groups.detail", slug=group.slug),  # its links start the same way
         group.timezone,
         access.can_organise_events,
         str(reader_locale()),
-        request.script_root,
         tuple(_shown(e) for e in upcoming),
         tuple(_shown(e) for e in past),
     )

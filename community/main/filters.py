@@ -124,24 +124,23 @@ def format_date(value, fmt="long"):
     if not value:
         return ""
     if isinstance(value, datetime):
-        return _in_words(value, reader_timezone(), "date:" + fmt, str(reader_locale()))
-    return _in_words(value, None, "date:" + fmt, str(reader_locale()))
+        return _in_words(value, reader_timezone(), "date", fmt, str(reader_locale()))
+    return _in_words(value, None, "date", fmt, str(reader_locale()))
 
 
 def format_datetime(value, fmt="medium"):
     """A UTC moment in the reader's timezone and locale."""
     if not value:
         return ""
-    return _in_words(value, reader_timezone(), "datetime:" + fmt, str(reader_locale()))
+    return _in_words(value, reader_timezone(), "datetime", fmt, str(reader_locale()))
 
 
 @lru_cache(maxsize=8192)
-def _in_words(value, zone, kind, locale):
+def _in_words(value, zone, what, fmt, locale):
     """A moment (or a date) in words: the same few moments (a group's events and posts) come
     back on every page and in every list, so each process keeps what Babel wrote for them.
-    `zone` is a tzinfo (or a zone's name, or None for a date); `kind` is "date:", "time:" or
-    "datetime:" and a Babel format."""
-    what, fmt = kind.split(":", 1)
+    `zone` is a tzinfo (or a zone's name, or None for a date); `what` is "date", "time" or
+    "datetime", `fmt` a Babel format."""
     if isinstance(zone, str):
         zone = ZoneInfo(zone)
     if what == "date":
@@ -190,7 +189,7 @@ def local_datetime(value, timezone, kind="medium"):
         return ""
     locale = str(reader_locale() or "ru")
     if kind == "full_date":
-        return _in_words(value, timezone, "date:full", locale)
+        return _in_words(value, timezone, "date", "full", locale)
     if kind == "time":
-        return _in_words(value, timezone, "time:short", locale)
-    return _in_words(value, timezone, "datetime:" + kind, locale)
+        return _in_words(value, timezone, "time", "short", locale)
+    return _in_words(value, timezone, "datetime", kind, locale)

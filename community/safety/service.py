@@ -304,14 +304,16 @@ def _blocks_changed(user):
 def blocked_ids(user):
     """Whom the viewer has blocked: their items are folded away. From the signed-in person's
     cached entry when it holds the list, else one query per request."""
+    known = g.get("_blocked_ids")  # asked once per item of a list: found once per request
+    if known is not None:
+        return known
     if not user.is_authenticated:
         return frozenset()
-    if "_blocked_ids" not in g:
-        found = viewer.current()
-        if found is not None and found.user.id == user.id and found.blocked is not None:
-            g._blocked_ids = found.blocked
-        else:
-            g._blocked_ids = frozenset(db.session.scalars(select(Block.blocked_id).where(Block.blocker_id == user.id)))
+    found = viewer.current()
+    if found is not None and found.user.id == user.id and found.blocked is not None:
+        g._blocked_ids = found.blocked
+    else:
+        g._blocked_ids = frozenset(db.session.scalars(select(Block.blocked_id).where(Block.blocker_id == user.id)))
     return g._blocked_ids
 
 

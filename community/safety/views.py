@@ -239,13 +239,8 @@ def register_template_helpers(app):
             cache[group.id] = service.open_count(group)
         return cache[group.id]
 
-    def blocked_ids():
-        # Asked once per item of a list: found once per request (`service.blocked_ids` keeps it).
-        known = g._get_current_object().__dict__.get("_blocked_ids")
-        return known if known is not None else service.blocked_ids(current_user)
-
     app.jinja_env.globals.update(
-        blocked_ids=blocked_ids,
+        blocked_ids=lambda: service.blocked_ids(current_user),
         open_report_count=open_report_count,
         report_reasons=forms.REASON_LABELS,
         report_kinds=forms.KIND_LABELS,
